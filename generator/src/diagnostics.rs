@@ -1,0 +1,254 @@
+//! Diagnostics: what docgen found wrong in the docs, located by file, line and column.
+//!
+//! Every problem with input is reported here instead of panicking or aborting, so
+//! one bad page never hides what the rest of the tree yields.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How much a diagnostic matters to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; the generated code is as documented.
+    Note,
+    /// The docs contradict themselves or are incomplete; docgen chose a reading.
+    Warning,
+    /// The docs are broken in a way that makes part of a page unusable.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A place in a docs tree: a path relative to the tree root (with `/`) and a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub fn new(file: impl Into<String>, line: usize) -> Self {
+        Location {
+            file: file.into(),
+            line,
+            column: 1,
+        }
+    }
+
+    pub fn with_column(mut self, column: usize) -> Self {
+        self.column = column;
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub location: Location,
+    /// Stable code, for configuration and search (for example `example-path-mismatch`).
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// A mechanical fix, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            location,
+            code,
+            severity,
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, location, message)
+    }
+
+    pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, location, message)
+    }
+
+    pub fn note(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Note, location, message)
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}[{}]: {}",
+            self.location, self.severity, self.code, self.message
+        )?;
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, " (suggestion: {suggestion})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The stable diagnostic codes, with their meaning. Kept in one place so the README
+/// table and the code cannot drift apart.
+pub mod codes {
+    pub const READ_FAILED: &str = "read-failed";
+    pub const INVALID_UTF8: &str = "invalid-utf8";
+    pub const FRONT_MATTER_INVALID: &str = "front-matter-invalid";
+    pub const ANNOTATION_INVALID: &str = "annotation-invalid";
+    pub const ANNOTATION_REPAIRED: &str = "annotation-repaired";
+    pub const COMMENT_UNCLOSED: &str = "comment-unclosed";
+    pub const FENCE_UNCLOSED: &str = "fence-unclosed";
+    pub const TABLE_MISSING_CELLS: &str = "table-missing-cells";
+    pub const JSON_INVALID: &str = "json-invalid";
+    pub const JSON_REPAIRED: &str = "json-repaired";
+    pub const PAGE_UNKNOWN: &str = "page-unknown";
+    pub const PAGE_EMPTY: &str = "page-yields-nothing";
+    pub const HTTP_SECTION_MISSING: &str = "http-section-missing";
+    pub const HTTP_LINE_INVALID: &str = "http-line-invalid";
+    pub const STATUS_MISSING: &str = "status-missing";
+    pub const STATUS_CONTRADICTS: &str = "status-contradicts-example";
+    pub const EXAMPLE_PATH_MISMATCH: &str = "example-path-mismatch";
+    pub const EXAMPLE_BASE_URL: &str = "example-base-url";
+    pub const EXAMPLE_METHOD_MISMATCH: &str = "example-method-mismatch";
+    pub const EXAMPLE_BLANK_LINE_BEFORE_HEADERS: &str = "example-blank-line-before-headers";
+    pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
+    pub const PERMISSION_TODO: &str = "permission-todo";
+    pub const DESCRIPTION_EMPTY: &str = "description-empty";
+    pub const TYPE_NOT_DEFINED: &str = "type-not-defined";
+    pub const TYPE_CONFLICT: &str = "type-conflict";
+    pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
+    pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
+    pub const NAME_COLLISION: &str = "name-collision";
+    pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
+    pub const LINK_BROKEN: &str = "link-broken";
+
+    /// Every code with its default severity and one-line meaning, in a stable order.
+    pub const CATALOG: &[(&str, &str)] = &[
+        (READ_FAILED, "the file could not be read"),
+        (
+            INVALID_UTF8,
+            "the file is not valid UTF-8; invalid bytes were replaced",
+        ),
+        (FRONT_MATTER_INVALID, "the YAML front matter does not parse"),
+        (
+            ANNOTATION_INVALID,
+            "a `<!-- { ... } -->` annotation is not JSON, even leniently",
+        ),
+        (
+            ANNOTATION_REPAIRED,
+            "an annotation needed a lenient repair (for example a trailing comma)",
+        ),
+        (
+            COMMENT_UNCLOSED,
+            "an HTML comment is never closed and swallows the rest of the page",
+        ),
+        (FENCE_UNCLOSED, "a code fence is never closed"),
+        (
+            TABLE_MISSING_CELLS,
+            "a table row has fewer cells than the header",
+        ),
+        (JSON_INVALID, "an example body is not JSON, even leniently"),
+        (
+            JSON_REPAIRED,
+            "an example body needed lenient repairs to parse",
+        ),
+        (
+            PAGE_UNKNOWN,
+            "the page is neither an API page nor a resource or enum page",
+        ),
+        (PAGE_EMPTY, "the page yields no operation and no type"),
+        (
+            HTTP_SECTION_MISSING,
+            "an API page has no HTTP request section",
+        ),
+        (
+            HTTP_LINE_INVALID,
+            "a line of the HTTP request section is not `METHOD /path`",
+        ),
+        (
+            STATUS_MISSING,
+            "the Response section states no success status",
+        ),
+        (
+            STATUS_CONTRADICTS,
+            "the example response status differs from the documented one",
+        ),
+        (
+            EXAMPLE_PATH_MISMATCH,
+            "an example's path matches no path of the HTTP request section",
+        ),
+        (
+            EXAMPLE_BASE_URL,
+            "an example's base URL is not the documented service root",
+        ),
+        (
+            EXAMPLE_METHOD_MISMATCH,
+            "an example's method differs from the documented one",
+        ),
+        (
+            EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
+            "a blank line separates an example's request line from its headers",
+        ),
+        (
+            EXAMPLE_UNPAIRED,
+            "a request example has no response, or the reverse",
+        ),
+        (PERMISSION_TODO, "a permission cell is empty or says TODO"),
+        (
+            DESCRIPTION_EMPTY,
+            "a property or parameter has an empty description",
+        ),
+        (
+            TYPE_NOT_DEFINED,
+            "a referenced type has no page; it was inferred from examples or kept as JSON",
+        ),
+        (
+            TYPE_CONFLICT,
+            "two pages define the same type or property differently",
+        ),
+        (BASE_TYPE_NOT_DEFINED, "a base type has no page"),
+        (BASE_TYPE_CYCLE, "base types form a cycle"),
+        (
+            NAME_COLLISION,
+            "two names map to the same Rust identifier; one was renamed",
+        ),
+        (
+            DUPLICATE_OPERATION,
+            "two pages document the same method and path",
+        ),
+        (
+            LINK_BROKEN,
+            "a link points to a page that is not in the tree",
+        ),
+    ];
+}

@@ -1,0 +1,226 @@
+//! Path templates of the HTTP request section: `/users/{id | userPrincipalName}/drive/root:/{path}:/content`.
+
+use serde::Serialize;
+
+/// One piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PathPart {
+    /// Text sent as written (`/users/`, `/$ref`, `(name='`).
+    Literal { text: String },
+    /// A value the caller supplies.
+    Param {
+        /// The name as written inside the braces, for example `id | userPrincipalName`.
+        raw: String,
+        /// The parameter's name: the first alternative, for example `id`.
+        name: String,
+        /// Whether the value may hold `/` (the `root:/{path}:` form), so slashes stay.
+        keeps_slashes: bool,
+    },
+}
+
+/// A parsed path template.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct PathTemplate {
+    /// The path as documented, without query string.
+    pub raw: String,
+    /// The documented query string, without `?`, when the line has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    pub parts: Vec<PathPart>,
+}
+
+impl PathTemplate {
+    /// Parses a path (with optional `?query`). Unbalanced braces are kept as literal text.
+    pub fn parse(path: &str) -> PathTemplate {
+        let (raw, query) = match path.split_once('?') {
+            Some((raw, query)) => (raw, Some(query.to_string())),
+            None => (path, None),
+        };
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = raw;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|i| open + i) else {
+                break;
+            };
+            literal.push_str(&rest[..open]);
+            let inner = rest[open + 1..close].trim();
+            let after = &rest[close + 1..];
+            let keeps_slashes =
+                literal.ends_with(":/") || literal.ends_with(':') && after.starts_with(':');
+            let keeps_slashes = keeps_slashes || (literal.ends_with('/') && after.starts_with(':'));
+            if !literal.is_empty() {
+                parts.push(PathPart::Literal {
+                    text: std::mem::take(&mut literal),
+                });
+            }
+            let name = inner
+                .split('|')
+                .next()
+                .unwrap_or(inner)
+                .trim()
+                .trim_matches(|c: char| c == '\'' || c == '"')
+                .to_string();
+            parts.push(PathPart::Param {
+                raw: inner.to_string(),
+                name,
+                keeps_slashes,
+            });
+            rest = after;
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            parts.push(PathPart::Literal { text: literal });
+        }
+        PathTemplate {
+            raw: raw.to_string(),
+            query,
+            parts,
+        }
+    }
+
+    pub fn params(&self) -> impl Iterator<Item = &PathPart> {
+        self.parts
+            .iter()
+            .filter(|p| matches!(p, PathPart::Param { .. }))
+    }
+
+    /// The `/`-separated segments of the template's literal text, without parameters
+    /// and without empty pieces: what names are derived from.
+    pub fn literal_segments(&self) -> Vec<String> {
+        let mut segments = Vec::new();
+        for part in &self.parts {
+            if let PathPart::Literal { text } = part {
+                for piece in text.split(['/', ':']) {
+                    let piece = piece.split('(').next().unwrap_or(piece).trim();
+                    if piece.chars().any(char::is_alphanumeric) {
+                        segments.push(piece.to_string());
+                    }
+                }
+            }
+        }
+        segments
+    }
+
+    /// Matches a concrete path (already without base URL and query) against the
+    /// template, case-insensitively, and returns each parameter's value.
+    pub fn match_path(&self, path: &str) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        if match_parts(&self.parts, path, &mut values) {
+            Some(values)
+        } else {
+            None
+        }
+    }
+}
+
+/// Backtracking match of template parts against `path`. Parameters match at least
+/// one character, and no `/` unless they keep slashes.
+fn match_parts(parts: &[PathPart], path: &str, values: &mut Vec<String>) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return path.is_empty() || path == "/";
+    };
+    match first {
+        PathPart::Literal { text } => {
+            let Some(head) = path.get(..text.len()) else {
+                // The example may omit a trailing slash of the template.
+                return rest.is_empty() && text.trim_end_matches('/').eq_ignore_ascii_case(path);
+            };
+            head.eq_ignore_ascii_case(text) && match_parts(rest, &path[text.len()..], values)
+        }
+        PathPart::Param { keeps_slashes, .. } => {
+            let limit = if *keeps_slashes {
+                path.len()
+            } else {
+                path.find('/').unwrap_or(path.len())
+            };
+            // Try the longest value first so literals after it anchor correctly.
+            let mut ends: Vec<usize> = path
+                .char_indices()
+                .map(|(i, c)| i + c.len_utf8())
+                .take_while(|end| *end <= limit)
+                .collect();
+            ends.reverse();
+            for end in ends {
+                values.push(path[..end].to_string());
+                if match_parts(rest, &path[end..], values) {
+                    return true;
+                }
+                values.pop();
+            }
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_params_alternatives_and_query() {
+        let t = PathTemplate::parse("/users/{id | userPrincipalName}/messages?$select=subject");
+        assert_eq!(t.raw, "/users/{id | userPrincipalName}/messages");
+        assert_eq!(t.query.as_deref(), Some("$select=subject"));
+        assert_eq!(
+            t.parts[1],
+            PathPart::Param {
+                raw: "id | userPrincipalName".into(),
+                name: "id".into(),
+                keeps_slashes: false
+            }
+        );
+        assert_eq!(t.literal_segments(), vec!["users", "messages"]);
+    }
+
+    #[test]
+    fn drive_path_keeps_slashes() {
+        let t = PathTemplate::parse("/me/drive/root:/{item-path}:/content");
+        assert!(
+            matches!(&t.parts[1], PathPart::Param { keeps_slashes: true, name, .. } if name == "item-path")
+        );
+        assert_eq!(
+            t.match_path("/me/drive/root:/folder/file.txt:/content"),
+            Some(vec!["folder/file.txt".to_string()])
+        );
+    }
+
+    #[test]
+    fn function_call_parameters() {
+        let t = PathTemplate::parse("/reports/getEmailActivityCounts(period='{period_value}')");
+        assert_eq!(t.params().count(), 1);
+        assert_eq!(
+            t.literal_segments(),
+            vec!["reports", "getEmailActivityCounts"]
+        );
+        assert_eq!(
+            t.match_path("/reports/getEmailActivityCounts(period='D7')"),
+            Some(vec!["D7".to_string()])
+        );
+    }
+
+    #[test]
+    fn matching_is_case_insensitive_and_segment_bound() {
+        let t = PathTemplate::parse("/deviceManagement/deviceManagementScripts/{id}/assign");
+        assert_eq!(
+            t.match_path("/devicemanagement/deviceManagementScripts/abc/assign"),
+            Some(vec!["abc".to_string()])
+        );
+        assert_eq!(
+            t.match_path("/deviceManagement/deviceManagementScripts/a/b/assign"),
+            None
+        );
+        assert_eq!(
+            t.match_path("/deviceManagement/deviceManagementScripts/abc"),
+            None
+        );
+    }
+
+    #[test]
+    fn unbalanced_brace_is_literal() {
+        let t = PathTemplate::parse("/users/{id");
+        assert_eq!(t.params().count(), 0);
+        assert_eq!(t.match_path("/users/{id"), Some(vec![]));
+    }
+}
