@@ -1,0 +1,519 @@
+//! Pages → one merged [`ApiModel`].
+
+use super::infer::Inference;
+use super::naming::assign_names;
+use super::operations::page_operations;
+use super::page_kind::PageKind;
+use super::types::{enum_page_type, resource_types};
+use super::{
+    type_key, ApiModel, Example, Operation, PageSummary, RequestBody, ResponseShape, TypeDef,
+    TypeRef,
+};
+use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::parse::path_template::{PathPart, PathTemplate};
+use crate::parse::{Block, Page};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Service roots examples may be sent to; anything else is reported.
+const KNOWN_ROOTS: &[&str] = &["/v1.0", "/beta"];
+const SERVICE_HOST: &str = "https://graph.microsoft.com";
+
+/// Builds the model of a docs tree from its parsed pages (in any order).
+/// `tree_name` is the docs folder's name; `v1.0` or `beta` fixes the service root.
+pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+    let mut operations: Vec<Operation> = Vec::new();
+    let mut summaries = Vec::new();
+
+    for page in &pages {
+        diagnostics.append(&mut page.diagnostics.clone());
+        let kind = PageKind::of(page);
+        let mut page_types = Vec::new();
+        let mut page_ops = Vec::new();
+        match kind {
+            PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
+            PageKind::Enum => page_types.extend(enum_page_type(page)),
+            PageKind::Api => {
+                let (ops, examples) = page_operations(page, &mut diagnostics);
+                page_ops = ops;
+                distribute_examples(&mut page_ops, examples, &mut diagnostics);
+            }
+            PageKind::Other => {}
+        }
+        let empty_reason = match (kind, page_types.is_empty() && page_ops.is_empty()) {
+            (_, false) => None,
+            (PageKind::Other, true) => {
+                Some("not an API, resource or enum page (by front matter and headings)".to_string())
+            }
+            (PageKind::Api, true) => {
+                Some("API page without a usable HTTP request section".to_string())
+            }
+            (PageKind::Enum, true) => Some("enum page without a member table".to_string()),
+            (PageKind::Resource, true) => Some("resource page without a type".to_string()),
+        };
+        if let Some(reason) = &empty_reason {
+            diagnostics.push(Diagnostic::note(
+                codes::PAGE_EMPTY,
+                Location::new(&page.file, 1),
+                format!("page yields nothing: {reason}"),
+            ));
+        }
+        summaries.push(PageSummary {
+            file: page.file.clone(),
+            kind,
+            operations: page_ops.len(),
+            types: page_types.len(),
+            empty_reason,
+        });
+        for def in page_types {
+            merge_type(&mut types, def, &mut diagnostics);
+        }
+        operations.append(&mut page_ops);
+    }
+
+    check_links(&pages, &mut diagnostics);
+    resolve_base_types(&mut types, &mut diagnostics);
+    let mut inference = Inference::new(&types);
+    inference.observe_operations(&operations);
+    let inferred = inference.into_types();
+    report_undefined(&types, &inferred, &operations, &mut diagnostics);
+    for def in inferred {
+        types.entry(type_key(&def.name)).or_insert(def);
+    }
+    assign_names(&mut operations, &mut diagnostics);
+    let service_root = service_root(tree_name, &operations);
+
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    diagnostics.sort();
+    diagnostics.dedup();
+    ApiModel {
+        service_root,
+        types: types.into_values().collect(),
+        operations,
+        pages: summaries,
+        diagnostics,
+    }
+}
+
+/// Adds a type to the map, merging it with an earlier definition of the same name.
+fn merge_type(
+    types: &mut BTreeMap<String, TypeDef>,
+    def: TypeDef,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let key = type_key(&def.name);
+    let Some(existing) = types.get_mut(&key) else {
+        types.insert(key, def);
+        return;
+    };
+    // The stronger origin leads; the other only adds what it lacks.
+    let (mut lead, other) = if def.origin < existing.origin {
+        (def, existing.clone())
+    } else {
+        (existing.clone(), def)
+    };
+    if lead.kind != other.kind {
+        if let Some(location) = other.sources.first() {
+            diagnostics.push(Diagnostic::warning(
+                codes::TYPE_CONFLICT,
+                location.clone(),
+                format!(
+                    "`{}` is defined here as {:?} and elsewhere as {:?}",
+                    other.name, other.kind, lead.kind
+                ),
+            ));
+        }
+    }
+    for property in other.properties {
+        match lead.properties.iter().find(|p| p.name == property.name) {
+            Some(known) if known.ty != property.ty => diagnostics.push(Diagnostic::warning(
+                codes::TYPE_CONFLICT,
+                property.source.clone(),
+                format!(
+                    "property `{}.{}` is `{}{}` here but `{}{}` at {}",
+                    lead.name,
+                    property.name,
+                    property.ty.name,
+                    if property.ty.collection {
+                        " collection"
+                    } else {
+                        ""
+                    },
+                    known.ty.name,
+                    if known.ty.collection {
+                        " collection"
+                    } else {
+                        ""
+                    },
+                    known.source
+                ),
+            )),
+            Some(_) => {}
+            None => lead.properties.push(property),
+        }
+    }
+    for member in other.members {
+        if !lead.members.iter().any(|m| m.name == member.name) {
+            lead.members.push(member);
+        }
+    }
+    lead.base_type = lead.base_type.or(other.base_type);
+    if lead.description.trim().is_empty() {
+        lead.description = other.description;
+    }
+    lead.sources.extend(other.sources);
+    types.insert(key, lead);
+}
+
+/// Drops base types that are not defined or that form a cycle, with a diagnostic.
+fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Diagnostic>) {
+    let keys: Vec<String> = types.keys().cloned().collect();
+    for key in &keys {
+        let Some(def) = types.get(key) else { continue };
+        let Some(base) = def.base_type.clone() else {
+            continue;
+        };
+        let location = def.sources.first().cloned().unwrap_or_default();
+        if !types.contains_key(&type_key(&base)) {
+            diagnostics.push(Diagnostic::warning(
+                codes::BASE_TYPE_NOT_DEFINED,
+                location,
+                format!(
+                    "base type `{base}` of `{}` is not defined by any page; inheritance is dropped",
+                    def.name
+                ),
+            ));
+            if let Some(def) = types.get_mut(key) {
+                def.base_type = None;
+            }
+            continue;
+        }
+        // Walk up the chain; meeting the start again is a cycle.
+        let mut seen = BTreeSet::from([key.clone()]);
+        let mut current = type_key(&base);
+        let mut cycle = false;
+        while let Some(next) = types.get(&current) {
+            if !seen.insert(current.clone()) {
+                cycle = current == *key;
+                break;
+            }
+            match &next.base_type {
+                Some(b) => current = type_key(b),
+                None => break,
+            }
+        }
+        if cycle {
+            diagnostics.push(Diagnostic::error(
+                codes::BASE_TYPE_CYCLE,
+                location,
+                format!(
+                    "base types of `{}` form a cycle; its base type is dropped",
+                    key
+                ),
+            ));
+            if let Some(def) = types.get_mut(key) {
+                def.base_type = None;
+            }
+        }
+    }
+}
+
+/// Reports named types that no page defines, inferred or not.
+fn report_undefined(
+    types: &BTreeMap<String, TypeDef>,
+    inferred: &[TypeDef],
+    operations: &[Operation],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut references: BTreeMap<String, (String, Location)> = BTreeMap::new();
+    let mut add = |ty: &TypeRef, location: &Location| {
+        if ty.primitive.is_none() {
+            references
+                .entry(type_key(&ty.name))
+                .or_insert_with(|| (ty.name.clone(), location.clone()));
+        }
+    };
+    for def in types.values() {
+        for property in &def.properties {
+            add(&property.ty, &property.source);
+        }
+    }
+    for op in operations {
+        match &op.body {
+            RequestBody::Type { ty } => add(ty, &op.source),
+            RequestBody::Parameters { parameters } => {
+                parameters.iter().for_each(|p| add(&p.ty, &p.source))
+            }
+            _ => {}
+        }
+        if let ResponseShape::Single { ty } | ResponseShape::Collection { ty } = &op.response {
+            add(ty, &op.source);
+        }
+    }
+    for (key, (name, location)) in references {
+        if types.contains_key(&key) {
+            continue;
+        }
+        let message = if inferred.iter().any(|t| type_key(&t.name) == key) {
+            format!(
+                "type `{name}` has no page in the tree; its shape is inferred from the examples"
+            )
+        } else {
+            format!("type `{name}` has no page in the tree and appears in no example; it is kept as any JSON value")
+        };
+        diagnostics.push(Diagnostic::warning(
+            codes::TYPE_NOT_DEFINED,
+            location,
+            message,
+        ));
+    }
+}
+
+/// Assigns each example of a page to the operation (path line) it matches, and
+/// reports examples that match none.
+fn distribute_examples(
+    operations: &mut [Operation],
+    examples: Vec<Example>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if operations.is_empty() {
+        return;
+    }
+    for mut example in examples {
+        let Some(request) = example.request.as_mut() else {
+            operations[0].examples.push(example);
+            continue;
+        };
+        let target = match_example(operations, request, diagnostics);
+        if let (Some(response), Some(op)) = (&example.response, operations.get(target)) {
+            if let Some(status) = response.status {
+                if status != op.success_status && (200..300).contains(&status) {
+                    diagnostics.push(Diagnostic::warning(
+                        codes::STATUS_CONTRADICTS,
+                        response.location.clone(),
+                        format!(
+                            "example responds `{status}` but the Response section documents `{}`",
+                            op.success_status
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(op) = operations.get_mut(target) {
+            op.examples.push(example);
+        }
+    }
+}
+
+/// Finds the operation an example request belongs to and records its path values.
+/// Returns the operation's index.
+fn match_example(
+    operations: &[Operation],
+    request: &mut super::ExampleRequest,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let same_method: Vec<usize> = (0..operations.len())
+        .filter(|&i| operations[i].method == request.method)
+        .collect();
+    if same_method.is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            codes::EXAMPLE_METHOD_MISMATCH,
+            request.location.clone(),
+            format!(
+                "example sends `{}` but the HTTP request section documents `{}`",
+                request.method, operations[0].method
+            ),
+        ));
+        return 0;
+    }
+    // Exact matches first, then matches against the documented path without a
+    // trailing `/$ref`, `/$value` or `/$count` (the example forgot it).
+    for exact in [true, false] {
+        for &index in &same_method {
+            let template = if exact {
+                operations[index].path.clone()
+            } else {
+                match without_modifier(&operations[index].path) {
+                    Some(t) => t,
+                    None => continue,
+                }
+            };
+            let Some((root, values)) = match_with_root(&template, &request.path) else {
+                continue;
+            };
+            request.path_values = values;
+            request.path_matches = exact;
+            request.root = root.clone();
+            report_root(request, &root, diagnostics);
+            if !exact {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        codes::EXAMPLE_PATH_MISMATCH,
+                        request.location.clone(),
+                        format!(
+                            "example path `{}` lacks the end of the documented path `{}`",
+                            request.path.trim_start_matches(&root),
+                            operations[index].path.raw
+                        ),
+                    )
+                    .with_suggestion(format!(
+                        "use `{}` in the example, or fix the HTTP request section",
+                        operations[index].path.raw
+                    )),
+                );
+            }
+            return index;
+        }
+    }
+    let documented: Vec<&str> = same_method
+        .iter()
+        .map(|&i| operations[i].path.raw.as_str())
+        .collect();
+    diagnostics.push(Diagnostic::warning(
+        codes::EXAMPLE_PATH_MISMATCH,
+        request.location.clone(),
+        format!(
+            "example path `{}` matches no documented path ({})",
+            request.path,
+            documented.join(", ")
+        ),
+    ));
+    same_method[0]
+}
+
+/// The template without a trailing `$ref`/`$value`/`$count` segment.
+fn without_modifier(template: &PathTemplate) -> Option<PathTemplate> {
+    let raw = template.raw.trim_end_matches('/');
+    let (head, last) = raw.rsplit_once('/')?;
+    ["$ref", "$value", "$count"]
+        .iter()
+        .any(|m| last.eq_ignore_ascii_case(m))
+        .then(|| PathTemplate::parse(head))
+        .filter(|t| {
+            t.parts
+                .iter()
+                .any(|p| matches!(p, PathPart::Literal { .. }))
+        })
+}
+
+/// Matches a template against an example path, letting a service root (`/beta`,
+/// or something unexpected) come first. Returns the root and the parameter values.
+fn match_with_root(template: &PathTemplate, path: &str) -> Option<(String, Vec<String>)> {
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(path.match_indices('/').map(|(i, _)| i).filter(|&i| i > 0));
+    starts.into_iter().find_map(|start| {
+        template
+            .match_path(&path[start..])
+            .map(|values| (path[..start].to_string(), values))
+    })
+}
+
+fn report_root(request: &super::ExampleRequest, root: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let origin_ok =
+        request.url.starts_with('/') || request.url.to_ascii_lowercase().starts_with(SERVICE_HOST);
+    let root_ok = KNOWN_ROOTS
+        .iter()
+        .any(|known| root.eq_ignore_ascii_case(known));
+    if !(origin_ok && root_ok) {
+        // Show the root as written (backslashes and all); normalising kept lengths.
+        let origin = crate::parse::http_example::split_url(&request.url).origin;
+        let shown = request
+            .url
+            .get(..origin.len() + root.len())
+            .unwrap_or(&request.url);
+        diagnostics.push(Diagnostic::warning(
+            codes::EXAMPLE_BASE_URL,
+            request.location.clone(),
+            format!("example is sent to `{shown}`, which is not a documented service root (`{SERVICE_HOST}/v1.0` or `{SERVICE_HOST}/beta`)"),
+        ));
+    }
+}
+
+/// The tree's service root: from its folder name, else the root most examples use.
+fn service_root(tree_name: &str, operations: &[Operation]) -> String {
+    if let Some(known) = KNOWN_ROOTS
+        .iter()
+        .find(|r| r[1..].eq_ignore_ascii_case(tree_name))
+    {
+        return format!("{SERVICE_HOST}{known}");
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for example in operations.iter().flat_map(|op| &op.examples) {
+        let Some(request) = &example.request else {
+            continue;
+        };
+        if let Some(root) = KNOWN_ROOTS.iter().find(|r| {
+            request.path.len() > r.len()
+                && request.path[..r.len()].eq_ignore_ascii_case(r)
+                && request.path[r.len()..].starts_with('/')
+        }) {
+            *counts.entry(root).or_default() += 1;
+        }
+    }
+    let best = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(root, _)| root)
+        .unwrap_or("/v1.0");
+    format!("{SERVICE_HOST}{best}")
+}
+
+/// Reports relative links to pages that are not in the tree.
+fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
+    let files: BTreeSet<String> = pages.iter().map(|p| p.file.to_ascii_lowercase()).collect();
+    for page in pages {
+        let dir = page.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut check = |dest: &str, line: usize| {
+            let dest = dest.split('#').next().unwrap_or("");
+            if dest.is_empty()
+                || dest.starts_with('/')
+                || dest.contains("://")
+                || !dest.ends_with(".md")
+            {
+                return;
+            }
+            let resolved = resolve_relative(dir, dest);
+            // Case differences are tolerated: the docs site is case-insensitive.
+            let found = resolved
+                .as_ref()
+                .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
+            if !found {
+                diagnostics.push(Diagnostic::warning(
+                    codes::LINK_BROKEN,
+                    Location::new(&page.file, line),
+                    format!("link to `{dest}`, which is not in the docs tree"),
+                ));
+            }
+        };
+        for block in &page.blocks {
+            match block {
+                Block::Paragraph(p) => p.links.iter().for_each(|l| check(&l.dest, p.line)),
+                Block::Table(t) => {
+                    for (line, row) in &t.rows {
+                        row.iter()
+                            .flat_map(|c| &c.links)
+                            .for_each(|l| check(&l.dest, *line));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Joins a relative link to its page's folder; `None` when it climbs out of the tree.
+fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for piece in dest.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}

@@ -1,0 +1,227 @@
+//! Example request/response pairs of an API page, annotated or recognised by their first line.
+
+use super::sections::Section;
+use super::{Example, ExampleRequest, ExampleResponse};
+use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::parse::http_example::{self, Body};
+use crate::parse::lenient_json::parse_lenient;
+use crate::parse::{Block, CodeBlock, Page};
+use serde_json::Value;
+
+enum Role {
+    Request,
+    Response,
+    Skip,
+}
+
+fn role(code: &CodeBlock) -> Role {
+    if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
+        return match block_type.to_ascii_lowercase().as_str() {
+            "request" => Role::Request,
+            "response" => Role::Response,
+            _ => Role::Skip,
+        };
+    }
+    if !matches!(
+        code.info.as_str(),
+        "http" | "" | "https" | "msgraph-interactive"
+    ) {
+        return Role::Skip;
+    }
+    if http_example::is_response_text(&code.text) {
+        Role::Response
+    } else if http_example::parse_request(&code.text).is_some() {
+        Role::Request
+    } else {
+        Role::Skip
+    }
+}
+
+/// Every example pair of the page, in document order.
+pub fn page_examples(
+    page: &Page,
+    sections: &[Section<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    let mut pending: Option<(String, ExampleRequest)> = None;
+    let stem = super::types::file_stem(&page.file);
+    for section in sections
+        .iter()
+        .filter(|s| !s.is(&["http request", "json representation"]))
+    {
+        for block in section.blocks {
+            let Block::Code(code) = block else { continue };
+            match role(code) {
+                Role::Skip => {}
+                Role::Request => {
+                    let Some(request) = request(page, code, diagnostics) else {
+                        continue;
+                    };
+                    if let Some((name, unpaired)) = pending.take() {
+                        examples.push(Example {
+                            name,
+                            request: Some(unpaired),
+                            response: None,
+                        });
+                    }
+                    let name = code
+                        .annotation
+                        .as_ref()
+                        .and_then(|a| a.str_field("name"))
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("{stem}_{}", examples.len() + 1));
+                    pending = Some((name, request));
+                }
+                Role::Response => {
+                    let response = response(page, code, diagnostics);
+                    match pending.take() {
+                        Some((name, request)) => examples.push(Example {
+                            name,
+                            request: Some(request),
+                            response: Some(response),
+                        }),
+                        None => {
+                            diagnostics.push(Diagnostic::warning(
+                                codes::EXAMPLE_UNPAIRED,
+                                response.location.clone(),
+                                "response example has no request before it",
+                            ));
+                            examples.push(Example {
+                                name: format!("{stem}_{}", examples.len() + 1),
+                                request: None,
+                                response: Some(response),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some((name, request)) = pending {
+        diagnostics.push(Diagnostic::warning(
+            codes::EXAMPLE_UNPAIRED,
+            request.location.clone(),
+            "request example has no response after it",
+        ));
+        examples.push(Example {
+            name,
+            request: Some(request),
+            response: None,
+        });
+    }
+    examples
+}
+
+fn request(
+    page: &Page,
+    code: &CodeBlock,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ExampleRequest> {
+    let first_line = code.content_line()
+        + code
+            .text
+            .lines()
+            .take_while(|l| l.trim().is_empty())
+            .count();
+    let location = Location::new(&page.file, first_line);
+    let Some(parsed) = http_example::parse_request(&code.text) else {
+        diagnostics.push(Diagnostic::warning(
+            codes::HTTP_LINE_INVALID,
+            location,
+            "request example does not start with `METHOD url`; it is skipped",
+        ));
+        return None;
+    };
+    if parsed.blank_line_before_headers {
+        diagnostics.push(
+            Diagnostic::warning(
+                codes::EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
+                Location::new(&page.file, first_line + 1),
+                "blank line between the request line and the headers; in HTTP the headers would be read as body",
+            )
+            .with_suggestion("remove the blank line after the request line"),
+        );
+    }
+    let url = http_example::split_url(&parsed.url);
+    let body = parsed
+        .body
+        .as_ref()
+        .and_then(|b| json_body(&page.file, code, b, &parsed.headers, diagnostics));
+    Some(ExampleRequest {
+        method: parsed.method,
+        url: parsed.url.clone(),
+        path: url.path,
+        query: url.query,
+        path_values: Vec::new(),
+        path_matches: false,
+        root: String::new(),
+        body,
+        location,
+    })
+}
+
+fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) -> ExampleResponse {
+    let parsed = http_example::parse_response(&code.text);
+    let annotation = code.annotation.as_ref();
+    let body = parsed
+        .body
+        .as_ref()
+        .and_then(|b| json_body(&page.file, code, b, &parsed.headers, diagnostics));
+    ExampleResponse {
+        status: parsed.status,
+        body,
+        truncated: annotation
+            .and_then(|a| a.bool_field("truncated"))
+            .unwrap_or(false),
+        odata_type: annotation
+            .and_then(|a| a.str_field("@odata.type"))
+            .map(str::to_string),
+        is_collection: annotation
+            .and_then(|a| a.bool_field("isCollection"))
+            .unwrap_or(false),
+        location: Location::new(&page.file, code.content_line()),
+    }
+}
+
+/// Parses a JSON body leniently, reporting each repair; non-JSON bodies are skipped.
+fn json_body(
+    file: &str,
+    code: &CodeBlock,
+    body: &Body,
+    headers: &[(String, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let declared_json = headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().contains("json")
+    });
+    let looks_json = body.text.trim_start().starts_with(['{', '[']);
+    if !looks_json && !declared_json {
+        return None;
+    }
+    let first_line = code.content_line() + body.line_offset;
+    let parsed = parse_lenient(&body.text);
+    if let Some(error) = &parsed.error {
+        diagnostics.push(Diagnostic::error(
+            codes::JSON_INVALID,
+            Location::new(file, first_line + error.line.saturating_sub(1))
+                .with_column(error.column),
+            format!("example body is not JSON: {}", error.message),
+        ));
+        return None;
+    }
+    if let Some(first) = parsed.repairs.first() {
+        let mut kinds: Vec<&str> = parsed.repairs.iter().map(|r| r.kind.describe()).collect();
+        kinds.dedup();
+        diagnostics.push(Diagnostic::warning(
+            codes::JSON_REPAIRED,
+            Location::new(file, first_line + first.line.saturating_sub(1))
+                .with_column(first.column),
+            format!(
+                "example body is not strict JSON; repaired: {}",
+                kinds.join(", ")
+            ),
+        ));
+    }
+    parsed.value
+}

@@ -1,0 +1,234 @@
+//! The API model: everything docgen knows about an API, merged across pages.
+//!
+//! Built once from parsed pages by [`build`]; every command (generate, check,
+//! dump, lint, diff) reads this model and nothing else.
+
+mod build;
+mod examples;
+mod infer;
+mod naming;
+mod operations;
+mod page_kind;
+mod sections;
+mod type_ref;
+mod types;
+
+pub use build::build_model;
+pub use page_kind::PageKind;
+pub use type_ref::{Primitive, TypeRef};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::parse::path_template::PathTemplate;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The merged API of one docs tree.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ApiModel {
+    /// The service root examples are sent to, for example `https://graph.microsoft.com/beta`.
+    pub service_root: String,
+    /// Types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+    /// What each page was and what it yielded, sorted by file.
+    pub pages: Vec<PageSummary>,
+    /// All diagnostics, sorted by location.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ApiModel {
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        let key = type_key(name);
+        self.types
+            .binary_search_by(|t| type_key(&t.name).cmp(&key))
+            .ok()
+            .and_then(|i| self.types.get(i))
+    }
+}
+
+/// The key types are identified by: the simple name, lowercased, because pages
+/// disagree on case (`deviceManagementScript` vs `devicemanagementscript`).
+pub fn type_key(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeKind {
+    /// An entity or complex type: a JSON object.
+    Object,
+    Enum,
+}
+
+/// Where a type's definition came from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeOrigin {
+    ResourcePage,
+    EnumPage,
+    EnumTable,
+    RequestBodyTable,
+    /// No page defines it; its properties were seen in examples.
+    InferredFromExamples,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Name as the docs spell it (`deviceManagementScript`).
+    pub name: String,
+    pub namespace: String,
+    pub kind: TypeKind,
+    pub origin: TypeOrigin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_type: Option<String>,
+    pub is_abstract: bool,
+    pub is_open: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_property: Option<String>,
+    pub description: String,
+    /// Own properties (not inherited), in documented order.
+    pub properties: Vec<Property>,
+    pub members: Vec<EnumMember>,
+    /// Every place that defines or extends the type; the first is the main one.
+    pub sources: Vec<Location>,
+}
+
+impl TypeDef {
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Property {
+    /// JSON name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub description: String,
+    /// From a Relationships table (navigation property).
+    pub is_relationship: bool,
+    pub source: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumMember {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Stable, unique snake_case name derived from the method and path.
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub method: String,
+    pub path: PathTemplate,
+    /// The other path lines of the same section that reach the same operation
+    /// through another route; each has its own request function.
+    pub path_index: usize,
+    pub path_params: Vec<String>,
+    pub query_options: Vec<String>,
+    pub headers: Vec<HeaderParam>,
+    pub body: RequestBody,
+    pub success_status: u16,
+    pub response: ResponseShape,
+    pub examples: Vec<Example>,
+    pub source: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderParam {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestBody {
+    None,
+    /// A JSON representation of a type.
+    Type {
+        ty: TypeRef,
+    },
+    /// Action parameters, sent as one JSON object.
+    Parameters {
+        parameters: Vec<Property>,
+    },
+    /// Raw bytes (for example file content).
+    Stream,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResponseShape {
+    None,
+    Single {
+        ty: TypeRef,
+    },
+    /// One page of a collection (`value` plus `@odata.nextLink`).
+    Collection {
+        ty: TypeRef,
+    },
+    Stream,
+}
+
+/// A documented request/response pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<ExampleRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<ExampleResponse>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleRequest {
+    pub method: String,
+    pub url: String,
+    /// The path as sent, without service root and query.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Values of the operation's path parameters taken from the example, in order.
+    /// Empty when the example matches no documented path.
+    pub path_values: Vec<String>,
+    /// Whether the example's path matches the operation's documented path exactly.
+    pub path_matches: bool,
+    /// What came before the documented path in the example (`/beta`, or an odd root).
+    pub root: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    pub truncated: bool,
+    /// The `@odata.type` the response annotation gives, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The annotation's `isCollection`.
+    pub is_collection: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSummary {
+    pub file: String,
+    pub kind: PageKind,
+    pub operations: usize,
+    pub types: usize,
+    /// Why the page yielded nothing, when it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty_reason: Option<String>,
+}

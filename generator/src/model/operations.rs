@@ -1,0 +1,372 @@
+//! Operations from API pages: the HTTP request section, headers, body and response.
+
+use super::examples::page_examples;
+use super::sections::{self, Section};
+use super::type_ref::{Primitive, TypeRef};
+use super::types::{description, section_tables, table_properties};
+use super::{Example, HeaderParam, Operation, RequestBody, ResponseShape};
+use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::parse::http_example::request_line;
+use crate::parse::path_template::PathTemplate;
+use crate::parse::{status, Block, Page};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Operations of one API page, unnamed (names are given once all pages are known).
+/// Each path line of the HTTP request section gives one operation.
+pub fn page_operations(
+    page: &Page,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Operation>, Vec<Example>) {
+    let all_sections = sections::sections(page);
+    let Some(http_section) = all_sections.iter().find(|s| s.is(&["http request"])) else {
+        diagnostics.push(Diagnostic::error(
+            codes::HTTP_SECTION_MISSING,
+            Location::new(&page.file, 1),
+            "API page has no `## HTTP request` section, so it yields no operation",
+        ));
+        return (Vec::new(), Vec::new());
+    };
+    let path_lines = path_lines(&page.file, http_section, diagnostics);
+    if path_lines.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            codes::HTTP_SECTION_MISSING,
+            Location::new(&page.file, http_section.line),
+            "the HTTP request section has no `METHOD /path` line",
+        ));
+        return (Vec::new(), Vec::new());
+    }
+    let (title, title_line) = sections::title(page)
+        .map(|(t, l)| (t.to_string(), l))
+        .or_else(|| page.front_matter.title.clone().map(|t| (t, 1)))
+        .unwrap_or_default();
+    let description = description(page);
+    let query_options = query_options(&all_sections, &path_lines);
+    let headers = headers(&all_sections);
+    let response_section = all_sections.iter().find(|s| s.is(&["response"]));
+    let (success_status, response) = response(&page.file, response_section, diagnostics);
+    let body = request_body(page, &all_sections, &response, diagnostics);
+    let examples = page_examples(page, &all_sections, diagnostics);
+    permissions(page, &all_sections, diagnostics);
+
+    let operations = path_lines
+        .into_iter()
+        .enumerate()
+        .map(|(index, (method, path, line))| {
+            let path_params = path
+                .params()
+                .filter_map(|p| match p {
+                    crate::parse::path_template::PathPart::Param { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            let response = if path.raw.ends_with("/$value")
+                || path.raw.ends_with("/content") && method == "GET"
+            {
+                ResponseShape::Stream
+            } else {
+                response.clone()
+            };
+            Operation {
+                name: String::new(),
+                title: title.clone(),
+                description: description.clone(),
+                method,
+                path,
+                path_index: index,
+                path_params,
+                query_options: query_options.clone(),
+                headers: headers.clone(),
+                body: body.clone(),
+                success_status,
+                response,
+                examples: Vec::new(),
+                source: Location::new(&page.file, if line > 0 { line } else { title_line }),
+            }
+        })
+        .collect();
+    (operations, examples)
+}
+
+/// `METHOD /path` lines of the HTTP request section's code blocks.
+fn path_lines(
+    file: &str,
+    section: &Section<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathTemplate, usize)> {
+    let mut lines = Vec::new();
+    for block in section.blocks {
+        let Block::Code(code) = block else { continue };
+        for (offset, line) in code.text.lines().enumerate() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
+                continue;
+            }
+            let line_number = code.content_line() + offset;
+            match request_line(trimmed) {
+                Some((method, target)) if target.starts_with('/') || target.contains("://") => {
+                    let split = crate::parse::http_example::split_url(&target);
+                    let path = match split.query {
+                        Some(q) => format!("{}?{}", split.path, q),
+                        None => split.path,
+                    };
+                    lines.push((method, PathTemplate::parse(&path), line_number));
+                }
+                _ => diagnostics.push(Diagnostic::warning(
+                    codes::HTTP_LINE_INVALID,
+                    Location::new(file, line_number),
+                    format!("`{trimmed}` is not a `METHOD /path` line; it is skipped"),
+                )),
+            }
+        }
+    }
+    lines
+}
+
+fn query_options(
+    all_sections: &[Section<'_>],
+    paths: &[(String, PathTemplate, usize)],
+) -> Vec<String> {
+    static OPTION: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(regex) = OPTION
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)\$(select|filter|expand|orderby|top|skip|count|search|format|skiptoken)\b",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    let mut found = std::collections::BTreeSet::new();
+    let mut scan = |text: &str| {
+        for capture in regex.captures_iter(text) {
+            if let Some(m) = capture.get(1) {
+                found.insert(format!("${}", m.as_str().to_ascii_lowercase()));
+            }
+        }
+    };
+    for section in all_sections
+        .iter()
+        .filter(|s| s.is(&["optional query parameters", "query parameters"]))
+    {
+        for block in section.blocks {
+            match block {
+                Block::Paragraph(p) => scan(&p.text),
+                Block::Table(t) => t
+                    .rows
+                    .iter()
+                    .flat_map(|(_, r)| r)
+                    .for_each(|c| scan(&c.text)),
+                _ => {}
+            }
+        }
+    }
+    for (_, path, _) in paths {
+        if let Some(query) = &path.query {
+            scan(query);
+        }
+    }
+    found.into_iter().collect()
+}
+
+fn headers(all_sections: &[Section<'_>]) -> Vec<HeaderParam> {
+    let Some(section) = all_sections.iter().find(|s| s.is(&["request header"])) else {
+        return Vec::new();
+    };
+    let mut headers = Vec::new();
+    for table in section_tables(section) {
+        let Some(name_column) = table.column(&["name", "header", "request header"]) else {
+            continue;
+        };
+        let value_column = table.column(&["value", "description"]);
+        for (_, row) in &table.rows {
+            let Some(name) = row.get(name_column).map(|c| c.text.trim().to_string()) else {
+                continue;
+            };
+            if name.is_empty() {
+                continue;
+            }
+            headers.push(HeaderParam {
+                name,
+                description: value_column
+                    .and_then(|c| row.get(c))
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    headers
+}
+
+/// Success status and response shape from the Response section's text.
+fn response(
+    file: &str,
+    section: Option<&Section<'_>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (u16, ResponseShape) {
+    let Some(section) = section else {
+        diagnostics.push(Diagnostic::warning(
+            codes::STATUS_MISSING,
+            Location::new(file, 1),
+            "page has no Response section; success status 200 assumed",
+        ));
+        return (200, ResponseShape::None);
+    };
+    let paragraphs: Vec<_> = section
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let status = paragraphs
+        .iter()
+        .find_map(|p| status::success_status(&p.text));
+    let status = match status {
+        Some(status) => status,
+        None => {
+            diagnostics.push(Diagnostic::warning(
+                codes::STATUS_MISSING,
+                Location::new(file, section.line),
+                "the Response section states no success status; 200 assumed",
+            ));
+            200
+        }
+    };
+    if status == 204 {
+        return (status, ResponseShape::None);
+    }
+    let Some(sentence) = paragraphs
+        .iter()
+        .find(|p| status::success_status(&p.text).is_some())
+        .or(paragraphs.first())
+    else {
+        return (status, ResponseShape::None);
+    };
+    let lower = sentence.text.to_ascii_lowercase();
+    let collection = lower.contains("collection");
+    let link_type = sentence
+        .links
+        .iter()
+        .filter(|l| {
+            !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with("/")
+        })
+        .find_map(|l| TypeRef::from_text(&l.text, Some(l.text.trim())));
+    let shape = match link_type {
+        Some(ty) if ty.primitive == Some(Primitive::Stream) => ResponseShape::Stream,
+        Some(ty) if collection => ResponseShape::Collection { ty: ty.element() },
+        Some(ty) => ResponseShape::Single { ty },
+        None if lower.contains("stream") || lower.contains("binary content") => {
+            ResponseShape::Stream
+        }
+        None => ResponseShape::None,
+    };
+    (status, shape)
+}
+
+/// The request body: a type, action parameters, or nothing.
+fn request_body(
+    page: &Page,
+    all_sections: &[Section<'_>],
+    response: &ResponseShape,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> RequestBody {
+    let Some(section) = all_sections.iter().find(|s| s.is(&["request body"])) else {
+        return RequestBody::None;
+    };
+    let text: String = section
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.text.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parameters: Vec<_> = section_tables(section)
+        .flat_map(|table| table_properties(&page.file, table, false, diagnostics))
+        .collect();
+    let says_parameters = text.contains("parameter");
+    let linked_type = section.blocks.iter().find_map(|b| match b {
+        Block::Paragraph(p) if p.text.to_ascii_lowercase().contains("representation") => p
+            .links
+            .iter()
+            .filter(|l| !l.dest.starts_with("http") && !l.dest.starts_with('#'))
+            .find_map(|l| TypeRef::from_text(&l.text, Some(l.text.trim()))),
+        _ => None,
+    });
+    let named_type = || {
+        // "supply a JSON representation for the deviceManagementScriptAssignment object."
+        static OBJECT: OnceLock<Option<Regex>> = OnceLock::new();
+        let regex = OBJECT
+            .get_or_init(|| Regex::new(r"(?i)representation (?:for|of) (?:the|a|an) \[?([A-Za-z][A-Za-z0-9_.]*)\]? object").ok())
+            .as_ref()?;
+        section.blocks.iter().find_map(|b| match b {
+            Block::Paragraph(p) => regex
+                .captures(&p.text)
+                .and_then(|c| c.get(1))
+                .map(|m| TypeRef::named(m.as_str(), false)),
+            _ => None,
+        })
+    };
+    if text.contains("do not supply")
+        || text.contains("don't supply")
+        || text.contains("not supply a request body")
+    {
+        return RequestBody::None;
+    }
+    if says_parameters && !parameters.is_empty() {
+        return RequestBody::Parameters { parameters };
+    }
+    if let Some(ty) = linked_type.or_else(named_type) {
+        return RequestBody::Type { ty };
+    }
+    if !parameters.is_empty() {
+        // Update pages list the writable properties of the resource they return.
+        if let ResponseShape::Single { ty } = response {
+            if text.contains("update") || text.contains("values for relevant fields") {
+                return RequestBody::Type { ty: ty.clone() };
+            }
+        }
+        return RequestBody::Parameters { parameters };
+    }
+    if text.contains("binary") || text.contains("stream") || text.contains("contents of the file") {
+        return RequestBody::Stream;
+    }
+    RequestBody::None
+}
+
+/// Permission cells that are empty or say TODO.
+fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<Diagnostic>) {
+    for section in all_sections.iter().filter(|s| s.is(&["permissions"])) {
+        for table in section_tables(section) {
+            let Some(column) = table.column(&[
+                "permissions (from least to most privileged)",
+                "permissions (from most to least privileged)",
+                "permissions",
+            ]) else {
+                continue;
+            };
+            for (line, row) in &table.rows {
+                let Some(cell) = row.get(column) else {
+                    continue;
+                };
+                let text = cell.text.trim();
+                if text.is_empty() || text.to_ascii_uppercase().contains("TODO") {
+                    diagnostics.push(Diagnostic::warning(
+                        codes::PERMISSION_TODO,
+                        Location::new(&page.file, *line),
+                        if text.is_empty() {
+                            "permission cell is empty".to_string()
+                        } else {
+                            format!("permission scopes are not documented: `{text}`")
+                        },
+                    ));
+                }
+            }
+        }
+    }
+}

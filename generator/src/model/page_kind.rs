@@ -1,0 +1,54 @@
+//! What kind of page a page is: decided from front matter, falling back to content.
+
+use crate::parse::{Block, Page};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Api,
+    Resource,
+    Enum,
+    /// Conceptual or unrecognised pages; they yield nothing by design.
+    Other,
+}
+
+impl PageKind {
+    pub fn of(page: &Page) -> PageKind {
+        match page
+            .front_matter
+            .doc_type
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("apipagetype") => return PageKind::Api,
+            Some("resourcepagetype") => return PageKind::Resource,
+            Some("enumpagetype") => return PageKind::Enum,
+            _ => {}
+        }
+        let heading = |wanted: &[&str]| {
+            page.blocks.iter().any(|block| {
+                matches!(block, Block::Heading(h) if h.level == 2
+                    && wanted.iter().any(|w| h.text.eq_ignore_ascii_case(w)))
+            })
+        };
+        let title = page.blocks.iter().find_map(|block| match block {
+            Block::Heading(h) if h.level == 1 => Some(h.text.to_ascii_lowercase()),
+            _ => None,
+        });
+        if heading(&["HTTP request"]) {
+            PageKind::Api
+        } else if title
+            .as_deref()
+            .is_some_and(|t| t.ends_with("enum type") || t.ends_with("enumeration"))
+            || (heading(&["Members"]) && !heading(&["Properties"]))
+        {
+            PageKind::Enum
+        } else if heading(&["Properties", "JSON representation"]) {
+            PageKind::Resource
+        } else {
+            PageKind::Other
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Types from resource pages, enum pages and enum tables.
+
+use super::sections::{self, Section};
+use super::type_ref::TypeRef;
+use super::{EnumMember, Property, TypeDef, TypeKind, TypeOrigin};
+use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::parse::{Block, Page, Table};
+
+pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
+
+/// Column aliases for a property table's name column.
+const NAME_COLUMNS: &[&str] = &[
+    "property",
+    "name",
+    "property name",
+    "relationship",
+    "parameter",
+    "member",
+];
+
+/// Types defined by a resource page: the resource itself, plus enums documented in
+/// its "X values" tables.
+pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<TypeDef> {
+    let resource_annotation = page.blocks.iter().find_map(|block| match block {
+        Block::Code(code) => code
+            .annotation
+            .as_ref()
+            .filter(|a| a.block_type() == Some("resource")),
+        _ => None,
+    });
+    let odata_type = resource_annotation.and_then(|a| a.str_field("@odata.type"));
+    let name = odata_type
+        .map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
+        .or_else(|| {
+            title_name(
+                page,
+                &[
+                    "resource type",
+                    "resource",
+                    "complex type",
+                    "entity type",
+                    "object",
+                ],
+            )
+        })
+        .unwrap_or_else(|| file_stem(&page.file));
+    let namespace = odata_type
+        .and_then(|t| {
+            t.rsplit_once('.')
+                .map(|(ns, _)| ns.trim_start_matches('#').to_string())
+        })
+        .or_else(|| namespace_line(page))
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let all_sections = sections::sections(page);
+    let description = description(page);
+    let base_type = resource_annotation
+        .and_then(|a| a.str_field("baseType"))
+        .map(|b| b.rsplit('.').next().unwrap_or(b).to_string())
+        .filter(|b| !b.is_empty());
+    let mut properties = Vec::new();
+    for section in &all_sections {
+        let is_relationship = section.is(&["relationship"]);
+        if !(is_relationship || section.is(&["properties", "property"])) {
+            continue;
+        }
+        for table in section_tables(section) {
+            if table.column(&["type"]).is_none() {
+                continue;
+            }
+            properties.extend(table_properties(
+                &page.file,
+                table,
+                is_relationship,
+                diagnostics,
+            ));
+        }
+    }
+    let line = sections::title(page).map(|(_, line)| line).unwrap_or(1);
+    let mut types = vec![TypeDef {
+        name,
+        namespace: namespace.clone(),
+        kind: TypeKind::Object,
+        origin: TypeOrigin::ResourcePage,
+        base_type,
+        is_abstract: resource_annotation
+            .and_then(|a| a.bool_field("abstract"))
+            .unwrap_or(false),
+        is_open: resource_annotation
+            .and_then(|a| a.bool_field("openType"))
+            .unwrap_or(false),
+        key_property: resource_annotation
+            .and_then(|a| a.str_field("keyProperty"))
+            .map(str::to_string),
+        description,
+        properties,
+        members: Vec::new(),
+        sources: vec![Location::new(&page.file, line)],
+    }];
+    types.extend(enum_tables(page, &namespace));
+    types
+}
+
+/// The enum defined by an enum page.
+pub fn enum_page_type(page: &Page) -> Option<TypeDef> {
+    let name = title_name(
+        page,
+        &["enum type", "enumeration type", "enumeration", "enum"],
+    )
+    .unwrap_or_else(|| file_stem(&page.file));
+    let table = page.blocks.iter().find_map(|block| match block {
+        Block::Table(table) if member_column(table).is_some() => Some(table),
+        _ => None,
+    })?;
+    let line = sections::title(page)
+        .map(|(_, line)| line)
+        .unwrap_or(table.line);
+    Some(TypeDef {
+        name,
+        namespace: namespace_line(page).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string()),
+        kind: TypeKind::Enum,
+        origin: TypeOrigin::EnumPage,
+        base_type: None,
+        is_abstract: false,
+        is_open: false,
+        key_property: None,
+        description: description(page),
+        properties: Vec::new(),
+        members: members(table),
+        sources: vec![Location::new(&page.file, line)],
+    })
+}
+
+/// Tables under a heading "X values" (or "X enum values") that list members.
+fn enum_tables(page: &Page, namespace: &str) -> Vec<TypeDef> {
+    let mut types = Vec::new();
+    let mut heading: Option<(&str, usize)> = None;
+    for block in &page.blocks {
+        match block {
+            Block::Heading(h) => heading = Some((h.text.as_str(), h.line)),
+            Block::Table(table) => {
+                let Some((text, line)) = heading else {
+                    continue;
+                };
+                let lower = text.to_ascii_lowercase();
+                let Some(name) = lower
+                    .strip_suffix(" enum values")
+                    .or_else(|| lower.strip_suffix(" values"))
+                    .map(|n| &text[..n.len()])
+                else {
+                    continue;
+                };
+                if member_column(table).is_none() || name.contains(' ') {
+                    continue;
+                }
+                types.push(TypeDef {
+                    name: name.trim().to_string(),
+                    namespace: namespace.to_string(),
+                    kind: TypeKind::Enum,
+                    origin: TypeOrigin::EnumTable,
+                    base_type: None,
+                    is_abstract: false,
+                    is_open: false,
+                    key_property: None,
+                    description: String::new(),
+                    properties: Vec::new(),
+                    members: members(table),
+                    sources: vec![Location::new(&page.file, line)],
+                });
+                heading = None;
+            }
+            _ => {}
+        }
+    }
+    types
+}
+
+fn member_column(table: &Table) -> Option<usize> {
+    table.column(&["member", "members", "name"]).or_else(|| {
+        table
+            .column(&["value"])
+            .filter(|_| table.column(&["type"]).is_none())
+    })
+}
+
+fn members(table: &Table) -> Vec<EnumMember> {
+    let Some(name_column) = member_column(table) else {
+        return Vec::new();
+    };
+    let value_column = table.column(&["value"]).filter(|c| *c != name_column);
+    let description_column = table.column(&["description"]);
+    table
+        .rows
+        .iter()
+        .filter_map(|(_, row)| {
+            let name = clean_name(&row.get(name_column)?.text)?;
+            Some(EnumMember {
+                name,
+                value: value_column
+                    .and_then(|c| row.get(c))
+                    .and_then(|cell| cell.text.trim().parse().ok()),
+                description: description_column
+                    .and_then(|c| row.get(c))
+                    .map(|cell| cell.markdown.clone())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Properties from a property, relationship or parameter table.
+pub fn table_properties(
+    file: &str,
+    table: &Table,
+    is_relationship: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Property> {
+    let (Some(name_column), Some(type_column)) =
+        (table.column(NAME_COLUMNS), table.column(&["type"]))
+    else {
+        return Vec::new();
+    };
+    let description_column = table.column(&["description"]);
+    let mut properties = Vec::new();
+    for (line, row) in &table.rows {
+        let Some(name) = row.get(name_column).and_then(|c| clean_name(&c.text)) else {
+            continue;
+        };
+        let location = Location::new(file, *line);
+        let Some(ty) = row.get(type_column).and_then(TypeRef::from_cell) else {
+            diagnostics.push(Diagnostic::warning(
+                codes::TYPE_NOT_DEFINED,
+                location.clone(),
+                format!("property `{name}` has no readable type; it is kept as any JSON value"),
+            ));
+            properties.push(Property {
+                name,
+                ty: TypeRef::primitive(super::Primitive::Json, false),
+                description: String::new(),
+                is_relationship,
+                source: location,
+            });
+            continue;
+        };
+        let description = description_column
+            .and_then(|c| row.get(c))
+            .map(|cell| cell.markdown.clone())
+            .unwrap_or_default();
+        if description.trim().is_empty() && description_column.is_some() {
+            diagnostics.push(Diagnostic::note(
+                codes::DESCRIPTION_EMPTY,
+                location.clone(),
+                format!("`{name}` has an empty description"),
+            ));
+        }
+        properties.push(Property {
+            name,
+            ty,
+            description,
+            is_relationship,
+            source: location,
+        });
+    }
+    properties
+}
+
+/// A property or member name from a cell: the first word, without emphasis or code marks.
+fn clean_name(text: &str) -> Option<String> {
+    let word = text
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '`')
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .next()?
+        .trim_matches(|c: char| c == '*' || c == '`' || c == '"' || c == '\'');
+    let valid = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '-' | '$'));
+    valid.then(|| word.to_string())
+}
+
+/// The tables of a section, including those under its sub-headings.
+pub fn section_tables<'a>(section: &Section<'a>) -> impl Iterator<Item = &'a Table> {
+    section.blocks.iter().filter_map(|block| match block {
+        Block::Table(table) => Some(table),
+        _ => None,
+    })
+}
+
+/// The type name a title gives: "deviceManagementScript resource type" → `deviceManagementScript`.
+fn title_name(page: &Page, suffixes: &[&str]) -> Option<String> {
+    let (title, _) = sections::title(page)?;
+    let lower = title.to_ascii_lowercase();
+    let stripped = suffixes
+        .iter()
+        .find_map(|s| lower.strip_suffix(s).map(|rest| title[..rest.len()].trim()))?;
+    let name = stripped.trim_matches('`');
+    (!name.is_empty() && !name.contains(' ')).then(|| name.to_string())
+}
+
+fn namespace_line(page: &Page) -> Option<String> {
+    page.blocks.iter().find_map(|block| match block {
+        Block::Paragraph(p) => p
+            .text
+            .strip_prefix("Namespace:")
+            .map(|ns| ns.trim().to_string())
+            .filter(|ns| !ns.is_empty() && !ns.contains(' ')),
+        _ => None,
+    })
+}
+
+/// The page's description: the first paragraph after the title that is not the
+/// namespace line, a note or an include.
+pub fn description(page: &Page) -> String {
+    let mut after_title = false;
+    for block in &page.blocks {
+        match block {
+            Block::Heading(h) if h.level == 1 && !after_title => after_title = true,
+            Block::Heading(_) if after_title => break,
+            Block::Paragraph(p) if after_title => {
+                let text = p.text.trim();
+                let skip = text.starts_with("Namespace:")
+                    || text.starts_with("[!INCLUDE")
+                    || text.starts_with("[!NOTE")
+                    || text.starts_with("[!IMPORTANT")
+                    || text.starts_with("Note:")
+                    || text.starts_with("**Note")
+                    || p.markdown.starts_with('>');
+                if !skip {
+                    return p.markdown.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    page.front_matter.description.clone().unwrap_or_default()
+}
+
+pub fn file_stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}
