@@ -1,0 +1,260 @@
+//! One Rust file per type: a serde struct or enum, plus its `Any…` enum when
+//! other types derive from it.
+
+use super::context::Context;
+use super::docs::{clean, doc_attrs, paragraphs};
+use super::names::{self, Scope};
+use crate::model::{type_key, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Field names every struct reserves for its own bookkeeping.
+const RESERVED_FIELDS: &[&str] = &["odata_type", "additional_properties"];
+
+/// The items of a type's file.
+pub fn type_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    match def.kind {
+        TypeKind::Enum => enum_items(cx, def),
+        TypeKind::Object => {
+            let object = struct_items(cx, def);
+            let any = polymorphic_items(cx, def);
+            quote! { #object #any }
+        }
+    }
+}
+
+/// Where a type is documented, for its doc comment.
+fn source_note(def: &TypeDef) -> String {
+    let mut files: Vec<&str> = def.sources.iter().map(|s| s.file.as_str()).collect();
+    files.dedup();
+    let origin = match def.origin {
+        crate::model::TypeOrigin::InferredFromExamples => {
+            "No page documents this type; its shape is inferred from the examples of "
+        }
+        _ => "Documented in ",
+    };
+    let list: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
+    format!("{origin}{}.", list.join(", "))
+}
+
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let title = format!("`{}` ({}).", def.name, def.qualified_name());
+    doc_attrs(&paragraphs(&[
+        title,
+        clean(&def.description),
+        source_note(def),
+    ]))
+}
+
+fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let name = names::ident(
+        cx.type_names
+            .get(&type_key(&def.name))
+            .map(String::as_str)
+            .unwrap_or("Unnamed"),
+    );
+    let doc = type_doc(def);
+    let mut scope = Scope::with_reserved(RESERVED_FIELDS);
+    let fields = cx.all_properties(def).into_iter().map(|property| {
+        let (field_name, _) = scope.claim(&names::snake_name(&property.name), "_");
+        let field = names::ident(&field_name);
+        let json_name = &property.name;
+        let mut ty = cx.rust_type(&property.ty);
+        if cx
+            .boxed
+            .contains(&(type_key(&def.name), property.name.clone()))
+        {
+            ty = quote! { Box<#ty> };
+        }
+        let description = clean(&property.description);
+        let description = if description.is_empty() {
+            format!("The `{json_name}` property.")
+        } else {
+            description
+        };
+        let doc = doc_attrs(&description);
+        quote! {
+            #doc
+            #[serde(rename = #json_name, default, skip_serializing_if = "Nullable::is_absent")]
+            pub #field: Nullable<#ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            /// The `@odata.type` annotation: the concrete type of this value.
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
+            #(#fields)*
+            /// Properties the docs do not list, kept so that JSON round-trips without loss.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+    }
+}
+
+/// `AnyX`: a value of `X` or of any type derived from it, told apart by `@odata.type`.
+fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let key = type_key(&def.name);
+    let (Some(any_name), Some(descendants)) = (cx.polymorphic.get(&key), cx.descendants.get(&key))
+    else {
+        return TokenStream::new();
+    };
+    let any = names::ident(any_name);
+    let base = names::ident(
+        cx.type_names
+            .get(&key)
+            .map(String::as_str)
+            .unwrap_or("Unnamed"),
+    );
+    let variants: Vec<(proc_macro2::Ident, String)> = descendants
+        .iter()
+        .filter_map(|d| {
+            let def = cx.types.get(d)?;
+            Some((names::ident(cx.type_names.get(d)?), def.qualified_name()))
+        })
+        .collect();
+    let variant_idents = variants.iter().map(|(ident, _)| ident);
+    let variant_docs = variants.iter().map(|(_, q)| format!(" A `{q}`."));
+    let dispatch = variants.iter().map(|(ident, qualified)| {
+        quote! {
+            if crate::runtime::odata_type_matches(odata_type, #qualified) {
+                return serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom);
+            }
+        }
+    });
+    let base_doc = format!(
+        " A `{}`, or a derived type this crate does not know (its extra properties are kept).",
+        def.qualified_name()
+    );
+    let doc = format!(
+        " `{}` or any type derived from it, told apart by `@odata.type`.",
+        def.name
+    );
+    let match_arms = variants
+        .iter()
+        .map(|(ident, _)| quote! { Self::#ident(value) => value.serialize(serializer), });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #any {
+            #[doc = #base_doc]
+            #base(#base),
+            #( #[doc = #variant_docs] #variant_idents(#variant_idents), )*
+        }
+
+        impl Default for #any {
+            fn default() -> Self {
+                Self::#base(#base::default())
+            }
+        }
+
+        impl Serialize for #any {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Self::#base(value) => value.serialize(serializer),
+                    #(#match_arms)*
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #any {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let odata_type = value.get("@odata.type").and_then(serde_json::Value::as_str).unwrap_or_default();
+                #(#dispatch)*
+                serde_json::from_value(value).map(Self::#base).map_err(D::Error::custom)
+            }
+        }
+    }
+}
+
+fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let name = names::ident(
+        cx.type_names
+            .get(&type_key(&def.name))
+            .map(String::as_str)
+            .unwrap_or("Unnamed"),
+    );
+    let doc = type_doc(def);
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let variants = def.members.iter().map(|member| {
+        let (variant, _) = scope.claim(&names::type_name(&member.name), "");
+        let variant = names::ident(&variant);
+        let json = &member.name;
+        let description = clean(&member.description);
+        let description = if description.is_empty() {
+            format!("`{json}`")
+        } else {
+            description
+        };
+        let doc = doc_attrs(&description);
+        quote! {
+            #doc
+            #[serde(rename = #json)]
+            #variant,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know, kept as sent.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+    }
+}
+
+/// The `use` lines a type's file needs.
+pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let mut used = std::collections::BTreeSet::new();
+    if def.kind == TypeKind::Object {
+        for property in cx.all_properties(def) {
+            if property.ty.primitive.is_none() {
+                let key = type_key(&property.ty.name);
+                if let Some(any) = cx.polymorphic.get(&key) {
+                    used.insert(any.clone());
+                } else if let Some(name) = cx.type_names.get(&key) {
+                    used.insert(name.clone());
+                }
+            }
+        }
+        if let Some(descendants) = cx.descendants.get(&type_key(&def.name)) {
+            if cx.polymorphic.contains_key(&type_key(&def.name)) {
+                for d in descendants {
+                    if let Some(name) = cx.type_names.get(d) {
+                        used.insert(name.clone());
+                    }
+                }
+            }
+        }
+    }
+    // The type's own names are defined here, not imported.
+    if let Some(own) = cx.type_names.get(&type_key(&def.name)) {
+        used.remove(own);
+    }
+    if let Some(own_any) = cx.polymorphic.get(&type_key(&def.name)) {
+        used.remove(own_any);
+    }
+    let models: Vec<_> = used.iter().map(|n| names::ident(n)).collect();
+    let models = if models.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { use super::{#(#models),*}; }
+    };
+    let has_fields = def.kind == TypeKind::Object && !cx.all_properties(def).is_empty();
+    let runtime = if has_fields {
+        quote! { use crate::runtime::Nullable; }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #models
+        #runtime
+        use serde::{Deserialize, Serialize};
+    }
+}

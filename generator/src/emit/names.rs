@@ -1,0 +1,140 @@
+//! Rust names for doc names: types, fields, functions, modules.
+//!
+//! Every name that comes from doc text goes through here, so it is a valid,
+//! non-keyword identifier made of ASCII letters, digits and underscores.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+use std::collections::BTreeMap;
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Replaces anything but ASCII letters and digits with word breaks, so case
+/// conversion sees words, and makes sure the result starts with a letter.
+fn words(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    cleaned.trim().to_string()
+}
+
+/// `deviceManagementScript` → `DeviceManagementScript`.
+pub fn type_name(doc_name: &str) -> String {
+    let mut name = words(doc_name).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Type");
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// `targetGroupId` → `target_group_id`; `@odata.etag` → `odata_etag`.
+pub fn snake_name(doc_name: &str) -> String {
+    let mut name = words(doc_name).to_snake_case();
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+        name.insert(0, 'n');
+    }
+    name
+}
+
+/// An identifier token for a (snake or camel) name, raw where it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Hands out unique names within one scope: a name already taken gets `_2`, `_3`…
+/// (or `2`, `3` for type names), in the order names are asked for.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeMap<String, usize>,
+}
+
+impl Scope {
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        let mut scope = Scope::default();
+        for name in reserved {
+            scope.taken.insert(name.to_string(), 1);
+        }
+        scope
+    }
+
+    /// Returns `name`, or a numbered variant when taken; the bool says whether it was renamed.
+    pub fn claim(&mut self, name: &str, separator: &str) -> (String, bool) {
+        let count = self.taken.entry(name.to_string()).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            return (name.to_string(), false);
+        }
+        let mut n = *count;
+        loop {
+            let candidate = format!("{name}{separator}{n}");
+            if !self.taken.contains_key(&candidate) {
+                self.taken.insert(candidate.clone(), 1);
+                return (candidate, true);
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_valid_identifiers() {
+        assert_eq!(
+            type_name("deviceManagementScript"),
+            "DeviceManagementScript"
+        );
+        assert_eq!(type_name("3dModel"), "Type3dModel");
+        assert_eq!(type_name("größe"), "GrE");
+        assert_eq!(snake_name("targetGroupId"), "target_group_id");
+        assert_eq!(snake_name("@odata.etag"), "odata_etag");
+        assert_eq!(snake_name("2fa"), "n_2fa");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+    }
+
+    #[test]
+    fn scope_numbers_collisions() {
+        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        assert_eq!(
+            scope.claim("display_name", "_"),
+            ("display_name".into(), false)
+        );
+        assert_eq!(
+            scope.claim("display_name", "_"),
+            ("display_name_2".into(), true)
+        );
+        assert_eq!(
+            scope.claim("additional_properties", "_"),
+            ("additional_properties_2".into(), true)
+        );
+    }
+}

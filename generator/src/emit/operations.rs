@@ -1,0 +1,250 @@
+//! Request functions: one per documented path, grouped in one file per API page.
+
+use super::context::Context;
+use super::docs::{clean, doc_attrs, paragraphs};
+use super::names::{self, Scope};
+use crate::model::{type_key, Operation, RequestBody, ResponseShape};
+use crate::parse::path_template::PathPart;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// What a request function's code needs from the models module.
+#[derive(Default)]
+pub struct Uses {
+    pub models: BTreeSet<String>,
+    pub page: bool,
+}
+
+/// The Rust names of an operation's path parameters, in path order.
+pub fn param_names(op: &Operation) -> Vec<String> {
+    let mut scope = Scope::with_reserved(&["body"]);
+    op.path
+        .params()
+        .filter_map(|part| match part {
+            PathPart::Param { name, .. } => Some(scope.claim(&names::snake_name(name), "_").0),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The Rust type a successful response parses into.
+pub fn response_type(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> TokenStream {
+    match &op.response {
+        ResponseShape::None => quote! { () },
+        ResponseShape::Stream => quote! { Vec<u8> },
+        ResponseShape::Single { ty } => {
+            note_use(cx, &ty.name, ty.primitive.is_none(), true, uses);
+            cx.rust_type(ty)
+        }
+        ResponseShape::Collection { ty } => {
+            note_use(cx, &ty.name, ty.primitive.is_none(), true, uses);
+            uses.page = true;
+            let element = cx.rust_type(&ty.element());
+            quote! { Page<#element> }
+        }
+    }
+}
+
+fn note_use(cx: &Context<'_>, name: &str, named: bool, polymorphic: bool, uses: &mut Uses) {
+    if !named {
+        return;
+    }
+    let key = type_key(name);
+    let rust = if polymorphic {
+        cx.polymorphic.get(&key).or_else(|| cx.type_names.get(&key))
+    } else {
+        cx.type_names.get(&key)
+    };
+    if let Some(rust) = rust {
+        uses.models.insert(rust.clone());
+    }
+}
+
+/// Name of the body struct generated for an action's parameters.
+pub fn body_struct_name(op: &Operation) -> String {
+    format!("{}Body", names::type_name(&op.name))
+}
+
+/// The items for one operation: its parameters struct (for actions) and its function.
+pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> TokenStream {
+    let function = names::ident(&op.name);
+    let params = param_names(op);
+    let param_idents: Vec<_> = params.iter().map(|p| names::ident(p)).collect();
+    let response = response_type(cx, op, uses);
+    let parse = match &op.response {
+        ResponseShape::None => quote! { crate::runtime::parse_empty },
+        ResponseShape::Stream => quote! { crate::runtime::parse_bytes },
+        _ => quote! { crate::runtime::parse_json },
+    };
+    let method = format_ident!("{}", op.method);
+    let status = proc_macro2::Literal::u16_unsuffixed(op.success_status);
+    let path = path_expression(op, &param_idents);
+
+    let mut body_item = TokenStream::new();
+    let (body_param, body_call, returns_result) = match &op.body {
+        RequestBody::None => (TokenStream::new(), TokenStream::new(), false),
+        RequestBody::Stream => (
+            quote! { body: Vec<u8>, },
+            quote! { .with_body(body, "application/octet-stream") },
+            true,
+        ),
+        RequestBody::Type { ty } => {
+            note_use(cx, &ty.name, ty.primitive.is_none(), false, uses);
+            let ty = match ty.primitive {
+                Some(_) => cx.rust_type(ty),
+                None => {
+                    let element = cx.named_type(&ty.name, false);
+                    if ty.collection {
+                        quote! { Vec<#element> }
+                    } else {
+                        element
+                    }
+                }
+            };
+            (
+                quote! { body: &#ty, },
+                quote! { .with_json_body(body) },
+                true,
+            )
+        }
+        RequestBody::Parameters { parameters } => {
+            let name = names::ident(&body_struct_name(op));
+            let mut scope = Scope::with_reserved(&["additional_properties"]);
+            let fields = parameters.iter().map(|p| {
+                if p.ty.primitive.is_none() {
+                    note_use(cx, &p.ty.name, true, true, uses);
+                }
+                let field = names::ident(&scope.claim(&names::snake_name(&p.name), "_").0);
+                let json = &p.name;
+                let ty = cx.rust_type(&p.ty);
+                let description = clean(&p.description);
+                let doc = doc_attrs(if description.is_empty() { "" } else { &description });
+                let doc = if description.is_empty() {
+                    let text = format!(" The `{json}` parameter.");
+                    quote! { #[doc = #text] }
+                } else {
+                    doc
+                };
+                quote! {
+                    #doc
+                    #[serde(rename = #json, default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+                    pub #field: crate::runtime::Nullable<#ty>,
+                }
+            });
+            let doc = format!(
+                " Parameters of [`{}`], sent as the JSON request body.",
+                op.name
+            );
+            body_item = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    /// Parameters the docs do not list, sent as given.
+                    #[serde(flatten)]
+                    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+                }
+            };
+            (
+                quote! { body: &#name, },
+                quote! { .with_json_body(body) },
+                true,
+            )
+        }
+    };
+    let doc = operation_doc(op);
+    let request = quote! {
+        Request::new(http::Method::#method, #path, #status, #parse)
+    };
+    let function_item = if returns_result {
+        quote! {
+            #doc
+            pub fn #function(#(#param_idents: &str,)* #body_param) -> Result<Request<#response>, crate::runtime::Error> {
+                #request #body_call
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            pub fn #function(#(#param_idents: &str),*) -> Request<#response> {
+                #request
+            }
+        }
+    };
+    quote! { #body_item #function_item }
+}
+
+/// `format!("/users/{}/messages", encode_path_segment(id))`, or a string literal
+/// when the path has no parameters.
+fn path_expression(op: &Operation, params: &[proc_macro2::Ident]) -> TokenStream {
+    let mut template = String::new();
+    let mut arguments = Vec::new();
+    let mut next = params.iter();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal { text } => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            PathPart::Param { keeps_slashes, .. } => {
+                template.push_str("{}");
+                if let Some(ident) = next.next() {
+                    arguments.push(if *keeps_slashes {
+                        quote! { crate::runtime::encode_path(#ident) }
+                    } else {
+                        quote! { crate::runtime::encode_path_segment(#ident) }
+                    });
+                }
+            }
+        }
+    }
+    if arguments.is_empty() {
+        let literal = template.replace("{{", "{").replace("}}", "}");
+        quote! { #literal }
+    } else {
+        quote! { format!(#template, #(#arguments),*) }
+    }
+}
+
+fn operation_doc(op: &Operation) -> TokenStream {
+    let title = clean(&op.title);
+    let title = if title.is_empty() {
+        op.name.clone()
+    } else {
+        title
+    };
+    let mut http_line = format!("`{} {}`", op.method, op.path.raw);
+    if !op.query_options.is_empty() {
+        let options: Vec<String> = op.query_options.iter().map(|o| format!("`{o}`")).collect();
+        http_line.push_str(&format!(
+            "\n\nDocumented query options: {}.",
+            options.join(", ")
+        ));
+    }
+    let source = format!(
+        "Documented in `{}`, line {}.",
+        op.source.file, op.source.line
+    );
+    doc_attrs(&paragraphs(&[
+        title,
+        clean(&op.description),
+        http_line,
+        source,
+    ]))
+}
+
+/// The `use` lines of an operations file.
+pub fn operation_imports(uses: &Uses) -> TokenStream {
+    let models: Vec<_> = uses.models.iter().map(|m| names::ident(m)).collect();
+    let models = if models.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { use crate::models::{#(#models),*}; }
+    };
+    let page = if uses.page {
+        quote! { use crate::runtime::{Page, Request}; }
+    } else {
+        quote! { use crate::runtime::Request; }
+    };
+    quote! { #models #page }
+}

@@ -1,0 +1,896 @@
+//! Runtime support shared by every generated operation and model.
+//!
+//! The generated SDK is *sans-IO*: an operation function does not send
+//! anything, it returns a [`Request<R>`] that describes one API call. The
+//! caller turns it into an [`http::Request`] with [`Request::to_http`], sends
+//! that with whatever HTTP client it likes, and hands the
+//! [`http::Response`] back to [`Request::parse_response`], which yields the
+//! typed result `R` or an [`Error`].
+//!
+//! Besides requests and errors this module holds the value types the models
+//! are built from:
+//!
+//! * [`Nullable<T>`] tells "property absent" apart from "property is
+//!   `null`", so a model read from JSON writes back exactly what it read.
+//! * [`DateTimeOffset`], [`Date`], [`TimeOfDay`], [`Duration`], [`Uuid`] and
+//!   [`Base64`] keep the service's text verbatim instead of parsing it, so no
+//!   precision or formatting is lost on a round trip.
+//! * [`Page<T>`] is one page of a collection response.
+//!
+//! Only `serde`, `serde_json`, `http` and `percent-encoding` are used.
+
+use std::fmt;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+// === Nullable ===
+
+/// A property value that may be absent, explicitly `null`, or present.
+///
+/// `Option<T>` cannot tell a missing property from one set to `null`, but the
+/// difference matters: in a `PATCH` body, `null` clears a property while
+/// leaving it out keeps it unchanged. Model fields of this type are declared
+/// as
+///
+/// ```text
+/// #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+/// pub nickname: Nullable<String>,
+/// ```
+///
+/// so that a missing property deserializes to [`Nullable::Absent`] (via
+/// `default`) and an absent value is never written. On its own, `Absent`
+/// serializes as `null`, because there is no way to "write nothing" from
+/// inside a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Nullable<T> {
+    /// The property was not in the JSON object (and will not be written).
+    #[default]
+    Absent,
+    /// The property was JSON `null`.
+    Null,
+    /// The property had a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Returns `true` if the property was not present at all.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// Returns `true` if the property was explicitly `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// Returns the value, if there is one.
+    pub fn value(&self) -> Option<&T> {
+        self.as_ref().into_value()
+    }
+
+    /// Returns the value mutably, if there is one.
+    pub fn value_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// Consumes `self` and returns the value, if there is one.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// Borrows the value while keeping the absent/null distinction.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(value),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(value) => serializer.serialize_some(value),
+            Nullable::Null | Nullable::Absent => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // A missing property never reaches this point: `#[serde(default)]`
+        // on the field produces `Absent` instead.
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
+    }
+}
+
+// === Text-preserving primitive types ===
+
+/// Defines a newtype over `String` that serializes as the bare string and
+/// keeps the service's text untouched.
+macro_rules! text_primitive {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// The text is stored exactly as received and is not validated, so
+        /// a value always serializes back to the same string.
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps `text` as-is, without validating or normalising it.
+            pub fn new(text: impl Into<String>) -> Self {
+                Self(text.into())
+            }
+
+            /// Returns the original text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                Self(text)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                Self(text.to_owned())
+            }
+        }
+    };
+}
+
+text_primitive! {
+    /// An ISO 8601 date and time with a UTC offset
+    /// (`Edm.DateTimeOffset`), such as `2016-12-31T23:56:51.5562076+03:00`.
+    DateTimeOffset
+}
+
+text_primitive! {
+    /// A calendar date (`Edm.Date`) in `yyyy-mm-dd` form, such as `2024-02-29`.
+    Date
+}
+
+text_primitive! {
+    /// A time of day (`Edm.TimeOfDay`) in `hh:mm:ss[.fffffff]` form, such as
+    /// `08:30:00.0000000`.
+    TimeOfDay
+}
+
+text_primitive! {
+    /// An ISO 8601 duration (`Edm.Duration`), such as `P1DT2H` or `PT0.5S`.
+    Duration
+}
+
+text_primitive! {
+    /// A GUID (`Edm.Guid`) in its textual form, such as
+    /// `3f2504e0-4f89-11d3-9a0c-0305e82c3301`.
+    Uuid
+}
+
+text_primitive! {
+    /// Binary data (`Edm.Binary`) as base64 text; decode it with any base64
+    /// library when the bytes are needed.
+    Base64
+}
+
+// === Collection pages ===
+
+/// One page of a collection response, such as the body of `GET /users`.
+///
+/// When `next_link` is set, more items are available at that absolute URL;
+/// `delta_link` is returned at the end of a delta query for the next sync.
+/// Annotations this type does not name are kept in `additional_properties`
+/// so the page serializes back unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items on this page.
+    #[serde(default)]
+    pub value: Vec<T>,
+    /// URL of the next page (`@odata.nextLink`), if there is one.
+    #[serde(
+        rename = "@odata.nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_link: Option<String>,
+    /// Metadata context URL (`@odata.context`).
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<String>,
+    /// Total number of items (`@odata.count`), when `$count=true` was asked for.
+    #[serde(
+        rename = "@odata.count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<i64>,
+    /// URL for the next round of a delta query (`@odata.deltaLink`).
+    #[serde(
+        rename = "@odata.deltaLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delta_link: Option<String>,
+    /// Any other properties or annotations of the response object.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+// Written by hand so that `Page<T>: Default` does not require `T: Default`.
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            value: Vec::new(),
+            next_link: None,
+            context: None,
+            count: None,
+            delta_link: None,
+            additional_properties: serde_json::Map::new(),
+        }
+    }
+}
+
+// === Errors ===
+
+/// The JSON body of a failed call: `{"error": {"code": ..., "message": ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GraphErrorBody {
+    /// The error description.
+    pub error: GraphErrorDetail,
+}
+
+/// The `error` object of a failed call.
+///
+/// `code` and `message` default to empty strings so that unusual error
+/// bodies still parse.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GraphErrorDetail {
+    /// Machine-readable error code, such as `Request_ResourceNotFound`.
+    #[serde(default)]
+    pub code: String,
+    /// Human-readable description of the error.
+    #[serde(default)]
+    pub message: String,
+    /// Service diagnostics (`innerError`), such as the request id and date.
+    #[serde(
+        rename = "innerError",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inner_error: Option<serde_json::Value>,
+    /// Any other members of the error object (for example `details`).
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A response whose status was not 2xx.
+///
+/// It lives in its own boxed struct (see [`Error::Status`]) so that
+/// `Result<T, Error>` stays small for the common success path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status of the response.
+    pub status: http::StatusCode,
+    /// The parsed `error` object, when the body was a Graph error body.
+    pub error: Option<GraphErrorDetail>,
+    /// The `request-id` header (else `client-request-id`), for support cases.
+    pub request_id: Option<String>,
+    /// The raw response body.
+    pub body: Vec<u8>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request failed with HTTP {}", self.status)?;
+        if let Some(error) = &self.error {
+            write!(f, ": {}: {}", error.code, error.message)?;
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request-id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong while building a request or reading its
+/// response. Sending is the caller's business, so transport errors are not
+/// represented here.
+#[derive(Debug)]
+pub enum Error {
+    /// The service answered with a non-2xx status. The payload is boxed to
+    /// keep `Error` (and so every `Result`) small.
+    Status(Box<ApiError>),
+    /// A 2xx response body did not match the expected type.
+    Decode {
+        /// The HTTP status of the response.
+        status: http::StatusCode,
+        /// What `serde_json` reported.
+        source: serde_json::Error,
+        /// The raw response body.
+        body: Vec<u8>,
+    },
+    /// The request body could not be serialized to JSON.
+    Encode(serde_json::Error),
+    /// The request could not be built, e.g. a bad base URL or header.
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status of the response this error came from, if any.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        match self {
+            Error::Status(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Encode(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Status(api) => fmt::Display::fmt(api, f),
+            Error::Decode { status, source, .. } => {
+                write!(
+                    f,
+                    "could not decode the HTTP {status} response body: {source}"
+                )
+            }
+            Error::Encode(source) => write!(f, "could not encode the request body: {source}"),
+            Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } | Error::Encode(source) => Some(source),
+            Error::Status(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+}
+
+// === Requests ===
+
+/// Turns a successful response into the operation's result type.
+pub type ParseFn<R> = fn(http::StatusCode, &[u8]) -> Result<R, Error>;
+
+/// A description of one API call whose success body parses into `R`.
+///
+/// It is plain data: nothing is sent. Build the wire request with
+/// [`Request::to_http`] and decode the reply with [`Request::parse_response`].
+/// The parser is a function pointer (usually [`parse_json`], [`parse_empty`]
+/// or [`parse_bytes`]) rather than a trait bound, so `Request<()>` and
+/// `Request<T: DeserializeOwned>` need no overlapping impls.
+#[must_use = "a Request does nothing until it is sent"]
+pub struct Request<R> {
+    method: http::Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    body: Option<Vec<u8>>,
+    success: http::StatusCode,
+    parse: ParseFn<R>,
+}
+
+impl<R> Request<R> {
+    /// Describes a call of `method` on `path`.
+    ///
+    /// `path` must already be percent-encoded (see [`encode_path_segment`])
+    /// and start with `/`. `success` is the documented success status; a
+    /// code outside `100..=999` falls back to 200. `parse` decodes a 2xx body.
+    pub fn new(
+        method: http::Method,
+        path: impl Into<String>,
+        success: u16,
+        parse: ParseFn<R>,
+    ) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            success: http::StatusCode::from_u16(success).unwrap_or(http::StatusCode::OK),
+            parse,
+        }
+    }
+
+    /// Sets `body` serialized as JSON, with `Content-Type: application/json`.
+    pub fn with_json_body<B: Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
+        self.with_body(bytes, "application/json")
+    }
+
+    /// Sets a raw body and its `Content-Type`, replacing any earlier one.
+    pub fn with_body(mut self, bytes: Vec<u8>, content_type: &str) -> Result<Self, Error> {
+        let value = header_value(content_type)?;
+        self.headers
+            .retain(|(name, _)| name != http::header::CONTENT_TYPE);
+        self.headers.push((http::header::CONTENT_TYPE, value));
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Appends a query parameter such as `$top=10`. Both parts are given
+    /// unencoded; [`Request::to_http`] encodes them.
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends a header, such as `Prefer` or `ConsistencyLevel`.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the name or value is not
+    /// valid in HTTP.
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let header = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("invalid header name {name:?}")))?;
+        self.headers.push((header, header_value(value)?));
+        Ok(self)
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// The percent-encoded path, relative to the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query parameters, unencoded, in the order they were added.
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The headers, in the order they were added.
+    pub fn headers(&self) -> &[(http::HeaderName, http::HeaderValue)] {
+        &self.headers
+    }
+
+    /// The body, if one was set.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The documented success status. [`Request::parse_response`] accepts
+    /// any 2xx status, because services do not always answer with this one.
+    pub fn success_status(&self) -> http::StatusCode {
+        self.success
+    }
+
+    /// Builds the wire request against `base_url`, such as
+    /// `https://graph.microsoft.com/v1.0`.
+    ///
+    /// The URL is `base_url` (trailing `/` removed) followed by the path and
+    /// the query string. Query names and values are percent-encoded except
+    /// for unreserved characters; a `$` in a name (`$select`) stays literal.
+    /// Fails with [`Error::InvalidRequest`] if the result is not an absolute
+    /// URL.
+    pub fn to_http(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut url = String::from(base_url.trim_end_matches('/'));
+        if !self.path.starts_with('/') {
+            url.push('/');
+        }
+        url.push_str(&self.path);
+        for (index, (name, value)) in self.query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            url.extend(utf8_percent_encode(name, QUERY_NAME));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, UNRESERVED));
+        }
+
+        let uri = http::Uri::try_from(url.as_str())
+            .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
+        if uri.scheme().is_none() || uri.authority().is_none() {
+            return Err(Error::InvalidRequest(format!(
+                "base URL {base_url:?} is not an absolute URL"
+            )));
+        }
+
+        let mut request = http::Request::new(self.body.clone().unwrap_or_default());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok(request)
+    }
+
+    /// Decodes the service's reply to this request.
+    ///
+    /// A non-2xx status becomes [`Error::Status`], with the Graph error body
+    /// parsed if possible and the request id taken from the headers. Any
+    /// 2xx response goes to the request's parse function.
+    pub fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<R, Error> {
+        let (parts, body) = response.into_parts();
+        if !parts.status.is_success() {
+            let header = |name: &str| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned)
+            };
+            return Err(Error::Status(Box::new(ApiError {
+                status: parts.status,
+                error: serde_json::from_slice::<GraphErrorBody>(&body)
+                    .ok()
+                    .map(|parsed| parsed.error),
+                request_id: header("request-id").or_else(|| header("client-request-id")),
+                body,
+            })));
+        }
+        (self.parse)(parts.status, &body)
+    }
+}
+
+// Written by hand: deriving would demand `R: Clone` / `R: Debug`, though no
+// `R` is stored.
+impl<R> Clone for Request<R> {
+    fn clone(&self) -> Self {
+        Self {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            success: self.success,
+            parse: self.parse,
+        }
+    }
+}
+
+impl<R> fmt::Debug for Request<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("success", &self.success)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header_value(value: &str) -> Result<http::HeaderValue, Error> {
+    http::HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidRequest(format!("invalid header value {value:?}")))
+}
+
+/// Parses a 2xx body as JSON into `T`; a mismatch is [`Error::Decode`].
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    status: http::StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        source,
+        body: body.to_vec(),
+    })
+}
+
+/// For operations documented to return no content: ignores any body.
+pub fn parse_empty(_status: http::StatusCode, _body: &[u8]) -> Result<(), Error> {
+    Ok(())
+}
+
+/// For operations that return raw content (files, photos): the body as-is.
+pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Error> {
+    Ok(body.to_vec())
+}
+
+// === URL and OData helpers ===
+
+/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Query parameter names additionally keep `$`, as in `$select`.
+const QUERY_NAME: &AsciiSet = &UNRESERVED.remove(b'$');
+
+/// Percent-encodes `value` for use as one path segment.
+///
+/// Everything except the RFC 3986 unreserved characters is encoded (non-ASCII
+/// as UTF-8 bytes), so an id like `a/b c'd` becomes `a%2Fb%20c%27d` and
+/// cannot add segments or a query. The whole-segment values `.` and `..`
+/// are encoded as `%2E` / `%2E%2E` so that RFC 3986 dot-segment removal
+/// leaves them alone; note that WHATWG URL parsers still treat those as dot
+/// segments, so callers should not pass them as ids.
+pub fn encode_path_segment(value: &str) -> String {
+    match value {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(value, UNRESERVED).to_string(),
+    }
+}
+
+/// Percent-encodes a value that may span several path segments, such as the
+/// `{path}` of `/drive/root:/{path}:`: each `/`-separated piece is encoded like
+/// [`encode_path_segment`], and the slashes between them are kept.
+pub fn encode_path(value: &str) -> String {
+    value
+        .split('/')
+        .map(encode_path_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Formats `value` as an OData string literal for a function-call parameter
+/// inside a path, such as `range(address='A1:B2')`.
+///
+/// Inner single quotes are doubled, as OData requires, and the content is
+/// then encoded like a path segment; the surrounding quotes stay literal.
+/// So `it's` becomes `'it%27%27s'`, which the service reads as `'it''s'`.
+pub fn quote_odata_string(value: &str) -> String {
+    format!("'{}'", encode_path_segment(&value.replace('\'', "''")))
+}
+
+/// Tells whether an `@odata.type` annotation names `qualified_name`.
+///
+/// A leading `#` is ignored on either side and ASCII case is ignored, so
+/// `#microsoft.graph.user` matches `microsoft.graph.user`.
+pub fn odata_type_matches(annotation: &str, qualified_name: &str) -> bool {
+    fn strip_hash(name: &str) -> &str {
+        name.strip_prefix('#').unwrap_or(name)
+    }
+    strip_hash(annotation).eq_ignore_ascii_case(strip_hash(qualified_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Patch {
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        nickname: Nullable<String>,
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        phone: Nullable<String>,
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        city: Nullable<String>,
+    }
+
+    #[test]
+    fn nullable_round_trips_absent_null_and_value() {
+        let text = r#"{"phone":null,"city":"Oslo"}"#;
+        let patch: Patch = serde_json::from_str(text).expect("parses");
+        assert_eq!(patch.nickname, Nullable::Absent);
+        assert!(patch.phone.is_null());
+        assert_eq!(patch.city.value().map(String::as_str), Some("Oslo"));
+        assert_eq!(serde_json::to_string(&patch).expect("serializes"), text);
+
+        assert_eq!(Nullable::from(3).as_ref(), Nullable::Value(&3));
+        assert_eq!(Nullable::<i32>::default().into_value(), None);
+        assert_eq!(
+            serde_json::to_string(&Nullable::<i32>::Absent).ok(),
+            Some("null".into())
+        );
+    }
+
+    #[test]
+    fn text_primitives_keep_text_exactly() {
+        let text = r#"["2016-12-31T23:56:51.5562076+03:00","P1DT2H"]"#;
+        let parsed: (DateTimeOffset, Duration) = serde_json::from_str(text).expect("parses");
+        assert_eq!(parsed.0.as_str(), "2016-12-31T23:56:51.5562076+03:00");
+        assert_eq!(parsed.1.to_string(), "P1DT2H");
+        assert_eq!(serde_json::to_string(&parsed).expect("serializes"), text);
+        assert_eq!(
+            Date::from("2024-02-29"),
+            Date::new(String::from("2024-02-29"))
+        );
+    }
+
+    #[test]
+    fn page_round_trips_links_and_extra_annotations() {
+        let original = json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+            "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=X",
+            "@odata.count": 42,
+            "@microsoft.graph.tips": "Use $select",
+            "value": [{"id": "1"}, {"id": "2"}]
+        });
+        let page: Page<serde_json::Value> =
+            serde_json::from_value(original.clone()).expect("parses");
+        assert_eq!(page.value.len(), 2);
+        assert_eq!(page.count, Some(42));
+        assert!(page.next_link.as_deref().is_some_and(|l| l.ends_with("=X")));
+        assert!(page
+            .additional_properties
+            .contains_key("@microsoft.graph.tips"));
+        assert_eq!(serde_json::to_value(&page).expect("serializes"), original);
+
+        let empty: Page<String> = serde_json::from_str("{}").expect("parses");
+        assert_eq!(empty, Page::default());
+    }
+
+    #[test]
+    fn to_http_builds_method_url_query_headers_and_body() {
+        let path = format!("/users/{}/messages", encode_path_segment("a/b c"));
+        let request = Request::<serde_json::Value>::new(http::Method::POST, path, 201, parse_json)
+            .with_query("$top", "5")
+            .with_query("$filter", "name eq 'x y'")
+            .with_json_body(&json!({"subject": "hi"}))
+            .and_then(|r| r.with_header("Prefer", "return=minimal"))
+            .expect("builds");
+        assert_eq!(request.success_status(), http::StatusCode::CREATED);
+
+        let http_request = request
+            .to_http("https://graph.microsoft.com/v1.0/")
+            .expect("valid URL");
+        assert_eq!(http_request.method(), http::Method::POST);
+        assert_eq!(
+            http_request.uri().to_string(),
+            "https://graph.microsoft.com/v1.0/users/a%2Fb%20c/messages\
+             ?$top=5&$filter=name%20eq%20%27x%20y%27"
+        );
+        let headers = http_request.headers();
+        assert_eq!(headers["content-type"], "application/json");
+        assert_eq!(headers["prefer"], "return=minimal");
+        assert_eq!(http_request.body(), br#"{"subject":"hi"}"#);
+    }
+
+    #[test]
+    fn invalid_inputs_are_invalid_requests() {
+        let request = Request::new(http::Method::GET, "/me", 1000, parse_empty);
+        assert_eq!(request.success_status(), http::StatusCode::OK);
+        assert!(matches!(
+            request.clone().with_header("bad name", "x"),
+            Err(Error::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            request.to_http("not a url"),
+            Err(Error::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            request.to_http("/v1.0"),
+            Err(Error::InvalidRequest(_))
+        ));
+        let http_request = request.to_http("https://example.test").expect("valid");
+        assert!(http_request.body().is_empty());
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder
+            .body(body.as_bytes().to_vec())
+            .expect("valid response")
+    }
+
+    #[test]
+    fn parse_response_decodes_success_bodies() {
+        let created = Request::new(http::Method::POST, "/users", 201, parse_json::<Page<u8>>);
+        let page = created
+            .parse_response(response(201, &[], r#"{"value":[1,2]}"#))
+            .expect("parses");
+        assert_eq!(page.value, vec![1, 2]);
+
+        let deleted = Request::new(http::Method::DELETE, "/users/1", 204, parse_empty);
+        assert!(deleted.parse_response(response(204, &[], "")).is_ok());
+
+        let photo = Request::new(http::Method::GET, "/me/photo/$value", 200, parse_bytes);
+        let bytes = photo.parse_response(response(200, &[], "\u{1}PNG"));
+        assert_eq!(bytes.expect("bytes"), b"\x01PNG");
+    }
+
+    #[test]
+    fn parse_response_reports_graph_errors() {
+        let request = Request::new(http::Method::GET, "/users/x", 200, parse_json::<Page<u8>>);
+        let body = r#"{"error":{"code":"Request_ResourceNotFound","message":"Nope.",
+            "innerError":{"date":"2024-01-01T00:00:00"}}}"#;
+        let err = request
+            .parse_response(response(404, &[("request-id", "abc-123")], body))
+            .expect_err("404 fails");
+        assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND));
+        let Error::Status(api) = &err else {
+            panic!("expected Error::Status, got {err:?}");
+        };
+        let detail = api.error.as_ref().expect("error body parsed");
+        assert_eq!(detail.code, "Request_ResourceNotFound");
+        assert_eq!(detail.message, "Nope.");
+        assert!(detail.inner_error.is_some());
+        assert_eq!(api.request_id.as_deref(), Some("abc-123"));
+        assert_eq!(
+            err.to_string(),
+            "request failed with HTTP 404 Not Found: Request_ResourceNotFound: Nope. \
+             (request-id abc-123)"
+        );
+
+        let err = request
+            .parse_response(response(500, &[("client-request-id", "c-1")], "oops"))
+            .expect_err("500 fails");
+        let Error::Status(api) = err else {
+            panic!("expected Error::Status");
+        };
+        assert_eq!((api.error, api.request_id.as_deref()), (None, Some("c-1")));
+        assert_eq!(api.body, b"oops");
+    }
+
+    #[test]
+    fn malformed_success_body_is_a_decode_error() {
+        let request = Request::new(http::Method::GET, "/me", 200, parse_json::<Page<u8>>);
+        let err = request
+            .parse_response(response(200, &[], "{not json"))
+            .expect_err("fails");
+        assert!(matches!(
+            &err,
+            Error::Decode { status, body, .. } if *status == 200 && body == b"{not json"
+        ));
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn path_segments_and_odata_strings_are_encoded() {
+        assert_eq!(encode_path_segment("a/b c'd"), "a%2Fb%20c%27d");
+        assert_eq!(encode_path_segment("Zoë?#"), "Zo%C3%AB%3F%23");
+        assert_eq!(encode_path_segment("A-z_0.9~"), "A-z_0.9~");
+        assert_eq!(encode_path_segment(".."), "%2E%2E");
+        assert_eq!(encode_path_segment("."), "%2E");
+        assert_eq!(quote_odata_string("it's"), "'it%27%27s'");
+    }
+
+    #[test]
+    fn odata_type_matching_ignores_hash_and_case() {
+        assert!(odata_type_matches(
+            "#microsoft.graph.user",
+            "microsoft.graph.user"
+        ));
+        assert!(odata_type_matches(
+            "Microsoft.Graph.User",
+            "microsoft.graph.user"
+        ));
+        assert!(!odata_type_matches(
+            "#microsoft.graph.group",
+            "microsoft.graph.user"
+        ));
+        assert!(!odata_type_matches(
+            "#microsoft.graph.userX",
+            "microsoft.graph.user"
+        ));
+    }
+}
