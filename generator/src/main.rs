@@ -1,0 +1,386 @@
+//! The `docgen` command line. It only parses arguments, calls the library and maps
+//! the outcome to an exit code; everything worth testing lives in the library.
+//!
+//! Exit codes (the product contract): 0 success, 1 the check found something the
+//! user must act on, 2 usage error or unreadable input. clap exits 2 on its own
+//! usage errors; every other failure goes through [`Failure`].
+
+use clap::{Args, Parser, Subcommand};
+use docgen::emit::{self, GeneratedCrate};
+use docgen::output::{self, CheckReport, StaleFile, StaleReason, WriteSummary};
+use docgen::{ApiModel, Severity};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(
+    name = "docgen",
+    version,
+    about = "Turns Microsoft Graph-style API documentation pages into a Rust SDK and keeps the two in step."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the SDK crate for a docs tree into --out.
+    Generate(PipelineArgs),
+    /// Regenerate in memory and compare with --out; exit 1 naming each stale file.
+    Check(PipelineArgs),
+}
+
+/// Where the docs are; shared by every command.
+#[derive(Args)]
+struct DocsArgs {
+    /// Folder of Markdown doc pages, searched recursively.
+    #[arg(long, value_name = "DIR", default_value = "docs-input")]
+    docs: PathBuf,
+}
+
+/// Arguments of the commands that run the whole pipeline (generate, check).
+#[derive(Args)]
+struct PipelineArgs {
+    #[command(flatten)]
+    docs: DocsArgs,
+    /// Folder of the generated crate.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    out: PathBuf,
+    /// Also write a JSON summary (counts, pages that yielded nothing, time per stage) to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// generate: do not print diagnostics. check: print nothing when up to date.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// A failure that ends the run with exit code 2 and `error: …` on stderr.
+struct Failure(String);
+
+impl<E: fmt::Display> From<E> for Failure {
+    fn from(err: E) -> Self {
+        Failure(err.to_string())
+    }
+}
+
+const EXIT_ACT: u8 = 1;
+const EXIT_FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Check(args) => check(args),
+    };
+    result.unwrap_or_else(|Failure(message)| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_FAILURE)
+    })
+}
+
+fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
+    let started = Instant::now();
+    let built = build(&args.docs.docs)?;
+    if !args.quiet {
+        print_diagnostics(&built.model);
+    }
+    let stage = Instant::now();
+    let summary = output::write_crate(&args.out, &built.generated)?;
+    let timings = Timings {
+        write: Some(millis(stage.elapsed())),
+        total: millis(started.elapsed()),
+        ..built.timings
+    };
+    if let Some(path) = &args.report {
+        let mut report = Report::new("generate", args, &built, timings);
+        report.write = Some(&summary);
+        report.save(path)?;
+    }
+    say(format_args!(
+        "{}; {} in {:.2} s",
+        model_summary(&built.model),
+        write_summary(&summary),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
+    let started = Instant::now();
+    let built = build(&args.docs.docs)?;
+    let stage = Instant::now();
+    let result = output::check_crate(&args.out, &built.generated);
+    let timings = Timings {
+        compare: Some(millis(stage.elapsed())),
+        total: millis(started.elapsed()),
+        ..built.timings
+    };
+    if let Some(path) = &args.report {
+        let mut report = Report::new("check", args, &built, timings);
+        report.check = Some(&result);
+        report.save(path)?;
+    }
+    let out = display_dir(&args.out);
+    for stale in &result.stale {
+        say(format_args!("stale: {}", stale_line(&out, stale)));
+    }
+    if result.is_clean() {
+        if !args.quiet {
+            say(format_args!("docgen check: {out}/ is up to date"));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "docgen check: {} stale file(s); run `docgen generate` to update {out}/",
+        result.stale.len()
+    );
+    Ok(ExitCode::from(EXIT_ACT))
+}
+
+/// The model and the generated crate, built in memory, with the time each took.
+struct Built {
+    model: ApiModel,
+    generated: GeneratedCrate,
+    timings: Timings,
+}
+
+fn build(docs: &Path) -> Result<Built, Failure> {
+    let stage = Instant::now();
+    let model = docgen::model_for_tree(docs)?;
+    let read_parse_model = stage.elapsed();
+    let stage = Instant::now();
+    let generated = emit::emit_crate(&model)?;
+    let timings = Timings {
+        read_parse_model: millis(read_parse_model),
+        emit: millis(stage.elapsed()),
+        ..Timings::default()
+    };
+    Ok(Built {
+        model,
+        generated,
+        timings,
+    })
+}
+
+/// Prints one line to stdout. A closed pipe (`docgen check | head -1`) is not an
+/// error worth a panic, so write failures are ignored.
+fn say(line: fmt::Arguments<'_>) {
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+
+/// Diagnostics go to stderr, one per line in their `file:line:col: severity[code]:
+/// message` form, buffered because a large tree has thousands.
+fn print_diagnostics(model: &ApiModel) {
+    let mut err = io::BufWriter::new(io::stderr().lock());
+    for diagnostic in &model.diagnostics {
+        if writeln!(err, "{diagnostic}").is_err() {
+            return;
+        }
+    }
+    let _ = err.flush();
+}
+
+fn model_summary(model: &ApiModel) -> String {
+    let counts = DiagnosticCounts::of(model);
+    format!(
+        "docgen: {} pages, {} operations, {} types, {} diagnostics ({} errors, {} warnings, {} notes)",
+        model.pages.len(),
+        model.operations.len(),
+        model.types.len(),
+        counts.total,
+        counts.errors,
+        counts.warnings,
+        counts.notes
+    )
+}
+
+fn write_summary(summary: &WriteSummary) -> String {
+    format!(
+        "wrote {} files, {} unchanged, {} deleted",
+        summary.written.len(),
+        summary.unchanged,
+        summary.deleted.len()
+    )
+}
+
+/// `generated/src/models/x.rs (differs; from resources/x.md)`.
+fn stale_line(out: &str, stale: &StaleFile) -> String {
+    let why = match (stale.reason, stale.pages.is_empty()) {
+        (StaleReason::Extra, _) => "extra; no longer generated".to_string(),
+        (reason, true) => reason.to_string(),
+        (reason, false) => format!("{reason}; from {}", page_list(&stale.pages)),
+    };
+    format!("{out}/{} ({why})", stale.path)
+}
+
+/// Names a few pages and counts the rest: files such as `Cargo.toml` come from
+/// every page, and the full list is in the `--report` file.
+fn page_list(pages: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if pages.len() <= SHOWN + 1 {
+        return pages.join(", ");
+    }
+    let shown: Vec<&str> = pages.iter().take(SHOWN).map(String::as_str).collect();
+    format!(
+        "{} and {} more pages",
+        shown.join(", "),
+        pages.len() - SHOWN
+    )
+}
+
+/// The output folder as the user wrote it, without a trailing separator.
+fn display_dir(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    match shown.trim_end_matches(['/', '\\']) {
+        "" => shown,
+        trimmed => trimmed.to_string(),
+    }
+}
+
+fn millis(duration: Duration) -> f64 {
+    // Microsecond resolution: enough to compare runs, stable to read.
+    duration.as_micros() as f64 / 1000.0
+}
+
+/// Time per stage in milliseconds; the last stage is `write` or `compare`.
+#[derive(Serialize, Default, Clone, Copy)]
+struct Timings {
+    read_parse_model: f64,
+    emit: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compare: Option<f64>,
+    total: f64,
+}
+
+/// The `--report` file: what a run saw and did, for dashboards and CI artifacts.
+#[derive(Serialize)]
+struct Report<'a> {
+    docgen_version: &'static str,
+    command: &'static str,
+    docs: String,
+    out: String,
+    pages: PageCounts<'a>,
+    operations: usize,
+    types: usize,
+    properties: usize,
+    examples: usize,
+    diagnostics: DiagnosticCounts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write: Option<&'a WriteSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<&'a CheckReport>,
+    timings_ms: Timings,
+}
+
+#[derive(Serialize)]
+struct PageCounts<'a> {
+    total: usize,
+    by_kind: BTreeMap<String, usize>,
+    /// Pages that yielded no operation and no type, with the model's reason.
+    yielded_nothing: Vec<EmptyPage<'a>>,
+}
+
+#[derive(Serialize)]
+struct EmptyPage<'a> {
+    file: &'a str,
+    kind: String,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize, Default)]
+struct DiagnosticCounts {
+    total: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    by_code: BTreeMap<&'static str, usize>,
+}
+
+impl DiagnosticCounts {
+    fn of(model: &ApiModel) -> DiagnosticCounts {
+        let mut counts = DiagnosticCounts::default();
+        for diagnostic in &model.diagnostics {
+            counts.total += 1;
+            match diagnostic.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Note => counts.notes += 1,
+            }
+            *counts.by_code.entry(diagnostic.code).or_default() += 1;
+        }
+        counts
+    }
+}
+
+impl<'a> Report<'a> {
+    fn new(
+        command: &'static str,
+        args: &PipelineArgs,
+        built: &'a Built,
+        timings: Timings,
+    ) -> Report<'a> {
+        let model = &built.model;
+        Report {
+            docgen_version: env!("CARGO_PKG_VERSION"),
+            command,
+            docs: args.docs.docs.display().to_string(),
+            out: args.out.display().to_string(),
+            pages: PageCounts::of(model),
+            operations: model.operations.len(),
+            types: model.types.len(),
+            properties: model.types.iter().map(|t| t.properties.len()).sum(),
+            examples: model.operations.iter().map(|o| o.examples.len()).sum(),
+            diagnostics: DiagnosticCounts::of(model),
+            write: None,
+            check: None,
+            timings_ms: timings,
+        }
+    }
+
+    fn save(&self, path: &Path) -> Result<(), Failure> {
+        let mut json = serde_json::to_string_pretty(self)?;
+        json.push('\n');
+        std::fs::write(path, json)
+            .map_err(|err| Failure(format!("cannot write report `{}`: {err}", path.display())))
+    }
+}
+
+impl<'a> PageCounts<'a> {
+    fn of(model: &'a ApiModel) -> PageCounts<'a> {
+        let mut by_kind = BTreeMap::new();
+        let mut yielded_nothing = Vec::new();
+        for page in &model.pages {
+            let kind = kind_name(&page.kind);
+            *by_kind.entry(kind.clone()).or_default() += 1;
+            if page.operations == 0 && page.types == 0 {
+                yielded_nothing.push(EmptyPage {
+                    file: &page.file,
+                    kind,
+                    reason: page.empty_reason.as_deref(),
+                });
+            }
+        }
+        PageCounts {
+            total: model.pages.len(),
+            by_kind,
+            yielded_nothing,
+        }
+    }
+}
+
+/// A page kind's JSON name (`api`, `resource`, …), taken from its serde form so
+/// the report and `dump` always agree.
+fn kind_name(kind: &impl Serialize) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => "unknown".to_string(),
+    }
+}
