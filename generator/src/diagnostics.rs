@@ -131,7 +131,6 @@ pub mod codes {
     pub const TABLE_MISSING_CELLS: &str = "table-missing-cells";
     pub const JSON_INVALID: &str = "json-invalid";
     pub const JSON_REPAIRED: &str = "json-repaired";
-    pub const PAGE_UNKNOWN: &str = "page-unknown";
     pub const PAGE_EMPTY: &str = "page-yields-nothing";
     pub const HTTP_SECTION_MISSING: &str = "http-section-missing";
     pub const HTTP_LINE_INVALID: &str = "http-line-invalid";
@@ -148,7 +147,6 @@ pub mod codes {
     pub const TYPE_CONFLICT: &str = "type-conflict";
     pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
     pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
-    pub const NAME_COLLISION: &str = "name-collision";
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
     pub const LINK_BROKEN: &str = "link-broken";
 
@@ -181,10 +179,6 @@ pub mod codes {
         (
             JSON_REPAIRED,
             "an example body needed lenient repairs to parse",
-        ),
-        (
-            PAGE_UNKNOWN,
-            "the page is neither an API page nor a resource or enum page",
         ),
         (PAGE_EMPTY, "the page yields no operation and no type"),
         (
@@ -238,10 +232,6 @@ pub mod codes {
         ),
         (BASE_TYPE_NOT_DEFINED, "a base type has no page"),
         (BASE_TYPE_CYCLE, "base types form a cycle"),
-        (
-            NAME_COLLISION,
-            "two names map to the same Rust identifier; one was renamed",
-        ),
         (
             DUPLICATE_OPERATION,
             "two pages document the same method and path",
