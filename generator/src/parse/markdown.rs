@@ -131,7 +131,6 @@ pub fn parse_page(file: &str, text: &str) -> Page {
     for (event, range) in parser {
         walker.event(event, range);
     }
-    walker.finish();
     page
 }
 
@@ -190,7 +189,7 @@ impl Walker<'_> {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         match event {
             Event::Start(tag) => self.start(tag, range),
-            Event::End(tag) => self.end(tag, range),
+            Event::End(tag) => self.end(tag),
             Event::Text(text) => self.text(&text),
             Event::Code(code) => self.text(&code),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
@@ -270,7 +269,7 @@ impl Walker<'_> {
         }
     }
 
-    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+    fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Link => {
                 if let Some(top) = self.text_stack.last_mut() {
@@ -328,7 +327,7 @@ impl Walker<'_> {
             }
             TagEnd::CodeBlock => {
                 if let Some(code) = self.code.take() {
-                    self.finish_code(code, range);
+                    self.finish_code(code);
                 }
             }
             TagEnd::HtmlBlock => {
@@ -394,7 +393,7 @@ impl Walker<'_> {
         }
     }
 
-    fn finish_code(&mut self, code: CodeBuilder, end_range: Range<usize>) {
+    fn finish_code(&mut self, code: CodeBuilder) {
         let line = self.line_of(code.range.start);
         let source = self.source_slice(&code.range);
         let fenced =
@@ -406,7 +405,6 @@ impl Walker<'_> {
                 "code fence is never closed; it runs to the end of the page",
             ));
         }
-        let _ = end_range;
         let (annotation, annotation_line) = match self.pending_annotation.take() {
             Some((annotation, line)) => (Some(annotation), Some(line)),
             None => (None, None),
@@ -462,12 +460,6 @@ impl Walker<'_> {
                     format!("annotation is not JSON: {message}"),
                 ));
             }
-        }
-    }
-
-    fn finish(&mut self) {
-        if self.code.is_some() || self.html.is_some() {
-            // pulldown-cmark always closes blocks at the end of input; nothing left over.
         }
     }
 }
