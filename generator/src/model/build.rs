@@ -75,6 +75,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
 
     check_links(&pages, &mut diagnostics);
     resolve_base_types(&mut types, &mut diagnostics);
+    merge_duplicate_operations(&mut operations, &types, &mut diagnostics);
     let mut inference = Inference::new(&types);
     inference.observe_operations(&operations);
     let inferred = inference.into_types();
@@ -218,6 +219,104 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
             }
         }
     }
+}
+
+/// Pages often document one endpoint twice (a list page per derived type, the
+/// same GET with other query options). Those become one operation: the first by
+/// file order, with the others' examples, and a response type that is the common
+/// base of what the pages say. Endpoints whose responses share no base stay apart.
+fn merge_duplicate_operations(
+    operations: &mut Vec<Operation>,
+    types: &BTreeMap<String, TypeDef>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut first_of: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut merged: Vec<Operation> = Vec::with_capacity(operations.len());
+    for op in operations.drain(..) {
+        let key = (op.method.clone(), endpoint_key(&op.path));
+        let Some(&index) = first_of.get(&key) else {
+            first_of.insert(key, merged.len());
+            merged.push(op);
+            continue;
+        };
+        let first = &mut merged[index];
+        let Some(response) = common_response(&first.response, &op.response, types) else {
+            merged.push(op);
+            continue;
+        };
+        first.response = response;
+        diagnostics.push(Diagnostic::note(
+            codes::DUPLICATE_OPERATION,
+            op.source.clone(),
+            format!(
+                "`{} {}` is also documented at {}; the two are one operation",
+                op.method, op.path.raw, first.source
+            ),
+        ));
+        first.examples.extend(op.examples);
+    }
+    *operations = merged;
+}
+
+/// A path with parameter names erased and case folded: `/users/{id}` = `/Users/{user-id}`.
+fn endpoint_key(path: &PathTemplate) -> String {
+    path.parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal { text } => text.to_ascii_lowercase(),
+            PathPart::Param { .. } => "{}".to_string(),
+        })
+        .collect()
+}
+
+/// The response two documentations of one endpoint agree on, if any.
+fn common_response(
+    a: &ResponseShape,
+    b: &ResponseShape,
+    types: &BTreeMap<String, TypeDef>,
+) -> Option<ResponseShape> {
+    match (a, b) {
+        (ResponseShape::Single { ty: x }, ResponseShape::Single { ty: y }) => {
+            common_type(x, y, types).map(|ty| ResponseShape::Single { ty })
+        }
+        (ResponseShape::Collection { ty: x }, ResponseShape::Collection { ty: y }) => {
+            common_type(x, y, types).map(|ty| ResponseShape::Collection { ty })
+        }
+        (ResponseShape::None, ResponseShape::None)
+        | (ResponseShape::Stream, ResponseShape::Stream) => Some(a.clone()),
+        _ => None,
+    }
+}
+
+fn common_type(a: &TypeRef, b: &TypeRef, types: &BTreeMap<String, TypeDef>) -> Option<TypeRef> {
+    if a.collection != b.collection {
+        return None;
+    }
+    if type_key(&a.name) == type_key(&b.name) {
+        return Some(a.clone());
+    }
+    if a.primitive.is_some() || b.primitive.is_some() {
+        return None;
+    }
+    let chain = |start: &str| {
+        let mut chain = vec![type_key(start)];
+        while let Some(base) = chain
+            .last()
+            .and_then(|k| types.get(k))
+            .and_then(|t| t.base_type.as_deref())
+        {
+            let key = type_key(base);
+            if chain.contains(&key) {
+                break;
+            }
+            chain.push(key);
+        }
+        chain
+    };
+    let of_a = chain(&a.name);
+    let common = chain(&b.name).into_iter().find(|k| of_a.contains(k))?;
+    let name = types.get(&common).map(|t| t.name.clone())?;
+    Some(TypeRef::named(&name, a.collection))
 }
 
 /// Reports named types that no page defines, inferred or not.
@@ -467,7 +566,9 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
         let dir = page.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let mut check = |dest: &str, line: usize| {
             let dest = dest.split('#').next().unwrap_or("");
+            // Include files and snippets live outside API trees by design.
             if dest.is_empty()
+                || dest.contains("includes/")
                 || dest.starts_with('/')
                 || dest.contains("://")
                 || !dest.ends_with(".md")

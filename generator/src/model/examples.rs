@@ -41,6 +41,7 @@ fn role(code: &CodeBlock) -> Role {
 pub fn page_examples(
     page: &Page,
     sections: &[Section<'_>],
+    http_request_lines: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
@@ -52,6 +53,9 @@ pub fn page_examples(
     {
         for block in section.blocks {
             let Block::Code(code) = block else { continue };
+            if http_request_lines.contains(&code.line) {
+                continue;
+            }
             match role(code) {
                 Role::Skip => {}
                 Role::Request => {

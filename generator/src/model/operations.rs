@@ -8,7 +8,7 @@ use super::{Example, HeaderParam, Operation, RequestBody, ResponseShape};
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::parse::http_example::request_line;
 use crate::parse::path_template::PathTemplate;
-use crate::parse::{status, Block, Page};
+use crate::parse::{status, Block, CodeBlock, Page};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -19,20 +19,13 @@ pub fn page_operations(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Operation>, Vec<Example>) {
     let all_sections = sections::sections(page);
-    let Some(http_section) = all_sections.iter().find(|s| s.is(&["http request"])) else {
-        diagnostics.push(Diagnostic::error(
-            codes::HTTP_SECTION_MISSING,
-            Location::new(&page.file, 1),
-            "API page has no `## HTTP request` section, so it yields no operation",
-        ));
-        return (Vec::new(), Vec::new());
-    };
-    let path_lines = path_lines(&page.file, http_section, diagnostics);
+    let blocks = http_request_blocks(page, &all_sections, diagnostics);
+    let path_lines = path_lines(&page.file, &blocks, diagnostics);
     if path_lines.is_empty() {
         diagnostics.push(Diagnostic::error(
             codes::HTTP_SECTION_MISSING,
-            Location::new(&page.file, http_section.line),
-            "the HTTP request section has no `METHOD /path` line",
+            Location::new(&page.file, 1),
+            "API page has no `HTTP request` section with a `METHOD /path` line, so it yields no operation",
         ));
         return (Vec::new(), Vec::new());
     }
@@ -46,7 +39,8 @@ pub fn page_operations(
     let response_section = all_sections.iter().find(|s| s.is(&["response"]));
     let (success_status, response) = response(&page.file, response_section, diagnostics);
     let body = request_body(page, &all_sections, &response, diagnostics);
-    let examples = page_examples(page, &all_sections, diagnostics);
+    let skip: Vec<usize> = blocks.iter().map(|b| b.line).collect();
+    let examples = page_examples(page, &all_sections, &skip, diagnostics);
     permissions(page, &all_sections, diagnostics);
 
     let operations = path_lines
@@ -88,15 +82,87 @@ pub fn page_operations(
     (operations, examples)
 }
 
-/// `METHOD /path` lines of the HTTP request section's code blocks.
+/// The code blocks that document the request: those under every heading named
+/// "HTTP request" (at any level; some pages have one per variant). Pages without
+/// such a heading get the `METHOD /path` blocks before their examples, reported.
+pub fn http_request_blocks<'p>(
+    page: &'p Page,
+    all_sections: &[Section<'p>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<&'p CodeBlock> {
+    let mut blocks = Vec::new();
+    let mut level: Option<u8> = None;
+    for block in &page.blocks {
+        match block {
+            Block::Heading(h) => {
+                if h.text.to_ascii_lowercase().starts_with("http request") {
+                    level = Some(h.level);
+                } else if level.is_some_and(|l| h.level <= l) && !is_tab(&h.text) {
+                    level = None;
+                }
+            }
+            Block::Code(code) if level.is_some() => blocks.push(code),
+            _ => {}
+        }
+    }
+    if !blocks.is_empty() {
+        return blocks;
+    }
+    // Fallback: request-line blocks before the Request/Response/Example sections.
+    for section in all_sections {
+        if section.is(&["example", "response", "request body"]) {
+            break;
+        }
+        for block in section.blocks {
+            let Block::Code(code) = block else { continue };
+            let is_example = code
+                .annotation
+                .as_ref()
+                .and_then(|a| a.block_type())
+                .is_some_and(|t| t == "request" || t == "response");
+            let all_paths = code
+                .text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| request_line(l).is_some_and(|(_, target)| !target.contains("://")));
+            if !is_example && all_paths && !code.text.trim().is_empty() {
+                diagnostics.push(Diagnostic::warning(
+                    codes::HTTP_SECTION_MISSING,
+                    Location::new(&page.file, code.line),
+                    "request lines are not under an `HTTP request` heading; they are read as the HTTP request section",
+                ));
+                blocks.push(code);
+            }
+        }
+    }
+    blocks
+}
+
+/// Tab headings (`# [HTTP](#tab/http)`) do not end a section.
+fn is_tab(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "http"
+            | "c#"
+            | "javascript"
+            | "objective-c"
+            | "java"
+            | "go"
+            | "powershell"
+            | "cli"
+            | "python"
+            | "php"
+    )
+}
+
+/// `METHOD /path` lines of the HTTP request blocks.
 fn path_lines(
     file: &str,
-    section: &Section<'_>,
+    blocks: &[&CodeBlock],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, PathTemplate, usize)> {
     let mut lines = Vec::new();
-    for block in section.blocks {
-        let Block::Code(code) = block else { continue };
+    for code in blocks {
         for (offset, line) in code.text.lines().enumerate() {
             let trimmed = line.trim();
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
@@ -104,15 +170,19 @@ fn path_lines(
             }
             let line_number = code.content_line() + offset;
             match request_line(trimmed) {
-                Some((method, target)) if target.starts_with('/') || target.contains("://") => {
+                Some((method, target)) => {
                     let split = crate::parse::http_example::split_url(&target);
-                    let path = match split.query {
+                    let mut path = match split.query {
                         Some(q) => format!("{}?{}", split.path, q),
                         None => split.path,
                     };
+                    if !path.starts_with('/') {
+                        // `GET policies/x`: a path written without its leading slash.
+                        path.insert(0, '/');
+                    }
                     lines.push((method, PathTemplate::parse(&path), line_number));
                 }
-                _ => diagnostics.push(Diagnostic::warning(
+                None => diagnostics.push(Diagnostic::warning(
                     codes::HTTP_LINE_INVALID,
                     Location::new(file, line_number),
                     format!("`{trimmed}` is not a `METHOD /path` line; it is skipped"),

@@ -15,6 +15,26 @@ pub enum PageKind {
 
 impl PageKind {
     pub fn of(page: &Page) -> PageKind {
+        let declared = Self::declared(page);
+        let has_heading = |wanted: &str| {
+            page.blocks.iter().any(|block| {
+                matches!(block, Block::Heading(h) if h.text.to_ascii_lowercase().starts_with(wanted))
+            })
+        };
+        // Some resource pages say `apiPageType`; their content decides.
+        if declared == Some(PageKind::Api)
+            && !has_heading("http request")
+            && has_heading("properties")
+        {
+            return PageKind::Resource;
+        }
+        if let Some(kind) = declared {
+            return kind;
+        }
+        Self::from_content(page)
+    }
+
+    fn declared(page: &Page) -> Option<PageKind> {
         match page
             .front_matter
             .doc_type
@@ -22,11 +42,14 @@ impl PageKind {
             .map(str::to_ascii_lowercase)
             .as_deref()
         {
-            Some("apipagetype") => return PageKind::Api,
-            Some("resourcepagetype") => return PageKind::Resource,
-            Some("enumpagetype") => return PageKind::Enum,
-            _ => {}
+            Some("apipagetype") => Some(PageKind::Api),
+            Some("resourcepagetype") => Some(PageKind::Resource),
+            Some("enumpagetype") => Some(PageKind::Enum),
+            _ => None,
         }
+    }
+
+    fn from_content(page: &Page) -> PageKind {
         let heading = |wanted: &[&str]| {
             page.blocks.iter().any(|block| {
                 matches!(block, Block::Heading(h) if h.level == 2

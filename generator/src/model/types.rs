@@ -188,11 +188,16 @@ fn members(table: &Table) -> Vec<EnumMember> {
     };
     let value_column = table.column(&["value"]).filter(|c| *c != name_column);
     let description_column = table.column(&["description"]);
+    let mut seen = std::collections::BTreeSet::new();
     table
         .rows
         .iter()
         .filter_map(|(_, row)| {
             let name = clean_name(&row.get(name_column)?.text)?;
+            // A member listed twice is one member.
+            if !seen.insert(name.clone()) {
+                return None;
+            }
             Some(EnumMember {
                 name,
                 value: value_column

@@ -3,15 +3,23 @@
 /// HTTP methods docgen knows.
 pub const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
 
-/// `METHOD target` at the start of a line; the method is upper-cased.
+/// `METHOD target` at the start of a line; the method is upper-cased. The target
+/// is the rest of the line (it may hold spaces, as in `{id | userPrincipalName}` or
+/// a `$filter`), without a trailing `HTTP/1.1`.
 pub fn request_line(line: &str) -> Option<(String, String)> {
-    let mut words = line.split_whitespace();
-    let method = words.next()?.to_ascii_uppercase();
+    let line = line.trim();
+    let (method, rest) = line.split_once(char::is_whitespace)?;
+    let method = method.to_ascii_uppercase();
     if !METHODS.contains(&method.as_str()) {
         return None;
     }
-    let target = words.next()?.to_string();
-    Some((method, target))
+    let mut target = rest.trim();
+    if let Some((before, version)) = target.rsplit_once(char::is_whitespace) {
+        if version.to_ascii_uppercase().starts_with("HTTP/") {
+            target = before.trim_end();
+        }
+    }
+    (!target.is_empty()).then(|| (method, target.to_string()))
 }
 
 /// The body of an example, with the line where it starts in the block.
@@ -206,6 +214,20 @@ mod tests {
         assert!(req.blank_line_before_headers);
         assert_eq!(req.headers.len(), 2);
         assert_eq!(req.body.unwrap().text, "{}");
+    }
+
+    #[test]
+    fn request_line_keeps_spaces_in_the_target() {
+        assert_eq!(
+            request_line("GET /users/{id | userPrincipalName}/messages HTTP/1.1"),
+            Some((
+                "GET".into(),
+                "/users/{id | userPrincipalName}/messages".into()
+            ))
+        );
+        assert_eq!(request_line("get /me"), Some(("GET".into(), "/me".into())));
+        assert_eq!(request_line("FETCH /me"), None);
+        assert_eq!(request_line("GET"), None);
     }
 
     #[test]
