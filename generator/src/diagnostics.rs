@@ -143,6 +143,7 @@ pub mod codes {
     pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
     pub const PERMISSION_TODO: &str = "permission-todo";
     pub const DESCRIPTION_EMPTY: &str = "description-empty";
+    pub const PROPERTY_NAME_INVALID: &str = "property-name-invalid";
     pub const TYPE_NOT_DEFINED: &str = "type-not-defined";
     pub const TYPE_CONFLICT: &str = "type-conflict";
     pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
@@ -221,6 +222,10 @@ pub mod codes {
         (
             DESCRIPTION_EMPTY,
             "a property or parameter has an empty description",
+        ),
+        (
+            PROPERTY_NAME_INVALID,
+            "a property table row's name is not a property name (for example a path); the row is skipped",
         ),
         (
             TYPE_NOT_DEFINED,

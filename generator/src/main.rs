@@ -5,7 +5,7 @@
 //! user must act on, 2 usage error or unreadable input. clap exits 2 on its own
 //! usage errors; every other failure goes through [`Failure`].
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use docgen::emit::{self, GeneratedCrate};
 use docgen::output::{self, CheckReport, StaleFile, StaleReason, WriteSummary};
 use docgen::{ApiModel, Severity};
@@ -34,6 +34,8 @@ enum Command {
     Generate(PipelineArgs),
     /// Regenerate in memory and compare with --out; exit 1 naming each stale file.
     Check(PipelineArgs),
+    /// Print the API model (types, operations, examples, diagnostics) to stdout.
+    Dump(DumpArgs),
 }
 
 /// Where the docs are; shared by every command.
@@ -60,6 +62,24 @@ struct PipelineArgs {
     quiet: bool,
 }
 
+/// Arguments of `dump`.
+#[derive(Args)]
+struct DumpArgs {
+    #[command(flatten)]
+    docs: DocsArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DumpFormat::Json)]
+    format: DumpFormat,
+}
+
+/// The formats `dump` writes. New formats are new variants, each with its own
+/// writer in [`dump`]; the JSON form is the documented, versioned one.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DumpFormat {
+    /// Pretty-printed JSON: `{docgen_version, schema_version, model}`.
+    Json,
+}
+
 /// A failure that ends the run with exit code 2 and `error: …` on stderr.
 struct Failure(String);
 
@@ -77,6 +97,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Generate(args) => generate(args),
         Command::Check(args) => check(args),
+        Command::Dump(args) => dump(args),
     };
     result.unwrap_or_else(|Failure(message)| {
         eprintln!("error: {message}");
@@ -141,6 +162,46 @@ fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         result.stale.len()
     );
     Ok(ExitCode::from(EXIT_ACT))
+}
+
+/// The version of the `dump` JSON layout. Bump it when a field is renamed or removed
+/// or its meaning changes; adding a field does not bump it.
+const DUMP_SCHEMA_VERSION: u32 = 1;
+
+/// What `docgen dump --format json` prints: the model, wrapped with the versions
+/// consumers need to notice a change of layout.
+#[derive(Serialize)]
+struct Dump<'a> {
+    docgen_version: &'static str,
+    schema_version: u32,
+    model: &'a ApiModel,
+}
+
+fn dump(args: &DumpArgs) -> Result<ExitCode, Failure> {
+    let model = docgen::model_for_tree(&args.docs.docs)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        DumpFormat::Json => write_dump_json(&mut out, &model),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // The reader went away (`docgen dump | head`): nothing left to do.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(Failure(format!("cannot write to stdout: {err}"))),
+    }
+}
+
+/// Pretty-printed JSON with a trailing newline. The model is sorted and example
+/// bodies keep their documented key order, so equal docs give equal bytes.
+fn write_dump_json(out: &mut impl Write, model: &ApiModel) -> io::Result<()> {
+    let dump = Dump {
+        docgen_version: env!("CARGO_PKG_VERSION"),
+        schema_version: DUMP_SCHEMA_VERSION,
+        model,
+    };
+    serde_json::to_writer_pretty(&mut *out, &dump)?;
+    out.write_all(b"\n")
 }
 
 /// The model and the generated crate, built in memory, with the time each took.
@@ -268,6 +329,7 @@ struct Report<'a> {
     docs: String,
     out: String,
     pages: PageCounts<'a>,
+    coverage: docgen::model::Coverage,
     operations: usize,
     types: usize,
     properties: usize,
@@ -334,6 +396,7 @@ impl<'a> Report<'a> {
             docs: args.docs.docs.display().to_string(),
             out: args.out.display().to_string(),
             pages: PageCounts::of(model),
+            coverage: model.coverage(),
             operations: model.operations.len(),
             types: model.types.len(),
             properties: model.types.iter().map(|t| t.properties.len()).sum(),

@@ -26,6 +26,8 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
     let mut operations: Vec<Operation> = Vec::new();
     let mut summaries = Vec::new();
+    // (summary index, type key, row names) of each resource page, checked after merging.
+    let mut resource_rows: Vec<(usize, String, Vec<String>)> = Vec::new();
 
     for page in &pages {
         diagnostics.append(&mut page.diagnostics.clone());
@@ -60,9 +62,22 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
                 format!("page yields nothing: {reason}"),
             ));
         }
+        if kind == PageKind::Resource {
+            if let Some(main) = page_types.first() {
+                let rows = super::types::property_row_names(page);
+                resource_rows.push((summaries.len(), type_key(&main.name), rows));
+            }
+        }
+        let has_http_section = kind == PageKind::Api
+            && page.blocks.iter().any(|b| {
+                matches!(b, Block::Heading(h) if h.text.to_ascii_lowercase().starts_with("http request"))
+            });
         summaries.push(PageSummary {
             file: page.file.clone(),
             kind,
+            has_http_section,
+            property_rows: 0,
+            properties_carried: 0,
             operations: page_ops.len(),
             types: page_types.len(),
             empty_reason,
@@ -82,6 +97,20 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     report_undefined(&types, &inferred, &operations, &mut diagnostics);
     for def in inferred {
         types.entry(type_key(&def.name)).or_insert(def);
+    }
+    for (index, key, rows) in resource_rows {
+        let carried = types
+            .get(&key)
+            .map(|def| {
+                rows.iter()
+                    .filter(|r| def.properties.iter().any(|p| &p.name == *r))
+                    .count()
+            })
+            .unwrap_or(0);
+        if let Some(summary) = summaries.get_mut(index) {
+            summary.property_rows = rows.len();
+            summary.properties_carried = carried;
+        }
     }
     assign_names(&mut operations, &mut diagnostics);
     let service_root = service_root(tree_name, &operations);

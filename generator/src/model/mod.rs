@@ -231,4 +231,46 @@ pub struct PageSummary {
     /// Why the page yielded nothing, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub empty_reason: Option<String>,
+    /// API pages: whether the page has an `HTTP request` heading.
+    pub has_http_section: bool,
+    /// Resource pages: the named rows of its property and relationship tables.
+    pub property_rows: usize,
+    /// Resource pages: how many of those rows the page's type carries in the model.
+    pub properties_carried: usize,
+}
+
+/// How much of a docs tree the model covers; the corpus test holds these to a bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub api_pages_with_http_section: usize,
+    /// Of those, the pages that yield at least one operation.
+    pub api_pages_with_operations: usize,
+    pub resource_pages_with_properties: usize,
+    /// Of those, the pages whose type carries every row of the tables.
+    pub resource_pages_complete: usize,
+    /// Pages that yield nothing without a diagnostic saying why (must be 0).
+    pub empty_pages_without_reason: usize,
+}
+
+impl ApiModel {
+    pub fn coverage(&self) -> Coverage {
+        let mut coverage = Coverage::default();
+        for page in &self.pages {
+            if page.kind == PageKind::Api && page.has_http_section {
+                coverage.api_pages_with_http_section += 1;
+                coverage.api_pages_with_operations += usize::from(page.operations > 0);
+            }
+            if page.kind == PageKind::Resource && page.property_rows > 0 {
+                coverage.resource_pages_with_properties += 1;
+                coverage.resource_pages_complete +=
+                    usize::from(page.properties_carried == page.property_rows);
+            }
+            let empty = page.operations == 0 && page.types == 0;
+            let explained = self.diagnostics.iter().any(|d| {
+                d.code == crate::diagnostics::codes::PAGE_EMPTY && d.location.file == page.file
+            });
+            coverage.empty_pages_without_reason += usize::from(empty && !explained);
+        }
+        coverage
+    }
 }

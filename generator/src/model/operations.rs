@@ -169,6 +169,17 @@ fn path_lines(
                 continue;
             }
             let line_number = code.content_line() + offset;
+            if crate::parse::http_example::glued_method(
+                trimmed.split_whitespace().next().unwrap_or(""),
+            )
+            .is_some()
+            {
+                diagnostics.push(Diagnostic::warning(
+                    codes::HTTP_LINE_INVALID,
+                    Location::new(file, line_number),
+                    format!("`{trimmed}` has no space between the method and the path"),
+                ));
+            }
             match request_line(trimmed) {
                 Some((method, target)) => {
                     let split = crate::parse::http_example::split_url(&target);
@@ -356,9 +367,24 @@ fn request_body(
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let parameters: Vec<_> = section_tables(section)
-        .flat_map(|table| table_properties(&page.file, table, false, diagnostics))
-        .collect();
+    let mut parameters: Vec<super::Property> = Vec::new();
+    for table in section_tables(section) {
+        for parameter in table_properties(&page.file, table, false, diagnostics) {
+            // Some pages list a parameter twice (often with different cases of one row).
+            if let Some(first) = parameters.iter().find(|p| p.name == parameter.name) {
+                diagnostics.push(Diagnostic::warning(
+                    codes::TYPE_CONFLICT,
+                    parameter.source.clone(),
+                    format!(
+                        "`{}` is listed again (first at line {}); this row is ignored",
+                        parameter.name, first.source.line
+                    ),
+                ));
+                continue;
+            }
+            parameters.push(parameter);
+        }
+    }
     let says_parameters = text.contains("parameter");
     let linked_type = section.blocks.iter().find_map(|b| match b {
         Block::Paragraph(p) if p.text.to_ascii_lowercase().contains("representation") => p

@@ -227,10 +227,18 @@ pub fn table_properties(
     let description_column = table.column(&["description"]);
     let mut properties = Vec::new();
     for (line, row) in &table.rows {
-        let Some(name) = row.get(name_column).and_then(|c| clean_name(&c.text)) else {
+        let location = Location::new(file, *line);
+        let written = row.get(name_column).map(|c| c.text.trim()).unwrap_or("");
+        let Some(name) = clean_name(written) else {
+            if !written.is_empty() {
+                diagnostics.push(Diagnostic::warning(
+                    codes::PROPERTY_NAME_INVALID,
+                    location,
+                    format!("`{written}` is not a property name; the row is skipped"),
+                ));
+            }
             continue;
         };
-        let location = Location::new(file, *line);
         let Some(ty) = row.get(type_column).and_then(TypeRef::from_cell) else {
             diagnostics.push(Diagnostic::warning(
                 codes::TYPE_NOT_DEFINED,
@@ -266,6 +274,34 @@ pub fn table_properties(
         });
     }
     properties
+}
+
+/// The name cell of every non-empty row of a resource page's property and
+/// relationship tables, as written: what coverage is measured against.
+pub fn property_row_names(page: &Page) -> Vec<String> {
+    let mut names = Vec::new();
+    for section in sections::sections(page) {
+        if !section.is(&["relationship", "properties", "property"]) {
+            continue;
+        }
+        for table in section_tables(&section) {
+            let (Some(name_column), Some(_)) =
+                (table.column(NAME_COLUMNS), table.column(&["type"]))
+            else {
+                continue;
+            };
+            for (_, row) in &table.rows {
+                let Some(cell) = row.get(name_column) else {
+                    continue;
+                };
+                // Rows that are not properties (diagnosed as such) are not counted.
+                if let Some(name) = clean_name(cell.text.trim()) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
 }
 
 /// A property or member name from a cell: the first word, without emphasis or code marks.

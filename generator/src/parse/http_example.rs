@@ -8,7 +8,9 @@ pub const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", 
 /// a `$filter`), without a trailing `HTTP/1.1`.
 pub fn request_line(line: &str) -> Option<(String, String)> {
     let line = line.trim();
-    let (method, rest) = line.split_once(char::is_whitespace)?;
+    let (method, rest) = line
+        .split_once(char::is_whitespace)
+        .or_else(|| glued_method(line))?;
     let method = method.to_ascii_uppercase();
     if !METHODS.contains(&method.as_str()) {
         return None;
@@ -20,6 +22,16 @@ pub fn request_line(line: &str) -> Option<(String, String)> {
         }
     }
     (!target.is_empty()).then(|| (method, target.to_string()))
+}
+
+/// `DELETE/identity/x`: a method written without the space before its path.
+pub fn glued_method(line: &str) -> Option<(&str, &str)> {
+    let slash = line.find('/')?;
+    let method = &line[..slash];
+    METHODS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(method))
+        .then(|| (method, &line[slash..]))
 }
 
 /// The body of an example, with the line where it starts in the block.
@@ -227,6 +239,10 @@ mod tests {
         );
         assert_eq!(request_line("get /me"), Some(("GET".into(), "/me".into())));
         assert_eq!(request_line("FETCH /me"), None);
+        assert_eq!(
+            request_line("DELETE/me/x"),
+            Some(("DELETE".into(), "/me/x".into()))
+        );
         assert_eq!(request_line("GET"), None);
     }
 

@@ -1,0 +1,80 @@
+//! The real workload: both versions of `graph-docs-2021` generate a crate that
+//! `cargo check` accepts with warnings denied, and the model covers the pages.
+//!
+//! Skips with a printed notice where `../shared/corpus` is absent.
+
+use docgen_e2e::corpus;
+use std::path::Path;
+use std::process::Command;
+
+/// Share of pages that must yield what they document.
+const COVERAGE_BAR: f64 = 0.99;
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn check_version(corpus: &Path, version: &str) {
+    let docs = corpus.join(version);
+    let model = docgen::model_for_tree(&docs).expect("corpus version is readable");
+    let coverage = model.coverage();
+    println!("{version}: {coverage:?}");
+
+    let api = ratio(
+        coverage.api_pages_with_operations,
+        coverage.api_pages_with_http_section,
+    );
+    assert!(
+        api >= COVERAGE_BAR,
+        "{version}: only {api:.4} of API pages with an HTTP request section yield an operation"
+    );
+    let resources = ratio(
+        coverage.resource_pages_complete,
+        coverage.resource_pages_with_properties,
+    );
+    assert!(
+        resources >= COVERAGE_BAR,
+        "{version}: only {resources:.4} of resource pages with a properties table yield a type carrying every row"
+    );
+    assert_eq!(
+        coverage.empty_pages_without_reason, 0,
+        "{version}: pages yield nothing without a diagnostic"
+    );
+    assert!(
+        coverage.api_pages_with_http_section > 1000,
+        "{version}: the corpus looks truncated"
+    );
+
+    let generated = docgen::emit::emit_crate(&model).expect("corpus emits");
+    let out = tempfile::tempdir().expect("temp dir");
+    docgen::output::write_crate(out.path(), &generated).expect("crate is written");
+
+    // One target folder for every run, so repeated runs only check the SDK itself.
+    let target = docgen_e2e::workspace_root().join("target/corpus-check");
+    let status = Command::new(env!("CARGO"))
+        .args(["check", "--all-targets", "--quiet"])
+        .current_dir(out.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "{version}: the generated crate does not pass `cargo check` with warnings denied"
+    );
+}
+
+#[test]
+fn corpus_generates_compiling_sdks_with_full_coverage() {
+    let Some(corpus) = corpus() else {
+        println!("notice: ../shared/corpus/graph-docs-2021 is absent; the corpus test is skipped");
+        return;
+    };
+    for version in ["v1.0", "beta"] {
+        check_version(&corpus, version);
+    }
+}
