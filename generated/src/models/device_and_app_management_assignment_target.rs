@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 ///
 /// No page documents this type; its shape is inferred from the examples of `api/devicemanagementscript-assign.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DeviceAndAppManagementAssignmentTarget {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]

@@ -9,26 +9,19 @@ use serde::{Deserialize, Serialize};
 ///
 /// Documented in `resources/deviceconfigurationgroupassignment.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DeviceConfigurationGroupAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Identifier of the Azure Active Directory group that the configuration is assigned to.
-    #[serde(
-        rename = "targetGroupId",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_group_id: Nullable<String>,
     /// `true` if the group is excluded from the configuration; `false` if it is included. The default is `false`.
-    #[serde(
-        rename = "excludeGroup",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub exclude_group: Nullable<bool>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]

@@ -13,112 +13,61 @@ use serde::{Deserialize, Serialize};
 ///
 /// Documented in `resources/devicehealthscript.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DeviceHealthScript {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Name of the script as shown to administrators.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_name: Nullable<String>,
     /// Optional free-text description of the script. Nullable.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The content of the PowerShell script, base64-encoded.
-    #[serde(
-        rename = "scriptContent",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub script_content: Nullable<crate::runtime::Base64>,
     /// The date and time when the script was created. Read-only.
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The date and time when the script was last changed. Read-only.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_modified_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The account context that the script runs in. Possible values are: `system`, `user`.
-    #[serde(
-        rename = "runAsAccount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as_account: Nullable<RunAsAccountType>,
     /// `true` if the device must verify the script signature before running it.
-    #[serde(
-        rename = "enforceSignatureCheck",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enforce_signature_check: Nullable<bool>,
     /// File name of the script, for example `Install-Agent.ps1`.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_name: Nullable<String>,
     /// Identifiers of the scope tags applied to the script.
-    #[serde(
-        rename = "roleScopeTagIds",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_scope_tag_ids: Nullable<Vec<String>>,
     /// `true` if the script runs in a 32-bit PowerShell host on 64-bit devices.
-    #[serde(rename = "runAs32Bit", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as32_bit: Nullable<bool>,
     /// The groups that the script is assigned to.
-    #[serde(
-        rename = "groupAssignments",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_assignments: Nullable<Vec<DeviceManagementScriptGroupAssignment>>,
     /// The assignment targets of the script.
-    #[serde(
-        rename = "assignments",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignments: Nullable<Vec<DeviceManagementScriptAssignment>>,
     /// The content of the detection script, base64-encoded.
-    #[serde(
-        rename = "detectionScriptContent",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub detection_script_content: Nullable<crate::runtime::Base64>,
     /// The content of the remediation script, base64-encoded.
-    #[serde(
-        rename = "remediationScriptContent",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remediation_script_content: Nullable<crate::runtime::Base64>,
     /// `true` if the script is published by Microsoft. Such scripts are read-only.
-    #[serde(
-        rename = "isGlobalScript",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_global_script: Nullable<bool>,
     /// Version of the script package, for example `1.0`.
-    #[serde(rename = "version", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]

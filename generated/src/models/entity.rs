@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 ///
 /// Documented in `resources/entity.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Entity {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]

@@ -5,26 +5,19 @@
 use crate::models::{
     DeviceManagementScriptAssignment, DeviceManagementScriptGroupAssignment,
 };
-use crate::runtime::Request;
+use crate::runtime::{Nullable, Request};
 /// Parameters of [`assign`], sent as the JSON request body.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AssignBody {
     /// The `deviceManagementScriptGroupAssignments` parameter.
-    #[serde(
-        rename = "deviceManagementScriptGroupAssignments",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub device_management_script_group_assignments: crate::runtime::Nullable<
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub device_management_script_group_assignments: Nullable<
         Vec<DeviceManagementScriptGroupAssignment>,
     >,
     /// The `deviceManagementScriptAssignments` parameter.
-    #[serde(
-        rename = "deviceManagementScriptAssignments",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub device_management_script_assignments: crate::runtime::Nullable<
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub device_management_script_assignments: Nullable<
         Vec<DeviceManagementScriptAssignment>,
     >,
     /// Parameters the docs do not list, sent as given.

@@ -73,18 +73,25 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             description
         };
         let doc = doc_attrs(&description);
+        // The struct renames fields to camelCase; only names that differ are spelled out.
+        let rename = if names::serde_camel_case(&field_name) == *json_name {
+            TokenStream::new()
+        } else {
+            quote! { rename = #json_name, }
+        };
         quote! {
             #doc
-            #[serde(rename = #json_name, default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
             pub #field: Nullable<#ty>,
         }
     });
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", default)]
         pub struct #name {
             /// The `@odata.type` annotation: the concrete type of this value.
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #(#fields)*
             /// Properties the docs do not list, kept so that JSON round-trips without loss.

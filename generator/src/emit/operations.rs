@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 pub struct Uses {
     pub models: BTreeSet<String>,
     pub page: bool,
+    pub nullable: bool,
 }
 
 /// The Rust names of an operation's path parameters, in path order.
@@ -110,6 +111,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
         }
         RequestBody::Parameters { parameters } => {
             let name = names::ident(&body_struct_name(op));
+            uses.nullable = !parameters.is_empty();
             let mut scope = Scope::with_reserved(&["additional_properties"]);
             let fields = parameters.iter().map(|p| {
                 if p.ty.primitive.is_none() {
@@ -126,10 +128,15 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                 } else {
                     doc
                 };
+                let rename = if names::serde_camel_case(&field.to_string()) == *json {
+                    TokenStream::new()
+                } else {
+                    quote! { rename = #json, }
+                };
                 quote! {
                     #doc
-                    #[serde(rename = #json, default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-                    pub #field: crate::runtime::Nullable<#ty>,
+                    #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
+                    pub #field: Nullable<#ty>,
                 }
             });
             let doc = format!(
@@ -139,6 +146,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
             body_item = quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(rename_all = "camelCase", default)]
                 pub struct #name {
                     #(#fields)*
                     /// Parameters the docs do not list, sent as given.
@@ -241,10 +249,13 @@ pub fn operation_imports(uses: &Uses) -> TokenStream {
     } else {
         quote! { use crate::models::{#(#models),*}; }
     };
-    let page = if uses.page {
-        quote! { use crate::runtime::{Page, Request}; }
-    } else {
-        quote! { use crate::runtime::Request; }
-    };
-    quote! { #models #page }
+    let mut runtime = Vec::new();
+    if uses.nullable {
+        runtime.push(names::ident("Nullable"));
+    }
+    if uses.page {
+        runtime.push(names::ident("Page"));
+    }
+    runtime.push(names::ident("Request"));
+    quote! { #models use crate::runtime::{#(#runtime),*}; }
 }
