@@ -1,5 +1,6 @@
 //! The real workload: both versions of `graph-docs-2021` generate a crate that
-//! `cargo check` accepts with warnings denied, and the model covers the pages.
+//! `cargo check` and `cargo doc` accept with warnings denied, and the model covers
+//! the pages.
 //!
 //! Skips with a printed notice where `../shared/corpus` is absent.
 
@@ -65,6 +66,18 @@ fn check_version(corpus: &Path, version: &str) {
     assert!(
         status.success(),
         "{version}: the generated crate does not pass `cargo check` with warnings denied"
+    );
+
+    let status = Command::new(env!("CARGO"))
+        .args(["doc", "--no-deps", "--quiet"])
+        .current_dir(out.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "{version}: `cargo doc` warns on the generated crate"
     );
 }
 

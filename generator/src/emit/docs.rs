@@ -21,7 +21,7 @@ fn regexes() -> Option<&'static (Regex, Regex, Regex, Regex)> {
                 // any other HTML-looking tag
                 Regex::new(r"</?[A-Za-z][^<>]*>").ok()?,
                 // bare URLs
-                Regex::new(r"(^|\s)(https?://[^\s)<>`]+)").ok()?,
+                Regex::new(r#"(^|\]\(|[^\w<])(https?://[^\s)<>`"]+)"#).ok()?,
             ))
         })
         .as_ref()
@@ -79,7 +79,17 @@ fn clean_prose(text: &str) -> String {
     });
     let text = tags.replace_all(&text, "");
     let text = escape_stray_brackets(&text);
-    urls.replace_all(&text, "$1<$2>").into_owned()
+    urls.replace_all(&text, |caps: &regex::Captures<'_>| {
+        let before = caps.get(1).map(|m| m.as_str()).unwrap_or("");
+        let url = caps.get(2).map(|m| m.as_str()).unwrap_or("");
+        if before == "](" {
+            // Already a Markdown link's destination.
+            format!("{before}{url}")
+        } else {
+            format!("{before}<{url}>")
+        }
+    })
+    .into_owned()
 }
 
 fn escape_brackets(text: &str) -> String {

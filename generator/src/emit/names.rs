@@ -145,7 +145,10 @@ mod tests {
         assert_eq!(serde_camel_case("display_name"), "displayName");
         assert_eq!(serde_camel_case("run_as32_bit"), "runAs32Bit");
         assert_eq!(serde_camel_case("id"), "id");
-        assert_ne!(serde_camel_case(&snake_name("isMDMEnabled")), "isMDMEnabled");
+        assert_ne!(
+            serde_camel_case(&snake_name("isMDMEnabled")),
+            "isMDMEnabled"
+        );
     }
 
     #[test]

@@ -121,7 +121,11 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                 let json = &p.name;
                 let ty = cx.rust_type(&p.ty);
                 let description = clean(&p.description);
-                let doc = doc_attrs(if description.is_empty() { "" } else { &description });
+                let doc = doc_attrs(if description.is_empty() {
+                    ""
+                } else {
+                    &description
+                });
                 let doc = if description.is_empty() {
                     let text = format!(" The `{json}` parameter.");
                     quote! { #[doc = #text] }
