@@ -30,27 +30,52 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 fn decoded(text: &str) -> String {
     percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
-/// Sends `request` to the service root and checks the method, path and query.
-fn assert_request<R>(
-    request: &Request<R>,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-) -> http::Request<Vec<u8>> {
+/// What one documented example says: the request it sends and the response it gets.
+struct Documented<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+    body: Option<&'a str>,
+    /// `None` when the example documents no response to check.
+    status: Option<u16>,
+    response: Option<&'a str>,
+}
+/// Checks that `request` sends exactly the documented request, and that the
+/// documented response parses into the typed result and serializes back to the same JSON.
+fn check<R: serde::Serialize>(request: Request<R>, documented: Documented<'_>) {
     let sent = request.to_http(graph_sdk::SERVICE_ROOT).expect("request builds");
-    assert_eq!(sent.method().as_str(), method);
+    assert_eq!(sent.method().as_str(), documented.method);
     let sent_path = decoded(sent.uri().path());
     assert!(
-        sent_path.eq_ignore_ascii_case(path),
-        "path differs\n  generated:  {sent_path}\n  documented: {path}"
+        sent_path.eq_ignore_ascii_case(documented.path),
+        "path differs\n  generated:  {sent_path}\n  documented: {}", documented.path
     );
-    assert_eq!(sent.uri().query().map(decoded).as_deref(), query);
-    sent
+    assert_eq!(sent.uri().query().map(decoded).as_deref(), documented.query);
+    if let Some(body) = documented.body {
+        assert_same_json(sent.body(), body);
+    }
+    let Some(status) = documented.status else {
+        return;
+    };
+    let response = http::Response::builder()
+        .status(status)
+        .body(documented.response.unwrap_or_default().as_bytes().to_vec())
+        .expect("response builds");
+    let parsed = request
+        .parse_response(response)
+        .expect("documented response fits the model");
+    if let Some(expected) = documented.response {
+        assert_same_json(&serde_json::to_vec(&parsed).expect("serializes"), expected);
+    }
+}
+/// Reads a documented JSON body into the type the request function takes.
+fn documented<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    serde_json::from_str(json).expect("documented body fits the model")
 }
 /// `devicemanagementscript_assign` at api/devicemanagementscript-assign.md:63.
 #[test]
 fn devicemanagementscript_assign() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "deviceManagementScriptGroupAssignments": [
     {
       "@odata.type": "#microsoft.graph.deviceManagementScriptGroupAssignment",
@@ -68,49 +93,32 @@ fn devicemanagementscript_assign() {
     }
   ]
 }"##;
-    let body: graph_sdk::operations::AssignBody = serde_json::from_str(documented_body)
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::assign("{deviceManagementScriptId}", &body)
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "POST",
-        "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assign",
-        None,
+    check(
+        graph_sdk::operations::assign(
+                "{deviceManagementScriptId}",
+                &documented::<graph_sdk::operations::AssignBody>(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "POST",
+            path: "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assign",
+            query: None,
+            body: Some(BODY),
+            status: Some(204),
+            response: None,
+        },
     );
-    assert_same_json(sent.body(), documented_body);
-    let response = http::Response::builder()
-        .status(204)
-        .body(Vec::new())
-        .expect("response builds");
-    request.parse_response(response).expect("empty response parses");
 }
 /// `create_grouppolicyconfigurationassignment_from_` at api/grouppolicyconfiguration-post-assignments.md:66.
 #[test]
 fn create_grouppolicyconfigurationassignment_from() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "@odata.type": "#microsoft.graph.groupPolicyConfigurationAssignment",
   "target": {
     "@odata.type": "microsoft.graph.deviceAndAppManagementAssignmentTarget"
   }
 }"##;
-    let body: graph_sdk::models::GroupPolicyConfigurationAssignment = serde_json::from_str(
-            documented_body,
-        )
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::create_assignments(
-            "{groupPolicyConfigurationId}",
-            &body,
-        )
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "POST",
-        "/beta/deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments",
-        None,
-    );
-    assert_same_json(sent.body(), documented_body);
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.groupPolicyConfigurationAssignment",
   "id": "b4a4b34d-b34d-b4a4-4db3-a4b44db3a4b4",
   "lastModifiedDateTime": "2016-12-31T23:56:51.5562076+03:00",
@@ -118,176 +126,140 @@ fn create_grouppolicyconfigurationassignment_from() {
     "@odata.type": "microsoft.graph.deviceAndAppManagementAssignmentTarget"
   }
 }"##;
-    let response = http::Response::builder()
-        .status(201)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::create_assignments(
+                "{groupPolicyConfigurationId}",
+                &documented::<
+                    graph_sdk::models::GroupPolicyConfigurationAssignment,
+                >(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "POST",
+            path: "/beta/deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments",
+            query: None,
+            body: Some(BODY),
+            status: Some(201),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `create_devicemanagementscriptassignment_from_` at api/devicemanagementscript-post-assignments.md:63.
 #[test]
 fn create_devicemanagementscriptassignment_from() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScriptAssignment",
   "target": {
     "@odata.type": "microsoft.graph.deviceAndAppManagementAssignmentTarget"
   }
 }"##;
-    let body: graph_sdk::models::DeviceManagementScriptAssignment = serde_json::from_str(
-            documented_body,
-        )
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::create_assignments_ref(
-            "{deviceManagementScriptId}",
-            &body,
-        )
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "POST",
-        "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref",
-        None,
-    );
-    assert_same_json(sent.body(), documented_body);
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScriptAssignment",
   "id": "9d3e8595-8595-9d3e-9585-3e9d95853e9d",
   "target": {
     "@odata.type": "microsoft.graph.deviceAndAppManagementAssignmentTarget"
   }
 }"##;
-    let response = http::Response::builder()
-        .status(201)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::create_assignments_ref(
+                "{deviceManagementScriptId}",
+                &documented::<graph_sdk::models::DeviceManagementScriptAssignment>(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "POST",
+            path: "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref",
+            query: None,
+            body: Some(BODY),
+            status: Some(201),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `create_devicemanagementscriptgroupassignment_from_` at api/devicemanagementscript-post-groupassignments.md:65.
 #[test]
 fn create_devicemanagementscriptgroupassignment_from() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScriptGroupAssignment",
   "targetGroupId": "Target Group Id value"
 }"##;
-    let body: graph_sdk::models::DeviceManagementScriptGroupAssignment = serde_json::from_str(
-            documented_body,
-        )
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::create_device_management_scripts_group_assignments_ref(
-            "{deviceManagementScriptId}",
-            &body,
-        )
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "POST",
-        "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/$ref",
-        None,
-    );
-    assert_same_json(sent.body(), documented_body);
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScriptGroupAssignment",
   "id": "df37287d-287d-df37-7d28-37df7d2837df",
   "targetGroupId": "Target Group Id value"
 }"##;
-    let response = http::Response::builder()
-        .status(201)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::create_device_management_scripts_group_assignments_ref(
+                "{deviceManagementScriptId}",
+                &documented::<
+                    graph_sdk::models::DeviceManagementScriptGroupAssignment,
+                >(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "POST",
+            path: "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/$ref",
+            query: None,
+            body: Some(BODY),
+            status: Some(201),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `create_deviceconfigurationgroupassignment_from_` at api/identitycertificate-post-groupassignments.md:64.
 #[test]
 fn create_deviceconfigurationgroupassignment_from() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceConfigurationGroupAssignment",
   "targetGroupId": "Target Group Id value",
   "excludeGroup": true
 }"##;
-    let body: graph_sdk::models::DeviceConfigurationGroupAssignment = serde_json::from_str(
-            documented_body,
-        )
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::create_identity_certificate_group_assignments_ref(
-            "{deviceConfigurationId}",
-            &body,
-        )
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "POST",
-        "/beta/deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref",
-        None,
-    );
-    assert_same_json(sent.body(), documented_body);
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceConfigurationGroupAssignment",
   "id": "346c266c-266c-346c-6c26-6c346c266c34",
   "targetGroupId": "Target Group Id value",
   "excludeGroup": true
 }"##;
-    let response = http::Response::builder()
-        .status(201)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::create_identity_certificate_group_assignments_ref(
+                "{deviceConfigurationId}",
+                &documented::<
+                    graph_sdk::models::DeviceConfigurationGroupAssignment,
+                >(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "POST",
+            path: "/beta/deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref",
+            query: None,
+            body: Some(BODY),
+            status: Some(201),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `delete_devicemanagementscriptgroupassignment` at api/devicemanagementscriptgroupassignment-delete.md:57.
 #[test]
 fn delete_devicemanagementscriptgroupassignment() {
-    let request = graph_sdk::operations::delete_group_assignments(
-        "59ea4525-4525-59ea-2545-ea592545ea59",
-        "a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3",
+    check(
+        graph_sdk::operations::delete_group_assignments(
+            "59ea4525-4525-59ea-2545-ea592545ea59",
+            "a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3",
+        ),
+        Documented {
+            method: "DELETE",
+            path: "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59/groupAssignments/a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3",
+            query: None,
+            body: None,
+            status: Some(204),
+            response: None,
+        },
     );
-    let _sent = assert_request(
-        &request,
-        "DELETE",
-        "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59/groupAssignments/a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3",
-        None,
-    );
-    let response = http::Response::builder()
-        .status(204)
-        .body(Vec::new())
-        .expect("response builds");
-    request.parse_response(response).expect("empty response parses");
 }
 /// `get_devicemanagementscript` at api/devicemanagementscript-get.md:61.
 #[test]
 fn get_devicemanagementscript() {
-    let request = graph_sdk::operations::get_device_management_scripts(
-        "59ea4525-4525-59ea-2545-ea592545ea59",
-    );
-    let _sent = assert_request(
-        &request,
-        "GET",
-        "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59",
-        None,
-    );
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceManagementScripts/$entity",
   "@odata.type": "#microsoft.graph.deviceManagementScript",
   "id": "59ea4525-4525-59ea-2545-ea592545ea59",
@@ -305,29 +277,24 @@ fn get_devicemanagementscript() {
   ],
   "runAs32Bit": false
 }"##;
-    let response = http::Response::builder()
-        .status(200)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::get_device_management_scripts(
+            "59ea4525-4525-59ea-2545-ea592545ea59",
+        ),
+        Documented {
+            method: "GET",
+            path: "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59",
+            query: None,
+            body: None,
+            status: Some(200),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `list_devicemanagementscripts` at api/devicemanagementscript-list.md:61.
 #[test]
 fn list_devicemanagementscripts() {
-    let request = graph_sdk::operations::list_device_management_scripts();
-    let _sent = assert_request(
-        &request,
-        "GET",
-        "/beta/deviceManagement/deviceManagementScripts",
-        None,
-    );
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceManagementScripts",
   "value": [
     {
@@ -369,32 +336,22 @@ fn list_devicemanagementscripts() {
     }
   ]
 }"##;
-    let response = http::Response::builder()
-        .status(200)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::list_device_management_scripts(),
+        Documented {
+            method: "GET",
+            path: "/beta/deviceManagement/deviceManagementScripts",
+            query: None,
+            body: None,
+            status: Some(200),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `list_devicemanagementscript_groupassignments` at api/devicemanagementscript-list-groupassignments.md:61.
 #[test]
 fn list_devicemanagementscript_groupassignments() {
-    let request = graph_sdk::operations::list_group_assignments(
-            "{deviceManagementScriptId}",
-        )
-        .with_query("$top", "2");
-    let _sent = assert_request(
-        &request,
-        "GET",
-        "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments",
-        Some("$top=2"),
-    );
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceManagementScripts('{deviceManagementScriptId}')/groupAssignments",
   "@odata.nextLink": "https://graph.microsoft.com/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments?$top=2&$skip=2",
   "value": [
@@ -410,22 +367,23 @@ fn list_devicemanagementscript_groupassignments() {
     }
   ]
 }"##;
-    let response = http::Response::builder()
-        .status(200)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::list_group_assignments("{deviceManagementScriptId}")
+            .with_query("$top", "2"),
+        Documented {
+            method: "GET",
+            path: "/beta/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments",
+            query: Some("$top=2"),
+            body: None,
+            status: Some(200),
+            response: Some(RESPONSE),
+        },
     );
 }
 /// `update_devicemanagementscript` at api/devicemanagementscript-update.md:69.
 #[test]
 fn update_devicemanagementscript() {
-    let documented_body = r##"{
+    const BODY: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScript",
   "displayName": "Install monitoring agent (v2)",
   "description": "Installs the monitoring agent and prints a greeting.",
@@ -439,23 +397,7 @@ fn update_devicemanagementscript() {
   ],
   "runAs32Bit": true
 }"##;
-    let body: graph_sdk::models::DeviceManagementScript = serde_json::from_str(
-            documented_body,
-        )
-        .expect("documented body fits the model");
-    let request = graph_sdk::operations::update_device_management_scripts(
-            "59ea4525-4525-59ea-2545-ea592545ea59",
-            &body,
-        )
-        .expect("body serializes");
-    let sent = assert_request(
-        &request,
-        "PATCH",
-        "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59",
-        None,
-    );
-    assert_same_json(sent.body(), documented_body);
-    let documented_response = r##"{
+    const RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.deviceManagementScript",
   "id": "59ea4525-4525-59ea-2545-ea592545ea59",
   "displayName": "Install monitoring agent (v2)",
@@ -472,15 +414,19 @@ fn update_devicemanagementscript() {
   ],
   "runAs32Bit": true
 }"##;
-    let response = http::Response::builder()
-        .status(200)
-        .body(documented_response.as_bytes().to_vec())
-        .expect("response builds");
-    let parsed = request
-        .parse_response(response)
-        .expect("documented response fits the model");
-    assert_same_json(
-        &serde_json::to_vec(&parsed).expect("serializes"),
-        documented_response,
+    check(
+        graph_sdk::operations::update_device_management_scripts(
+                "59ea4525-4525-59ea-2545-ea592545ea59",
+                &documented::<graph_sdk::models::DeviceManagementScript>(BODY),
+            )
+            .expect("body serializes"),
+        Documented {
+            method: "PATCH",
+            path: "/beta/deviceManagement/deviceManagementScripts/59ea4525-4525-59ea-2545-ea592545ea59",
+            query: None,
+            body: Some(BODY),
+            status: Some(200),
+            response: Some(RESPONSE),
+        },
     );
 }

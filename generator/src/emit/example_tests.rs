@@ -53,14 +53,48 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
             percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
         }
 
-        /// Sends `request` to the service root and checks the method, path and query.
-        fn assert_request<R>(request: &Request<R>, method: &str, path: &str, query: Option<&str>) -> http::Request<Vec<u8>> {
+        /// What one documented example says: the request it sends and the response it gets.
+        struct Documented<'a> {
+            method: &'a str,
+            path: &'a str,
+            query: Option<&'a str>,
+            body: Option<&'a str>,
+            /// `None` when the example documents no response to check.
+            status: Option<u16>,
+            response: Option<&'a str>,
+        }
+
+        /// Checks that `request` sends exactly the documented request, and that the
+        /// documented response parses into the typed result and serializes back to the same JSON.
+        fn check<R: serde::Serialize>(request: Request<R>, documented: Documented<'_>) {
             let sent = request.to_http(#crate_ident::SERVICE_ROOT).expect("request builds");
-            assert_eq!(sent.method().as_str(), method);
+            assert_eq!(sent.method().as_str(), documented.method);
             let sent_path = decoded(sent.uri().path());
-            assert!(sent_path.eq_ignore_ascii_case(path), "path differs\n  generated:  {sent_path}\n  documented: {path}");
-            assert_eq!(sent.uri().query().map(decoded).as_deref(), query);
-            sent
+            assert!(
+                sent_path.eq_ignore_ascii_case(documented.path),
+                "path differs\n  generated:  {sent_path}\n  documented: {}",
+                documented.path
+            );
+            assert_eq!(sent.uri().query().map(decoded).as_deref(), documented.query);
+            if let Some(body) = documented.body {
+                assert_same_json(sent.body(), body);
+            }
+            let Some(status) = documented.status else {
+                return;
+            };
+            let response = http::Response::builder()
+                .status(status)
+                .body(documented.response.unwrap_or_default().as_bytes().to_vec())
+                .expect("response builds");
+            let parsed = request.parse_response(response).expect("documented response fits the model");
+            if let Some(expected) = documented.response {
+                assert_same_json(&serde_json::to_vec(&parsed).expect("serializes"), expected);
+            }
+        }
+
+        /// Reads a documented JSON body into the type the request function takes.
+        fn documented<T: serde::de::DeserializeOwned>(json: &str) -> T {
+            serde_json::from_str(json).expect("documented body fits the model")
         }
 
         #(#tests)*
@@ -147,7 +181,7 @@ fn example_test(
         })
         .collect();
 
-    let (body_setup, body_argument, unwrap_result, body_check) = match (&op.body, &request.body) {
+    let (body_argument, unwrap_result, body_literal) = match (&op.body, &request.body) {
         (RequestBody::Type { .. } | RequestBody::Parameters { .. }, Some(body)) => {
             let text = raw_string(&pretty(body));
             let ty = match &op.body {
@@ -166,34 +200,41 @@ fn example_test(
                 }
             };
             (
-                quote! {
-                    let documented_body = #text;
-                    let body: #ty = serde_json::from_str(documented_body).expect("documented body fits the model");
-                },
-                quote! { &body },
+                quote! { &documented::<#ty>(BODY) },
                 quote! { .expect("body serializes") },
-                quote! { assert_same_json(sent.body(), documented_body); },
+                Some(text),
             )
         }
         (RequestBody::Type { .. } | RequestBody::Parameters { .. }, None) => (
-            quote! { let body = Default::default(); },
-            quote! { &body },
+            quote! { &Default::default() },
             quote! { .expect("body serializes") },
-            quote! {},
+            None,
         ),
         (RequestBody::Stream, _) => (
-            quote! {},
             quote! { Vec::new() },
             quote! { .expect("body is set") },
-            quote! {},
+            None,
         ),
-        (RequestBody::None, _) => (quote! {}, quote! {}, quote! {}, quote! {}),
+        (RequestBody::None, _) => (quote! {}, quote! {}, None),
     };
-    let response_check = response_check(op, example);
-    let sent_binding = if body_check.is_empty() {
-        quote! { _sent }
+    let (status, response_literal) = documented_response(op, example)?;
+    let body_const = body_literal
+        .as_ref()
+        .map(|text| quote! { const BODY: &str = #text; })
+        .unwrap_or_default();
+    let body_field = if body_literal.is_some() {
+        quote! { Some(BODY) }
     } else {
-        quote! { sent }
+        quote! { None }
+    };
+    let response_const = response_literal
+        .as_ref()
+        .map(|text| quote! { const RESPONSE: &str = #text; })
+        .unwrap_or_default();
+    let response_field = if response_literal.is_some() {
+        quote! { Some(RESPONSE) }
+    } else {
+        quote! { None }
     };
     let call = quote! { #crate_ident::operations::#function(#(#values,)* #body_argument) #unwrap_result #(#with_query)* };
     let doc = format!(
@@ -205,44 +246,48 @@ fn example_test(
         #[doc = #doc]
         #[test]
         fn #test() {
-            #body_setup
-            let request = #call;
-            let #sent_binding = assert_request(&request, #method, #expected_path, #query_literal);
-            #body_check
-            #response_check
+            #body_const
+            #response_const
+            check(
+                #call,
+                Documented {
+                    method: #method,
+                    path: #expected_path,
+                    query: #query_literal,
+                    body: #body_field,
+                    status: #status,
+                    response: #response_field,
+                },
+            );
         }
     })
 }
 
-/// Parses the documented response and checks it serializes back to the same JSON.
-fn response_check(op: &Operation, example: &Example) -> TokenStream {
-    let Some(response) = &example.response else {
-        return TokenStream::new();
+/// The documented response status (`None`: nothing to parse) and the body to
+/// round-trip. `None` overall when the example documents a failure, not a success.
+fn documented_response(
+    op: &Operation,
+    example: &Example,
+) -> Option<(TokenStream, Option<TokenStream>)> {
+    let Some(response) = example.response.as_ref() else {
+        return Some((quote! { None }, None));
     };
     let code = response.status.unwrap_or(op.success_status);
     if !(200..300).contains(&code) {
-        return TokenStream::new();
+        return None;
     }
     let status = Literal::u16_unsuffixed(code);
-    match (&op.response, &response.body) {
+    Some(match (&op.response, &response.body) {
         (ResponseShape::Single { .. } | ResponseShape::Collection { .. }, Some(body)) => {
-            let text = raw_string(&pretty(body));
-            quote! {
-                let documented_response = #text;
-                let response = http::Response::builder()
-                    .status(#status)
-                    .body(documented_response.as_bytes().to_vec())
-                    .expect("response builds");
-                let parsed = request.parse_response(response).expect("documented response fits the model");
-                assert_same_json(&serde_json::to_vec(&parsed).expect("serializes"), documented_response);
-            }
+            (quote! { Some(#status) }, Some(raw_string(&pretty(body))))
         }
-        (ResponseShape::None, None) => quote! {
-            let response = http::Response::builder().status(#status).body(Vec::new()).expect("response builds");
-            request.parse_response(response).expect("empty response parses");
-        },
-        _ => TokenStream::new(),
-    }
+        // A JSON response without a documented body cannot be round-tripped.
+        (ResponseShape::Single { .. } | ResponseShape::Collection { .. }, None) => {
+            (quote! { None }, None)
+        }
+        // No content, or a stream: parse it, nothing to compare (a stray body is ignored).
+        _ => (quote! { Some(#status) }, None),
+    })
 }
 
 /// `Foo` → `crate_name::models::Foo` for use outside the crate.
