@@ -1,11 +1,11 @@
 //! What every emitter needs to know about the model's types: their Rust names,
-//! which are polymorphic, and which fields must be boxed to break recursion.
+//! which are polymorphic, and how a property's value is held.
 
 use super::names::{self, Scope};
 use crate::model::{type_key, ApiModel, Primitive, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Names the generated crate reserves in its `models` module.
 const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "Value", "Map", "Page", "Request", "Error"];
@@ -22,8 +22,6 @@ pub struct Context<'m> {
     pub polymorphic: BTreeMap<String, String>,
     /// Type key → keys of every type derived from it, directly or not.
     pub descendants: BTreeMap<String, Vec<String>>,
-    /// (type key, property name) pairs whose value must be boxed.
-    pub boxed: BTreeSet<(String, String)>,
 }
 
 impl<'m> Context<'m> {
@@ -41,7 +39,7 @@ impl<'m> Context<'m> {
             type_names.insert(key.clone(), name);
             module_names.insert(key.clone(), module);
         }
-        let descendants = descendants(&types);
+        let descendants = crate::model::descendants(model.types.iter());
         let mut polymorphic = BTreeMap::new();
         for key in descendants.keys() {
             let wanted = format!(
@@ -51,17 +49,14 @@ impl<'m> Context<'m> {
             let (name, _) = scope.claim(&wanted, "");
             polymorphic.insert(key.clone(), name);
         }
-        let mut context = Context {
+        Context {
             model,
             types,
             type_names,
             module_names,
             polymorphic,
             descendants,
-            boxed: BTreeSet::new(),
-        };
-        context.boxed = context.recursive_fields();
-        context
+        }
     }
 
     pub fn type_def(&self, name: &str) -> Option<&'m TypeDef> {
@@ -78,6 +73,24 @@ impl<'m> Context<'m> {
             quote! { Vec<#element> }
         } else {
             element
+        }
+    }
+
+    /// The Rust type of a property's value (without `Nullable`). A single nested
+    /// object is boxed: that breaks recursive types (a folder holding its parent),
+    /// and keeps structs small, since Graph types nest hundreds of properties deep
+    /// and unboxed they overflow the stack when read.
+    pub fn field_type(&self, ty: &TypeRef) -> TokenStream {
+        let rust = self.rust_type(ty);
+        let object = ty.primitive.is_none()
+            && !ty.collection
+            && self
+                .type_def(&ty.name)
+                .is_some_and(|d| d.kind == TypeKind::Object);
+        if object {
+            quote! { Box<#rust> }
+        } else {
+            rust
         }
     }
 
@@ -122,90 +135,6 @@ impl<'m> Context<'m> {
         }
         properties
     }
-
-    /// Fields that hold their own type (directly or through other single-valued
-    /// fields) must be boxed, or the struct would have infinite size.
-    fn recursive_fields(&self) -> BTreeSet<(String, String)> {
-        let mut edges: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for (key, def) in &self.types {
-            if def.kind != TypeKind::Object {
-                continue;
-            }
-            for property in self.all_properties(def) {
-                if property.ty.collection || property.ty.primitive.is_some() {
-                    continue;
-                }
-                let target = type_key(&property.ty.name);
-                if !self.types.contains_key(&target) {
-                    continue;
-                }
-                // A polymorphic field may hold any descendant.
-                let mut targets = vec![target.clone()];
-                if self.polymorphic.contains_key(&target) {
-                    targets.extend(self.descendants.get(&target).cloned().unwrap_or_default());
-                }
-                for t in targets {
-                    edges
-                        .entry(key.clone())
-                        .or_default()
-                        .push((t, property.name.clone()));
-                }
-            }
-        }
-        let mut boxed = BTreeSet::new();
-        for (from, targets) in &edges {
-            for (to, property) in targets {
-                if reaches(&edges, to, from) {
-                    boxed.insert((from.clone(), property.clone()));
-                }
-            }
-        }
-        boxed
-    }
-}
-
-/// Whether `to` can be reached from `from` along `edges` (iterative DFS).
-fn reaches(edges: &BTreeMap<String, Vec<(String, String)>>, from: &str, to: &str) -> bool {
-    let mut stack = vec![from.to_string()];
-    let mut seen = BTreeSet::new();
-    while let Some(node) = stack.pop() {
-        if node == to {
-            return true;
-        }
-        if !seen.insert(node.clone()) {
-            continue;
-        }
-        if let Some(next) = edges.get(&node) {
-            stack.extend(next.iter().map(|(t, _)| t.clone()));
-        }
-    }
-    false
-}
-
-/// Type key → all descendants (sorted), only for types that have any.
-fn descendants(types: &BTreeMap<String, &TypeDef>) -> BTreeMap<String, Vec<String>> {
-    let mut result: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (key, def) in types {
-        let mut seen = BTreeSet::from([key.clone()]);
-        let mut base = def.base_type.as_deref().map(type_key);
-        while let Some(current) = base {
-            if !types.contains_key(&current) || !seen.insert(current.clone()) {
-                break;
-            }
-            result
-                .entry(current.clone())
-                .or_default()
-                .insert(key.clone());
-            base = types
-                .get(&current)
-                .and_then(|d| d.base_type.as_deref())
-                .map(type_key);
-        }
-    }
-    result
-        .into_iter()
-        .map(|(k, v)| (k, v.into_iter().collect()))
-        .collect()
 }
 
 /// The Rust type of a primitive; see the README's mapping table.
@@ -218,8 +147,9 @@ pub fn primitive_type(primitive: Primitive) -> TokenStream {
         Primitive::Int16 => quote! { i16 },
         Primitive::Int32 => quote! { i32 },
         Primitive::Int64 => quote! { i64 },
-        Primitive::Single => quote! { f32 },
-        Primitive::Double | Primitive::Decimal => quote! { f64 },
+        // Single is read as f64 too: examples give more digits than f32 holds,
+        // and every f32 is exact in f64, so nothing sent or received is lost.
+        Primitive::Single | Primitive::Double | Primitive::Decimal => quote! { f64 },
         Primitive::DateTimeOffset => quote! { crate::runtime::DateTimeOffset },
         Primitive::Date => quote! { crate::runtime::Date },
         Primitive::TimeOfDay => quote! { crate::runtime::TimeOfDay },

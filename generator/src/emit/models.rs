@@ -59,13 +59,7 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         let (field_name, _) = scope.claim(&names::snake_name(&property.name), "_");
         let field = names::ident(&field_name);
         let json_name = &property.name;
-        let mut ty = cx.rust_type(&property.ty);
-        if cx
-            .boxed
-            .contains(&(type_key(&def.name), property.name.clone()))
-        {
-            ty = quote! { Box<#ty> };
-        }
+        let ty = cx.field_type(&property.ty);
         let description = clean(&property.description);
         let description = if description.is_empty() {
             format!("The `{json_name}` property.")

@@ -119,7 +119,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                 }
                 let field = names::ident(&scope.claim(&names::snake_name(&p.name), "_").0);
                 let json = &p.name;
-                let ty = cx.rust_type(&p.ty);
+                let ty = cx.field_type(&p.ty);
                 let description = clean(&p.description);
                 let doc = doc_attrs(if description.is_empty() {
                     ""

@@ -4,7 +4,7 @@ use super::infer::Inference;
 use super::naming::assign_names;
 use super::operations::page_operations;
 use super::page_kind::PageKind;
-use super::types::{enum_page_type, resource_types};
+use super::types::{enum_page_types, resource_types};
 use super::{
     type_key, ApiModel, Example, Operation, PageSummary, RequestBody, ResponseShape, TypeDef,
     TypeRef,
@@ -36,7 +36,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         let mut page_ops = Vec::new();
         match kind {
             PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
-            PageKind::Enum => page_types.extend(enum_page_type(page)),
+            PageKind::Enum => page_types = enum_page_types(page),
             PageKind::Api => {
                 let (ops, examples) = page_operations(page, &mut diagnostics);
                 page_ops = ops;
@@ -112,6 +112,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
             summary.properties_carried = carried;
         }
     }
+    super::conformance::classify(&mut operations, &types, &mut diagnostics);
     assign_names(&mut operations, &mut diagnostics);
     let service_root = service_root(tree_name, &operations);
 
@@ -456,26 +457,36 @@ fn match_example(
         ));
         return 0;
     }
-    // Exact matches first, then matches against the documented path without a
-    // trailing `/$ref`, `/$value` or `/$count` (the example forgot it).
-    for exact in [true, false] {
+    // Exact matches first; then `/me/…` read as `/users/me/…` (Graph's alias for the
+    // signed-in user, which pages use in examples of `/users/{id}/…` paths); then the
+    // documented path without a trailing `/$ref`, `/$value` or `/$count` (the
+    // example forgot it).
+    for strategy in [
+        Strategy::Exact,
+        Strategy::MeAlias,
+        Strategy::WithoutModifier,
+    ] {
         for &index in &same_method {
-            let template = if exact {
-                operations[index].path.clone()
-            } else {
-                match without_modifier(&operations[index].path) {
+            let template = match strategy {
+                Strategy::WithoutModifier => match without_modifier(&operations[index].path) {
                     Some(t) => t,
                     None => continue,
-                }
+                },
+                _ => operations[index].path.clone(),
             };
-            let Some((root, values)) = match_with_root(&template, &request.path) else {
+            let found = match strategy {
+                Strategy::MeAlias => match_me_alias(&template, &request.path),
+                _ => match_with_root(&template, &request.path),
+            };
+            let Some((root, values)) = found else {
                 continue;
             };
             request.path_values = values;
-            request.path_matches = exact;
+            request.path_matches = strategy == Strategy::Exact;
+            request.path_documented = strategy != Strategy::WithoutModifier;
             request.root = root.clone();
             report_root(request, &root, diagnostics);
-            if !exact {
+            if strategy == Strategy::WithoutModifier {
                 diagnostics.push(
                     Diagnostic::warning(
                         codes::EXAMPLE_PATH_MISMATCH,
@@ -509,6 +520,34 @@ fn match_example(
         ),
     ));
     same_method[0]
+}
+
+/// How an example's path was matched to a documented one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strategy {
+    Exact,
+    MeAlias,
+    WithoutModifier,
+}
+
+/// Matches an example path that uses `/me` where the template says `/users/{id}`.
+fn match_me_alias(template: &PathTemplate, path: &str) -> Option<(String, Vec<String>)> {
+    path.match_indices('/').find_map(|(start, _)| {
+        let rest = &path[start..];
+        let alias = rest.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/me"))
+            && rest[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '/' || c == '?');
+        if !alias {
+            return None;
+        }
+        let rewritten = format!("/users/me{}", &rest[3..]);
+        let (inner_root, values) = match_with_root(template, &rewritten)?;
+        inner_root
+            .is_empty()
+            .then(|| (path[..start].to_string(), values))
+    })
 }
 
 /// The template without a trailing `$ref`/`$value`/`$count` segment.

@@ -1,12 +1,15 @@
 //! Example request/response pairs of an API page, annotated or recognised by their first line.
 
 use super::sections::Section;
-use super::{Example, ExampleRequest, ExampleResponse};
+use super::{Example, ExampleOutcome, ExampleRequest, ExampleResponse};
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::parse::http_example::{self, Body};
 use crate::parse::lenient_json::parse_lenient;
 use crate::parse::{Block, CodeBlock, Page};
 use serde_json::Value;
+
+/// The host of the API the docs describe.
+const SERVICE_HOST: &str = "https://graph.microsoft.com";
 
 enum Role {
     Request,
@@ -46,6 +49,9 @@ pub fn page_examples(
 ) -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
     let mut pending: Option<(String, ExampleRequest)> = None;
+    // A request to another host (a change notification sent to the app, say) is
+    // not a call of this API: it and the response that answers it are passed over.
+    let mut answering_foreign = false;
     let stem = super::types::file_stem(&page.file);
     for section in sections
         .iter()
@@ -62,11 +68,23 @@ pub fn page_examples(
                     let Some(request) = request(page, code, diagnostics) else {
                         continue;
                     };
+                    let origin = http_example::split_url(&request.url).origin;
+                    answering_foreign =
+                        !origin.is_empty() && !origin.eq_ignore_ascii_case(SERVICE_HOST);
+                    if answering_foreign {
+                        continue;
+                    }
                     if let Some((name, unpaired)) = pending.take() {
+                        diagnostics.push(Diagnostic::warning(
+                            codes::EXAMPLE_UNPAIRED,
+                            unpaired.location.clone(),
+                            "request example has no response before the next request",
+                        ));
                         examples.push(Example {
                             name,
                             request: Some(unpaired),
                             response: None,
+                            outcome: ExampleOutcome::Pass,
                         });
                     }
                     let name = code
@@ -77,6 +95,7 @@ pub fn page_examples(
                         .unwrap_or_else(|| format!("{stem}_{}", examples.len() + 1));
                     pending = Some((name, request));
                 }
+                Role::Response if std::mem::take(&mut answering_foreign) => {}
                 Role::Response => {
                     let response = response(page, code, diagnostics);
                     match pending.take() {
@@ -84,6 +103,7 @@ pub fn page_examples(
                             name,
                             request: Some(request),
                             response: Some(response),
+                            outcome: ExampleOutcome::Pass,
                         }),
                         None => {
                             diagnostics.push(Diagnostic::warning(
@@ -95,6 +115,7 @@ pub fn page_examples(
                                 name: format!("{stem}_{}", examples.len() + 1),
                                 request: None,
                                 response: Some(response),
+                                outcome: ExampleOutcome::Pass,
                             });
                         }
                     }
@@ -112,6 +133,7 @@ pub fn page_examples(
             name,
             request: Some(request),
             response: None,
+            outcome: ExampleOutcome::Pass,
         });
     }
     examples
@@ -148,10 +170,10 @@ fn request(
         );
     }
     let url = http_example::split_url(&parsed.url);
-    let body = parsed
-        .body
-        .as_ref()
-        .and_then(|b| json_body(&page.file, code, b, &parsed.headers, diagnostics));
+    let (body, body_invalid) = match &parsed.body {
+        Some(b) => json_body(&page.file, code, b, &parsed.headers, diagnostics),
+        None => (None, false),
+    };
     Some(ExampleRequest {
         method: parsed.method,
         url: parsed.url.clone(),
@@ -159,6 +181,8 @@ fn request(
         query: url.query,
         path_values: Vec::new(),
         path_matches: false,
+        path_documented: false,
+        body_invalid,
         root: String::new(),
         body,
         location,
@@ -168,13 +192,14 @@ fn request(
 fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) -> ExampleResponse {
     let parsed = http_example::parse_response(&code.text);
     let annotation = code.annotation.as_ref();
-    let body = parsed
-        .body
-        .as_ref()
-        .and_then(|b| json_body(&page.file, code, b, &parsed.headers, diagnostics));
+    let (body, body_invalid) = match &parsed.body {
+        Some(b) => json_body(&page.file, code, b, &parsed.headers, diagnostics),
+        None => (None, false),
+    };
     ExampleResponse {
         status: parsed.status,
         body,
+        body_invalid,
         truncated: annotation
             .and_then(|a| a.bool_field("truncated"))
             .unwrap_or(false),
@@ -189,19 +214,20 @@ fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) ->
 }
 
 /// Parses a JSON body leniently, reporting each repair; non-JSON bodies are skipped.
+/// Returns the value and whether the body looked like JSON but did not parse.
 fn json_body(
     file: &str,
     code: &CodeBlock,
     body: &Body,
     headers: &[(String, String)],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Value> {
+) -> (Option<Value>, bool) {
     let declared_json = headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().contains("json")
     });
     let looks_json = body.text.trim_start().starts_with(['{', '[']);
     if !looks_json && !declared_json {
-        return None;
+        return (None, false);
     }
     let first_line = code.content_line() + body.line_offset;
     let parsed = parse_lenient(&body.text);
@@ -212,7 +238,7 @@ fn json_body(
                 .with_column(error.column),
             format!("example body is not JSON: {}", error.message),
         ));
-        return None;
+        return (None, true);
     }
     if let Some(first) = parsed.repairs.first() {
         let mut kinds: Vec<&str> = parsed.repairs.iter().map(|r| r.kind.describe()).collect();
@@ -227,5 +253,5 @@ fn json_body(
             ),
         ));
     }
-    parsed.value
+    (parsed.value, false)
 }

@@ -4,6 +4,7 @@
 //! dump, lint, diff) reads this model and nothing else.
 
 mod build;
+mod conformance;
 mod examples;
 mod infer;
 mod naming;
@@ -45,6 +46,38 @@ impl ApiModel {
             .ok()
             .and_then(|i| self.types.get(i))
     }
+}
+
+/// Type key → keys of every type derived from it, directly or not (sorted), for
+/// the types that have any. Both the example checks and the emitter's `Any…`
+/// enums read polymorphism from here, so the two agree.
+pub fn descendants<'a>(
+    types: impl IntoIterator<Item = &'a TypeDef>,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let bases: BTreeMap<String, Option<String>> = types
+        .into_iter()
+        .map(|t| (type_key(&t.name), t.base_type.as_deref().map(type_key)))
+        .collect();
+    let mut result: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (key, base) in &bases {
+        let mut seen = BTreeSet::from([key.clone()]);
+        let mut current = base.clone();
+        while let Some(ancestor) = current {
+            if !bases.contains_key(&ancestor) || !seen.insert(ancestor.clone()) {
+                break;
+            }
+            result
+                .entry(ancestor.clone())
+                .or_default()
+                .insert(key.clone());
+            current = bases.get(&ancestor).cloned().flatten();
+        }
+    }
+    result
+        .into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
 }
 
 /// The key types are identified by: the simple name, lowercased, because pages
@@ -185,6 +218,37 @@ pub struct Example {
     pub request: Option<ExampleRequest>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<ExampleResponse>,
+    /// What docgen concluded about the example before running it.
+    pub outcome: ExampleOutcome,
+}
+
+/// An example's outcome as a test of the generated SDK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ExampleOutcome {
+    /// The example is consistent with the docs; the generated test must pass,
+    /// and a failure there is a generator failure.
+    #[default]
+    Pass,
+    /// The page contradicts itself; the diagnostic code says how.
+    DocsProblem {
+        code: &'static str,
+        /// Whether the problem keeps the example from being a test of the SDK
+        /// (for example a value of the wrong type); such examples get no test.
+        blocks_test: bool,
+    },
+}
+
+impl ExampleOutcome {
+    pub fn is_testable(&self) -> bool {
+        !matches!(
+            self,
+            ExampleOutcome::DocsProblem {
+                blocks_test: true,
+                ..
+            }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,6 +264,11 @@ pub struct ExampleRequest {
     pub path_values: Vec<String>,
     /// Whether the example's path matches the operation's documented path exactly.
     pub path_matches: bool,
+    /// Whether the example reaches a documented path: exactly, or through `/me`
+    /// standing for `/users/{id}`. When false, the example contradicts the page.
+    pub path_documented: bool,
+    /// The body looks like JSON but does not parse, even leniently.
+    pub body_invalid: bool,
     /// What came before the documented path in the example (`/beta`, or an odd root).
     pub root: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -214,6 +283,8 @@ pub struct ExampleResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
     pub truncated: bool,
+    /// The body looks like JSON but does not parse, even leniently.
+    pub body_invalid: bool,
     /// The `@odata.type` the response annotation gives, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,

@@ -138,6 +138,22 @@ pub fn http_request_blocks<'p>(
     blocks
 }
 
+/// `resizedRange(deltaRows={n}, deltaColumns={n})`: spaces between function
+/// arguments are layout, not part of the URL.
+fn without_spaces_in_arguments(path: &str) -> String {
+    let mut depth = 0usize;
+    path.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            !(depth > 0 && c.is_whitespace())
+        })
+        .collect()
+}
+
 /// Tab headings (`# [HTTP](#tab/http)`) do not end a section.
 fn is_tab(text: &str) -> bool {
     matches!(
@@ -191,7 +207,16 @@ fn path_lines(
                         // `GET policies/x`: a path written without its leading slash.
                         path.insert(0, '/');
                     }
-                    lines.push((method, PathTemplate::parse(&path), line_number));
+                    let template = PathTemplate::parse(&without_spaces_in_arguments(&path));
+                    if template.is_plausible() {
+                        lines.push((method, template, line_number));
+                    } else {
+                        diagnostics.push(Diagnostic::warning(
+                            codes::HTTP_LINE_INVALID,
+                            Location::new(file, line_number),
+                            format!("`{trimmed}` does not give a URL path; it is skipped"),
+                        ));
+                    }
                 }
                 None => diagnostics.push(Diagnostic::warning(
                     codes::HTTP_LINE_INVALID,
@@ -328,7 +353,6 @@ fn response(
         return (status, ResponseShape::None);
     };
     let lower = sentence.text.to_ascii_lowercase();
-    let collection = lower.contains("collection");
     let link_type = sentence
         .links
         .iter()
@@ -336,6 +360,9 @@ fn response(
             !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with("/")
         })
         .find_map(|l| TypeRef::from_text(&l.text, Some(l.text.trim())));
+    let collection = link_type
+        .as_ref()
+        .is_some_and(|ty| ty.collection || says_collection(&lower, &ty.name.to_ascii_lowercase()));
     let shape = match link_type {
         Some(ty) if ty.primitive == Some(Primitive::Stream) => ResponseShape::Stream,
         Some(ty) if collection => ResponseShape::Collection { ty: ty.element() },
@@ -346,6 +373,31 @@ fn response(
         None => ResponseShape::None,
     };
     (status, shape)
+}
+
+/// Whether a sentence says the response holds many of the type it links:
+/// "a collection of [x] objects", "a list of [x]", "the requested [x] objects",
+/// "[x] collection" — judged by the words right around the type's name, so
+/// "an [accessPackage] containing a collection of [y]" is one accessPackage.
+fn says_collection(sentence: &str, name: &str) -> bool {
+    let Some(at) = sentence.find(name) else {
+        return sentence.contains("collection of") || sentence.contains("list of");
+    };
+    let before = sentence[..at].trim_end();
+    let after = sentence[at + name.len()..].trim_start();
+    [
+        "collection of",
+        "list of",
+        "array of",
+        "set of",
+        "collection of the",
+        "list of the",
+    ]
+    .iter()
+    .any(|marker| before.ends_with(marker))
+        || ["objects", "collection", "resources", "entities", "items"]
+            .iter()
+            .any(|marker| after.starts_with(marker))
 }
 
 /// The request body: a type, action parameters, or nothing.
@@ -464,5 +516,37 @@ fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_collection;
+
+    #[test]
+    fn collection_sentences() {
+        let says =
+            |s: &str, n: &str| says_collection(&s.to_ascii_lowercase(), &n.to_ascii_lowercase());
+        assert!(says(
+            "returns a 200 OK response code and a collection of user objects in the response body.",
+            "user"
+        ));
+        assert!(says(
+            "returns a 200 OK response code and a list of teamsApp objects in the response body.",
+            "teamsApp"
+        ));
+        assert!(says("returns a 200 OK response code and the requested session objects in the response body.", "session"));
+        assert!(!says(
+            "returns a 200 OK response code and a chat object in the response body.",
+            "chat"
+        ));
+        assert!(!says(
+            "returns a 200 OK response code and an accessPackage containing a collection of accessPackageResourceRoleScope objects",
+            "accessPackage"
+        ));
+        assert!(!says(
+            "returns a 200 OK response code and a deviceManagementConfigurationChoiceSettingCollectionDefinition object",
+            "deviceManagementConfigurationChoiceSettingCollectionDefinition"
+        ));
     }
 }

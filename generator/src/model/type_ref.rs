@@ -111,7 +111,16 @@ impl TypeRef {
     pub fn from_text(text: &str, link_name: Option<&str>) -> Option<TypeRef> {
         let text = text.trim();
         let lower = text.to_ascii_lowercase();
-        let mut collection = lower.contains("collection") || text.ends_with("[]");
+        // "collection" as a word outside the type's own name: `deviceLogCollectionResponse`
+        // is one object, `[x](x.md) collection` and `Collection(x)` are many.
+        let outside_name = match link_name {
+            Some(link) => lower.replacen(&link.to_ascii_lowercase(), " ", 1),
+            None => lower.clone(),
+        };
+        let mut collection = outside_name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| word == "collection")
+            || text.ends_with("[]");
         let mut name = match link_name {
             Some(link) => link.to_string(),
             None => {
@@ -188,6 +197,24 @@ mod tests {
         assert_eq!(
             TypeRef::from_cell(&cell("dateTimeOffset", None)),
             Some(TypeRef::primitive(Primitive::DateTimeOffset, false))
+        );
+    }
+
+    #[test]
+    fn collection_inside_a_name_is_not_a_collection() {
+        assert_eq!(
+            TypeRef::from_cell(&cell(
+                "deviceLogCollectionResponse",
+                Some("deviceLogCollectionResponse")
+            )),
+            Some(TypeRef::named("deviceLogCollectionResponse", false))
+        );
+        assert_eq!(
+            TypeRef::from_cell(&cell(
+                "deviceLogCollectionResponse collection",
+                Some("deviceLogCollectionResponse")
+            )),
+            Some(TypeRef::named("deviceLogCollectionResponse", true))
         );
     }
 

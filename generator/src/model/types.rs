@@ -100,8 +100,19 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
     types
 }
 
-/// The enum defined by an enum page.
-pub fn enum_page_type(page: &Page) -> Option<TypeDef> {
+/// The enums an enum page defines: one per "X values" table where the page has
+/// such tables (a page like `enums.md` lists hundreds), else the page's one enum.
+pub fn enum_page_types(page: &Page) -> Vec<TypeDef> {
+    let namespace = namespace_line(page).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let tables = enum_tables(page, &namespace);
+    if !tables.is_empty() {
+        return tables;
+    }
+    enum_page_type(page).into_iter().collect()
+}
+
+/// The enum defined by an enum page about one enum.
+fn enum_page_type(page: &Page) -> Option<TypeDef> {
     let name = title_name(
         page,
         &["enum type", "enumeration type", "enumeration", "enum"],

@@ -40,8 +40,14 @@ impl PathTemplate {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = raw;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|i| open + i) else {
+        // Parameters are written `{name}`, and on some pages `<name>`.
+        while let Some(open) = rest.find(['{', '<']) {
+            let closer = if rest[open..].starts_with('{') {
+                '}'
+            } else {
+                '>'
+            };
+            let Some(close) = rest[open..].find(closer).map(|i| open + i) else {
                 break;
             };
             literal.push_str(&rest[..open]);
@@ -78,6 +84,18 @@ impl PathTemplate {
             query,
             parts,
         }
+    }
+
+    /// Whether the template could be a URL path: its literal text holds no spaces
+    /// and none of the symbols that mark prose (`*`, `<`, `>`, `"`, backticks).
+    pub fn is_plausible(&self) -> bool {
+        self.raw.starts_with('/')
+            && self.parts.iter().all(|part| match part {
+                PathPart::Literal { text } => !text.chars().any(|c| {
+                    c.is_whitespace() || matches!(c, '*' | '<' | '>' | '"' | '`' | '{' | '}')
+                }),
+                PathPart::Param { .. } => true,
+            })
     }
 
     pub fn params(&self) -> impl Iterator<Item = &PathPart> {
@@ -215,6 +233,27 @@ mod tests {
             t.match_path("/deviceManagement/deviceManagementScripts/abc"),
             None
         );
+    }
+
+    #[test]
+    fn angle_bracket_placeholders_are_parameters() {
+        let t = PathTemplate::parse(
+            "/privilegedAccess/azureResources/resources/<resourceId>/roleSettings",
+        );
+        assert_eq!(t.params().count(), 1);
+        assert_eq!(
+            t.match_path("/privilegedAccess/azureResources/resources/abc/roleSettings"),
+            Some(vec!["abc".into()])
+        );
+    }
+
+    /// Whether the template could be a URL path: no spaces or stray symbols outside parameters.
+    #[test]
+    fn plausible_paths() {
+        assert!(PathTemplate::parse("/users/{id | userPrincipalName}/messages").is_plausible());
+        assert!(PathTemplate::parse("/reports/getX(period='{period_value}')").is_plausible());
+        assert!(!PathTemplate::parse("/** Entity URI for x not found").is_plausible());
+        assert!(!PathTemplate::parse("/users/ids go here").is_plausible());
     }
 
     #[test]

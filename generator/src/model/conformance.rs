@@ -1,0 +1,429 @@
+//! Example conformance: does each documented example fit the documented types?
+//!
+//! The checks mirror how the generated serde models read JSON (`Nullable` fields
+//! accept `null`, enums accept any string, unknown properties are kept, a value
+//! of a derived type is read by its `@odata.type`), so an example that passes
+//! here is one the generated test must pass. Each contradiction is a diagnostic
+//! and makes the example a docs problem; the generated tests then skip it.
+
+use super::infer::all_properties;
+use super::type_ref::{Primitive, TypeRef};
+use super::{
+    type_key, Example, ExampleOutcome, Operation, RequestBody, ResponseShape, TypeDef, TypeKind,
+};
+use crate::diagnostics::{codes, Diagnostic, Location};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Deepest JSON nesting followed; deeper values are accepted unchecked.
+const MAX_DEPTH: usize = 64;
+
+struct Checker<'a> {
+    types: &'a BTreeMap<String, TypeDef>,
+    /// Type key → keys of its descendants (for `@odata.type` dispatch).
+    descendants: BTreeMap<String, Vec<String>>,
+}
+
+/// A value that does not fit: where (a JSON path) and why.
+struct Mismatch {
+    path: String,
+    message: String,
+}
+
+/// Classifies every example of every operation and reports what contradicts the docs.
+pub fn classify(
+    operations: &mut [Operation],
+    types: &BTreeMap<String, TypeDef>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let checker = Checker {
+        types,
+        descendants: super::descendants(types.values()),
+    };
+    for op in operations.iter_mut() {
+        let (body, response) = (op.body.clone(), op.response.clone());
+        let path_params = op.path_params.len();
+        for example in &mut op.examples {
+            example.outcome = checker.outcome(&body, &response, path_params, example, diagnostics);
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn outcome(
+        &self,
+        body: &RequestBody,
+        response: &ResponseShape,
+        path_params: usize,
+        example: &Example,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> ExampleOutcome {
+        let Some(request) = &example.request else {
+            return ExampleOutcome::DocsProblem {
+                code: codes::EXAMPLE_UNPAIRED,
+                blocks_test: true,
+            };
+        };
+        let mut outcome = ExampleOutcome::Pass;
+        let problem = |code: &'static str, blocks_test: bool, outcome: &mut ExampleOutcome| {
+            // The first blocking problem wins; a blocking one replaces a mild one.
+            match outcome {
+                ExampleOutcome::Pass => {
+                    *outcome = ExampleOutcome::DocsProblem { code, blocks_test }
+                }
+                ExampleOutcome::DocsProblem {
+                    blocks_test: false, ..
+                } if blocks_test => *outcome = ExampleOutcome::DocsProblem { code, blocks_test },
+                _ => {}
+            }
+        };
+        if !request.path_documented {
+            // Without a value for every parameter, the request cannot be rebuilt.
+            let blocks = request.path_values.len() != path_params;
+            problem(codes::EXAMPLE_PATH_MISMATCH, blocks, &mut outcome);
+        }
+        if request.body_invalid {
+            problem(codes::JSON_INVALID, true, &mut outcome);
+        }
+        if let Some(value) = &request.body {
+            let mismatches = match body {
+                RequestBody::Type { ty } => self.check(value, ty, 0),
+                RequestBody::Parameters { parameters } => match value {
+                    Value::Object(object) => parameters
+                        .iter()
+                        .filter_map(|p| object.get(&p.name).map(|v| (p, v)))
+                        .flat_map(|(p, v)| prefixed(&p.name, self.check_property(v, &p.ty, 1)))
+                        .collect(),
+                    _ => vec![Mismatch {
+                        path: String::new(),
+                        message: format!("the action parameters are sent as a JSON object, but the example body is {}", kind(value)),
+                    }],
+                },
+                _ => Vec::new(),
+            };
+            if self.report(&mismatches, "request body", &request.location, diagnostics) {
+                problem(codes::EXAMPLE_TYPE_MISMATCH, true, &mut outcome);
+            }
+        }
+        let Some(documented) = &example.response else {
+            return outcome;
+        };
+        if documented.body_invalid {
+            problem(codes::JSON_INVALID, true, &mut outcome);
+        }
+        let success = documented.status.is_none_or(|s| (200..300).contains(&s));
+        let Some(value) = documented.body.as_ref().filter(|_| success) else {
+            return outcome;
+        };
+        let mismatches = match response {
+            ResponseShape::Single { ty } => {
+                if let Some(shape) = self.collection_for_single(value, ty) {
+                    diagnostics.push(Diagnostic::warning(
+                        codes::RESPONSE_SHAPE_CONTRADICTS,
+                        documented.location.clone(),
+                        shape,
+                    ));
+                    problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
+                    return outcome;
+                }
+                self.check(value, ty, 0)
+            }
+            ResponseShape::Collection { ty } => {
+                if let Some(shape) = single_for_collection(value, ty) {
+                    diagnostics.push(Diagnostic::warning(
+                        codes::RESPONSE_SHAPE_CONTRADICTS,
+                        documented.location.clone(),
+                        shape,
+                    ));
+                    problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
+                    return outcome;
+                }
+                self.check_page(value, ty)
+            }
+            ResponseShape::None | ResponseShape::Stream => Vec::new(),
+        };
+        if self.report(
+            &mismatches,
+            "response body",
+            &documented.location,
+            diagnostics,
+        ) {
+            problem(codes::EXAMPLE_TYPE_MISMATCH, true, &mut outcome);
+        }
+        outcome
+    }
+
+    /// A response documented as one object whose example is a collection page.
+    fn collection_for_single(&self, value: &Value, ty: &TypeRef) -> Option<String> {
+        let object = value.as_object()?;
+        let items = object.get("value")?.as_array()?;
+        if ty.primitive.is_some() || ty.collection || items.is_empty() {
+            return None;
+        }
+        let def = self.types.get(&type_key(&ty.name))?;
+        let has_value_property = all_properties(self.types, def)
+            .iter()
+            .any(|p| p.name == "value");
+        (!has_value_property).then(|| {
+            format!(
+                "the Response section documents one `{}`, but the example responds with a collection (`value` array)",
+                ty.name
+            )
+        })
+    }
+
+    /// Reports mismatches as one diagnostic; returns whether there were any.
+    fn report(
+        &self,
+        mismatches: &[Mismatch],
+        what: &str,
+        location: &Location,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let Some(first) = mismatches.first() else {
+            return false;
+        };
+        let more = match mismatches.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        let at = if first.path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", first.path)
+        };
+        diagnostics.push(Diagnostic::warning(
+            codes::EXAMPLE_TYPE_MISMATCH,
+            location.clone(),
+            format!("{what}{at}: {}{more}", first.message),
+        ));
+        true
+    }
+
+    fn check_page(&self, value: &Value, ty: &TypeRef) -> Vec<Mismatch> {
+        let Value::Object(object) = value else {
+            return vec![Mismatch {
+                path: String::new(),
+                message: format!(
+                    "a collection response is a JSON object with `value`, but the example is {}",
+                    kind(value)
+                ),
+            }];
+        };
+        let mut mismatches = Vec::new();
+        for (key, expected) in [
+            ("@odata.nextLink", "string"),
+            ("@odata.context", "string"),
+            ("@odata.deltaLink", "string"),
+        ] {
+            if let Some(v) = object.get(key) {
+                if !v.is_string() && !v.is_null() {
+                    mismatches.push(Mismatch {
+                        path: key.into(),
+                        message: format!("expected a {expected}, found {}", kind(v)),
+                    });
+                }
+            }
+        }
+        if let Some(count) = object.get("@odata.count") {
+            if !(count.is_i64() || count.is_null()) {
+                mismatches.push(Mismatch {
+                    path: "@odata.count".into(),
+                    message: format!("expected an integer, found {}", kind(count)),
+                });
+            }
+        }
+        match object.get("value") {
+            None => {}
+            Some(Value::Array(items)) => {
+                let element = ty.element();
+                for (index, item) in items.iter().enumerate() {
+                    mismatches.extend(prefixed(
+                        &format!("value[{index}]"),
+                        self.check(item, &element, 1),
+                    ));
+                }
+            }
+            Some(other) => mismatches.push(Mismatch {
+                path: "value".into(),
+                message: format!("expected an array, found {}", kind(other)),
+            }),
+        }
+        mismatches
+    }
+
+    /// A property value: `null` is always accepted (`Nullable`).
+    fn check_property(&self, value: &Value, ty: &TypeRef, depth: usize) -> Vec<Mismatch> {
+        if value.is_null() {
+            return Vec::new();
+        }
+        self.check(value, ty, depth)
+    }
+
+    /// A value that must be exactly `ty` (not nullable at this level).
+    fn check(&self, value: &Value, ty: &TypeRef, depth: usize) -> Vec<Mismatch> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        if ty.collection {
+            let Value::Array(items) = value else {
+                return vec![Mismatch {
+                    path: String::new(),
+                    message: format!(
+                        "expected a collection of `{}`, found {}",
+                        ty.name,
+                        kind(value)
+                    ),
+                }];
+            };
+            let element = ty.element();
+            return items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, item)| {
+                    prefixed(&format!("[{i}]"), self.check(item, &element, depth + 1))
+                })
+                .collect();
+        }
+        if let Some(primitive) = ty.primitive {
+            return match primitive_fits(primitive, value) {
+                true => Vec::new(),
+                false => vec![Mismatch {
+                    path: String::new(),
+                    message: format!("expected `{}`, found {}", ty.name, kind(value)),
+                }],
+            };
+        }
+        let key = type_key(&ty.name);
+        let Some(def) = self.types.get(&key) else {
+            // Undefined types are any JSON value in the generated crate.
+            return Vec::new();
+        };
+        match def.kind {
+            TypeKind::Enum => match value {
+                Value::String(_) => Vec::new(),
+                other => vec![Mismatch {
+                    path: String::new(),
+                    message: format!(
+                        "expected a `{}` member (a string), found {}",
+                        def.name,
+                        kind(other)
+                    ),
+                }],
+            },
+            TypeKind::Object => {
+                let Value::Object(object) = value else {
+                    return vec![Mismatch {
+                        path: String::new(),
+                        message: format!("expected a `{}` object, found {}", def.name, kind(value)),
+                    }];
+                };
+                self.check_object(object, self.actual_type(&key, object).unwrap_or(def), depth)
+            }
+        }
+    }
+
+    /// The type a polymorphic value is read as: a descendant its `@odata.type` names, else the declared one.
+    fn actual_type(&self, key: &str, object: &Map<String, Value>) -> Option<&TypeDef> {
+        let annotation = object.get("@odata.type")?.as_str()?.trim_start_matches('#');
+        self.descendants
+            .get(key)?
+            .iter()
+            .filter_map(|d| self.types.get(d))
+            .find(|d| d.qualified_name().eq_ignore_ascii_case(annotation))
+    }
+
+    fn check_object(
+        &self,
+        object: &Map<String, Value>,
+        def: &TypeDef,
+        depth: usize,
+    ) -> Vec<Mismatch> {
+        let mut mismatches = Vec::new();
+        if let Some(annotation) = object.get("@odata.type") {
+            if !annotation.is_string() {
+                mismatches.push(Mismatch {
+                    path: "@odata.type".into(),
+                    message: format!("expected a string, found {}", kind(annotation)),
+                });
+            }
+        }
+        for property in all_properties(self.types, def) {
+            if property.name.starts_with('@') {
+                continue;
+            }
+            if let Some(value) = object.get(&property.name) {
+                mismatches.extend(prefixed(
+                    &property.name,
+                    self.check_property(value, &property.ty, depth + 1),
+                ));
+            }
+        }
+        mismatches
+    }
+}
+
+/// Whether serde reads `value` as the Rust type a primitive maps to.
+fn primitive_fits(primitive: Primitive, value: &Value) -> bool {
+    let integer_in = |min: i64, max: i64| value.as_i64().is_some_and(|n| n >= min && n <= max);
+    match primitive {
+        Primitive::String
+        | Primitive::DateTimeOffset
+        | Primitive::Date
+        | Primitive::TimeOfDay
+        | Primitive::Duration
+        | Primitive::Guid
+        | Primitive::Binary => value.is_string(),
+        Primitive::Boolean => value.is_boolean(),
+        Primitive::Byte => value.as_u64().is_some_and(|n| n <= u64::from(u8::MAX)),
+        Primitive::SByte => integer_in(i64::from(i8::MIN), i64::from(i8::MAX)),
+        Primitive::Int16 => integer_in(i64::from(i16::MIN), i64::from(i16::MAX)),
+        Primitive::Int32 => integer_in(i64::from(i32::MIN), i64::from(i32::MAX)),
+        Primitive::Int64 => value.is_i64(),
+        Primitive::Single | Primitive::Double | Primitive::Decimal => value.is_number(),
+        Primitive::Stream => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(|i| i.as_u64().is_some_and(|n| n <= 255))),
+        Primitive::Json => true,
+    }
+}
+
+/// A response documented as a collection whose example is one object (no `value`).
+fn single_for_collection(value: &Value, ty: &TypeRef) -> Option<String> {
+    let object = value.as_object()?;
+    let single = !object.contains_key("value") && object.keys().any(|k| !k.starts_with("@odata."));
+    single.then(|| {
+        format!(
+            "the Response section documents a collection of `{}`, but the example responds with one object",
+            ty.name
+        )
+    })
+}
+
+fn kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) if s.chars().count() > 40 => {
+            format!("a string (\"{}…\")", s.chars().take(40).collect::<String>())
+        }
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+fn prefixed(prefix: &str, mismatches: Vec<Mismatch>) -> Vec<Mismatch> {
+    mismatches
+        .into_iter()
+        .map(|m| Mismatch {
+            path: match (m.path.is_empty(), m.path.starts_with('[')) {
+                (true, _) => prefix.to_string(),
+                (false, true) => format!("{prefix}{}", m.path),
+                (false, false) => format!("{prefix}.{}", m.path),
+            },
+            message: m.message,
+        })
+        .collect()
+}
