@@ -4,8 +4,12 @@
 //!
 //! - [`models`]: typed serde models of every documented type;
 //! - [`operations`]: one request function per documented path;
-//! - [`runtime`]: the sans-IO request type, errors and helpers they share.
+//! - [`runtime`]: the sans-IO request type, errors and helpers they share;
+//! - `client` (cargo feature `client`): an async client that sends the
+//!   requests, with auth, retries and paging.
 #![forbid(unsafe_code)]
+#[cfg(feature = "client")]
+pub mod client;
 pub mod models;
 pub mod operations;
 pub mod runtime;

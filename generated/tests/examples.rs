@@ -47,7 +47,8 @@ fn check<R: serde::Serialize>(request: Request<R>, documented: Documented<'_>) {
     assert_eq!(sent.method().as_str(), documented.method);
     let sent_path = decoded(sent.uri().path());
     assert!(
-        sent_path.eq_ignore_ascii_case(documented.path),
+        sent_path.trim_end_matches('/').eq_ignore_ascii_case(documented.path
+        .trim_end_matches('/')),
         "path differs\n  generated:  {sent_path}\n  documented: {}", documented.path
     );
     assert_eq!(sent.uri().query().map(decoded).as_deref(), documented.query);

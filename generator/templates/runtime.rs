@@ -5,7 +5,11 @@
 //! caller turns it into an [`http::Request`] with [`Request::to_http`], sends
 //! that with whatever HTTP client it likes, and hands the
 //! [`http::Response`] back to [`Request::parse_response`], which yields the
-//! typed result `R` or an [`Error`].
+//! typed result `R` or an [`Error`]. (With the cargo feature `client`, the
+//! `client` module does the sending.) [`ODataQuery`] adds query options such
+//! as `$select` and `$top` to a request, and
+//! [`Request::to_http_next_link`] builds the request for a collection's next
+//! page.
 //!
 //! Besides requests and errors this module holds the value types the models
 //! are built from:
@@ -325,9 +329,18 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Everything that can go wrong while building a request or reading its
-/// response. Sending is the caller's business, so transport errors are not
-/// represented here.
+/// A boxed error from outside this crate, such as the HTTP client's or a
+/// token provider's.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong with an API call: building the request,
+/// sending it, or reading its response.
+///
+/// The sans-IO core only produces [`Error::Status`], [`Error::Decode`],
+/// [`Error::Encode`] and [`Error::InvalidRequest`]. [`Error::Transport`] and
+/// [`Error::Auth`] are for whatever sends the request (the `client` module
+/// when its feature is on, or the caller's own HTTP code), so one error type
+/// covers the whole call.
 #[derive(Debug)]
 pub enum Error {
     /// The service answered with a non-2xx status. The payload is boxed to
@@ -346,6 +359,12 @@ pub enum Error {
     Encode(serde_json::Error),
     /// The request could not be built, e.g. a bad base URL or header.
     InvalidRequest(String),
+    /// The request could not be sent or its response could not be read:
+    /// connection refused, timeout, TLS failure and the like.
+    Transport(BoxError),
+    /// No credentials could be had for the request, e.g. a token provider
+    /// failed.
+    Auth(BoxError),
 }
 
 impl Error {
@@ -354,7 +373,9 @@ impl Error {
         match self {
             Error::Status(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Encode(_) | Error::InvalidRequest(_) => None,
+            Error::Encode(_) | Error::InvalidRequest(_) | Error::Transport(_) | Error::Auth(_) => {
+                None
+            }
         }
     }
 }
@@ -371,6 +392,8 @@ impl fmt::Display for Error {
             }
             Error::Encode(source) => write!(f, "could not encode the request body: {source}"),
             Error::InvalidRequest(reason) => write!(f, "invalid request: {reason}"),
+            Error::Transport(source) => write!(f, "could not send the request: {source}"),
+            Error::Auth(source) => write!(f, "could not authenticate the request: {source}"),
         }
     }
 }
@@ -379,6 +402,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } | Error::Encode(source) => Some(source),
+            Error::Transport(source) | Error::Auth(source) => Some(source.as_ref()),
             Error::Status(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -453,6 +477,27 @@ impl<R> Request<R> {
         self
     }
 
+    /// Applies the OData query options in `options` (`$select`, `$filter`,
+    /// `$top` and so on).
+    ///
+    /// Each option that `options` sets replaces any query parameter of the
+    /// same name (compared ignoring ASCII case) the request already has;
+    /// other parameters are kept. An empty [`ODataQuery`] changes nothing.
+    pub fn with_odata_query(mut self, options: &ODataQuery) -> Self {
+        let pairs = options.to_pairs();
+        self.query.retain(|(name, _)| {
+            !pairs
+                .iter()
+                .any(|(option, _)| option.eq_ignore_ascii_case(name))
+        });
+        self.query.extend(
+            pairs
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value)),
+        );
+        self
+    }
+
     /// Appends a header, such as `Prefer` or `ConsistencyLevel`.
     ///
     /// Fails with [`Error::InvalidRequest`] if the name or value is not
@@ -516,13 +561,8 @@ impl<R> Request<R> {
             url.extend(utf8_percent_encode(value, UNRESERVED));
         }
 
-        let uri = http::Uri::try_from(url.as_str())
-            .map_err(|err| Error::InvalidRequest(format!("invalid URL {url:?}: {err}")))?;
-        if uri.scheme().is_none() || uri.authority().is_none() {
-            return Err(Error::InvalidRequest(format!(
-                "base URL {base_url:?} is not an absolute URL"
-            )));
-        }
+        let uri = absolute_uri(&url)
+            .map_err(|reason| Error::InvalidRequest(format!("{reason} (base URL {base_url:?})")))?;
 
         let mut request = http::Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.method.clone();
@@ -591,6 +631,41 @@ impl<R> fmt::Debug for Request<R> {
     }
 }
 
+impl<T> Request<Page<T>> {
+    /// Builds the wire request for the page after one of this collection's
+    /// pages: a `GET` of `next_link` (the page's [`Page::next_link`]) exactly
+    /// as the service wrote it, since the link already carries the path and
+    /// query options.
+    ///
+    /// The request keeps this request's headers (such as `ConsistencyLevel`)
+    /// but not its body or `Content-Type`. Decode the reply with this
+    /// request's [`Request::parse_response`]. Fails with
+    /// [`Error::InvalidRequest`] if `next_link` is not an absolute URL.
+    pub fn to_http_next_link(&self, next_link: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let uri = absolute_uri(next_link).map_err(|reason| {
+            Error::InvalidRequest(format!("@odata.nextLink {next_link:?}: {reason}"))
+        })?;
+        let mut request = http::Request::new(Vec::new());
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            if name != http::header::CONTENT_TYPE {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// Parses `url` and checks that it has a scheme and a host.
+fn absolute_uri(url: &str) -> Result<http::Uri, String> {
+    let uri = http::Uri::try_from(url).map_err(|err| format!("invalid URL {url:?}: {err}"))?;
+    if uri.scheme().is_none() || uri.authority().is_none() {
+        return Err(format!("{url:?} is not an absolute URL"));
+    }
+    Ok(uri)
+}
+
 fn header_value(value: &str) -> Result<http::HeaderValue, Error> {
     http::HeaderValue::from_str(value)
         .map_err(|_| Error::InvalidRequest(format!("invalid header value {value:?}")))
@@ -616,6 +691,155 @@ pub fn parse_empty(_status: http::StatusCode, _body: &[u8]) -> Result<(), Error>
 /// For operations that return raw content (files, photos): the body as-is.
 pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(body.to_vec())
+}
+
+// === OData query options ===
+
+/// The OData system query options of a request: `$select`, `$expand`,
+/// `$filter`, `$search`, `$orderby`, `$top`, `$skip` and `$count`.
+///
+/// Build one with the chained methods and apply it to a request with
+/// [`Request::with_odata_query`]:
+///
+/// ```
+/// use graph_sdk::runtime::{parse_json, ODataQuery, Request};
+///
+/// let options = ODataQuery::new()
+///     .select(["id", "displayName"])
+///     .filter("startswith(displayName,'A')")
+///     .order_by("displayName desc")
+///     .top(10);
+/// let request = Request::<serde_json::Value>::new(http::Method::GET, "/users", 200, parse_json)
+///     .with_odata_query(&options);
+/// let url = request.to_http("https://graph.microsoft.com/v1.0")?.uri().to_string();
+/// assert_eq!(
+///     url,
+///     "https://graph.microsoft.com/v1.0/users?$select=id%2CdisplayName\
+///      &$filter=startswith%28displayName%2C%27A%27%29&$orderby=displayName%20desc&$top=10"
+/// );
+/// # Ok::<(), graph_sdk::runtime::Error>(())
+/// ```
+///
+/// Values are written as the service expects them and are not encoded:
+/// [`Request::to_http`] percent-encodes them. The options go on the URL in
+/// a fixed order, whatever the order of the calls. Each operation's
+/// documentation lists the options its page documents ("Documented query
+/// options"); the service may reject or ignore others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ODataQuery {
+    select: Vec<String>,
+    expand: Vec<String>,
+    filter: Option<String>,
+    search: Option<String>,
+    order_by: Vec<String>,
+    top: Option<u32>,
+    skip: Option<u32>,
+    count: Option<bool>,
+}
+
+impl ODataQuery {
+    /// No options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds properties to `$select`: only they are returned.
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.select.extend(properties.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds relationships to `$expand`, such as `members` or
+    /// `members($select=id)`: they are returned inline.
+    pub fn expand<I, S>(mut self, relationships: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.expand
+            .extend(relationships.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets `$filter`, such as `displayName eq 'Sales'`. String literals
+    /// inside the expression are the caller's to quote (double inner `'`).
+    pub fn filter(mut self, expression: impl Into<String>) -> Self {
+        self.filter = Some(expression.into());
+        self
+    }
+
+    /// Sets `$search`, given as the service expects it, including any
+    /// quotes it requires (`"displayName:Sales"`).
+    pub fn search(mut self, expression: impl Into<String>) -> Self {
+        self.search = Some(expression.into());
+        self
+    }
+
+    /// Adds a sort key to `$orderby`, such as `displayName` or
+    /// `createdDateTime desc`; keys apply in the order they were added.
+    pub fn order_by(mut self, key: impl Into<String>) -> Self {
+        self.order_by.push(key.into());
+        self
+    }
+
+    /// Sets `$top`: the most items to return on a page.
+    pub fn top(mut self, count: u32) -> Self {
+        self.top = Some(count);
+        self
+    }
+
+    /// Sets `$skip`: how many items to skip.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.skip = Some(count);
+        self
+    }
+
+    /// Sets `$count`: whether the response includes the total number of
+    /// items ([`Page::count`]).
+    pub fn count(mut self, include: bool) -> Self {
+        self.count = Some(include);
+        self
+    }
+
+    /// Returns `true` if no option is set.
+    pub fn is_empty(&self) -> bool {
+        self.to_pairs().is_empty()
+    }
+
+    /// The options that are set, as unencoded `(name, value)` pairs in the
+    /// order they go on the URL: `$select`, `$expand`, `$filter`,
+    /// `$search`, `$orderby`, `$top`, `$skip`, `$count`. List options are
+    /// joined with `,`.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let lists = [("$select", &self.select), ("$expand", &self.expand)];
+        for (name, items) in lists {
+            if !items.is_empty() {
+                pairs.push((name, items.join(",")));
+            }
+        }
+        for (name, text) in [("$filter", &self.filter), ("$search", &self.search)] {
+            if let Some(text) = text {
+                pairs.push((name, text.clone()));
+            }
+        }
+        if !self.order_by.is_empty() {
+            pairs.push(("$orderby", self.order_by.join(",")));
+        }
+        for (name, number) in [("$top", self.top), ("$skip", self.skip)] {
+            if let Some(number) = number {
+                pairs.push((name, number.to_string()));
+            }
+        }
+        if let Some(include) = self.count {
+            pairs.push(("$count", include.to_string()));
+        }
+        pairs
+    }
 }
 
 // === URL and OData helpers ===
@@ -770,6 +994,83 @@ mod tests {
         assert_eq!(headers["content-type"], "application/json");
         assert_eq!(headers["prefer"], "return=minimal");
         assert_eq!(http_request.body(), br#"{"subject":"hi"}"#);
+    }
+
+    #[test]
+    fn odata_query_options_go_on_the_url_in_a_fixed_order() {
+        let options = ODataQuery::new()
+            .count(true)
+            .top(5)
+            .skip(10)
+            .order_by("displayName")
+            .order_by("id desc")
+            .search("\"displayName:a b\"")
+            .filter("id eq '1'")
+            .expand(["members"])
+            .select(["id", "displayName"]);
+        assert!(!options.is_empty());
+        assert!(ODataQuery::new().is_empty());
+        let request = Request::new(http::Method::GET, "/groups", 200, parse_empty)
+            .with_query("$TOP", "99")
+            .with_query("other", "kept")
+            .with_odata_query(&options);
+        let names: Vec<&str> = request.query().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "other", "$select", "$expand", "$filter", "$search", "$orderby", "$top", "$skip",
+                "$count"
+            ]
+        );
+        let uri = request.to_http("https://example.test/v1.0").expect("valid");
+        assert_eq!(
+            uri.uri().query(),
+            Some(
+                "other=kept&$select=id%2CdisplayName&$expand=members&$filter=id%20eq%20%271%27\
+                 &$search=%22displayName%3Aa%20b%22&$orderby=displayName%2Cid%20desc&$top=5\
+                 &$skip=10&$count=true"
+            )
+        );
+        let unchanged = Request::new(http::Method::GET, "/groups", 200, parse_empty)
+            .with_query("$top", "1")
+            .with_odata_query(&ODataQuery::new());
+        assert_eq!(unchanged.query(), [("$top".to_owned(), "1".to_owned())]);
+    }
+
+    #[test]
+    fn next_link_requests_get_the_link_with_the_headers_but_no_body() {
+        let request = Request::new(http::Method::POST, "/search", 200, parse_json::<Page<u8>>)
+            .with_query("$top", "1")
+            .with_json_body(&json!({"q": 1}))
+            .and_then(|r| r.with_header("ConsistencyLevel", "eventual"))
+            .expect("builds");
+        let link = "https://example.test/v1.0/search?$skiptoken=a%2Fb";
+        let next = request.to_http_next_link(link).expect("valid link");
+        assert_eq!(next.method(), http::Method::GET);
+        assert_eq!(next.uri().to_string(), link);
+        assert!(next.body().is_empty());
+        assert_eq!(next.headers()["consistencylevel"], "eventual");
+        assert!(!next.headers().contains_key("content-type"));
+        assert!(matches!(
+            request.to_http_next_link("/v1.0/search?$skiptoken=x"),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+
+    #[test]
+    fn transport_and_auth_errors_keep_their_source() {
+        let err = Error::Transport("connection refused".into());
+        assert_eq!(err.status(), None);
+        assert_eq!(
+            err.to_string(),
+            "could not send the request: connection refused"
+        );
+        assert!(std::error::Error::source(&err).is_some());
+        let err = Error::Auth("no token".into());
+        assert_eq!(
+            err.to_string(),
+            "could not authenticate the request: no token"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct DeviceManagementScriptAssignment {
     pub id: Nullable<String>,
     /// The target that the script is assigned to.
     #[serde(skip_serializing_if = "Nullable::is_absent")]
-    pub target: Nullable<DeviceAndAppManagementAssignmentTarget>,
+    pub target: Nullable<Box<DeviceAndAppManagementAssignmentTarget>>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

@@ -23,7 +23,7 @@ pub struct GroupPolicyConfigurationAssignment {
     pub last_modified_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The target that the group policy configuration is assigned to.
     #[serde(skip_serializing_if = "Nullable::is_absent")]
-    pub target: Nullable<DeviceAndAppManagementAssignmentTarget>,
+    pub target: Nullable<Box<DeviceAndAppManagementAssignmentTarget>>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

@@ -1,0 +1,669 @@
+//! An async client that sends the operations' requests (cargo feature
+//! `client`).
+//!
+//! The operations build sans-IO [`Request`]s; a [`Client`] sends them with
+//! [reqwest](https://docs.rs/reqwest) and parses the replies. Every call goes
+//! through one pipeline:
+//!
+//! * **Base URL**: paths are joined to [`crate::SERVICE_ROOT`] unless
+//!   [`ClientBuilder::base_url`] says otherwise.
+//! * **Auth**: a [`TokenProvider`] is asked for a token before every attempt,
+//!   and the token goes out as `Authorization: Bearer <token>` (the scheme is
+//!   [`ClientBuilder::auth_scheme`]). It is only sent to the base URL's
+//!   origin, so an `@odata.nextLink` or raw request that points elsewhere
+//!   does not leak it.
+//! * **Retries**: responses with status 429, 503 or 504 are retried as the
+//!   [`RetryPolicy`] allows, waiting as long as their `Retry-After` header
+//!   asks.
+//! * **Paging**: [`Client::pages`], [`Client::items`] and
+//!   [`Client::collect_all`] follow `@odata.nextLink` from page to page.
+//! * **Raw requests**: [`Client::send_raw`] sends any `http::Request` through
+//!   the same pipeline and returns the `http::Response` as it is.
+//!
+//! Errors are the runtime's [`Error`]: [`Error::Status`] for a non-2xx reply
+//! (with the Graph error code and message), [`Error::Transport`] when the
+//! request could not be sent or read, [`Error::Auth`] when no token could be
+//! had.
+//!
+//! ```no_run
+//! use graph_sdk::client::{Client, StaticToken};
+//! use graph_sdk::runtime::{parse_json, ODataQuery, Page, Request};
+//!
+//! # async fn run() -> Result<(), graph_sdk::runtime::Error> {
+//! let client = Client::new(StaticToken::new("eyJ0eXAiOi..."))?;
+//!
+//! // Any operation's request works the same way; this one is written out.
+//! let request: Request<Page<serde_json::Value>> =
+//!     Request::new(http::Method::GET, "/users", 200, parse_json)
+//!         .with_odata_query(&ODataQuery::new().select(["id", "displayName"]).top(100));
+//! let users = client.collect_all(request).await?;
+//! println!("{} users", users.len());
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+
+use crate::runtime::{Error, Page, Request};
+
+// === Auth ===
+
+/// A boxed future that can be sent between threads, as
+/// [`TokenProvider::token`] returns it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The auth hook: supplies the access token the client sends.
+///
+/// The client asks for a token before every attempt of every request
+/// (retries and later pages included), so a provider that caches its token
+/// and renews it shortly before it expires never has a request fail on a
+/// stale token. Failures should be reported as [`Error::Auth`].
+///
+/// [`StaticToken`] is a fixed token. Any closure returning a future of
+/// `Result<String, Error>` is a provider too:
+///
+/// ```
+/// use graph_sdk::client::TokenProvider;
+/// use graph_sdk::runtime::Error;
+///
+/// fn from_environment() -> impl TokenProvider {
+///     || async {
+///         std::env::var("GRAPH_TOKEN").map_err(|err| Error::Auth(Box::new(err)))
+///     }
+/// }
+/// ```
+pub trait TokenProvider: Send + Sync {
+    /// Returns the access token to send with the next attempt.
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>>;
+}
+
+impl<F, Fut> TokenProvider for F
+where
+    F: Fn() -> Fut + Send + Sync,
+    Fut: Future<Output = Result<String, Error>> + Send + 'static,
+{
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(self())
+    }
+}
+
+/// A token provider that always returns the same token, for example one
+/// obtained by a script or a test.
+#[derive(Clone)]
+pub struct StaticToken(String);
+
+impl StaticToken {
+    /// Wraps `token`: the access token itself, without the `Bearer ` prefix.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+}
+
+// Written by hand so that the token never ends up in a log.
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(..)")
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}
+
+// === Retries ===
+
+/// When and how long the client waits before sending a request again.
+///
+/// A response with status 429 (Too Many Requests), 503 (Service
+/// Unavailable) or 504 (Gateway Timeout) is retried at most
+/// [`max_retries`](RetryPolicy::max_retries) times. The wait is the
+/// response's `Retry-After` header (in seconds) when it has one; if that is
+/// longer than [`max_wait`](RetryPolicy::max_wait), the client does not wait
+/// but returns the response (as [`Error::Status`] from a typed call).
+/// Without the header the wait doubles with every retry, starting at
+/// [`base_delay`](RetryPolicy::base_delay) and never exceeding `max_wait`.
+/// Errors of the transport itself are not retried.
+///
+/// The default is 3 retries, a 1 s base delay and at most 60 s per wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base_delay: Duration,
+    max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_delay: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry: every response is returned as it arrives.
+    pub fn none() -> Self {
+        Self::default().with_max_retries(0)
+    }
+
+    /// Sets how many times one request may be sent again.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the first wait when the response has no `Retry-After` header.
+    pub fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// Sets the longest the client waits before one retry.
+    pub fn with_max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+
+    /// How many times one request may be sent again.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The first wait when the response has no `Retry-After` header.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The longest the client waits before one retry.
+    pub fn max_wait(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// How long to wait before sending again a request that got `response`
+    /// after `retries` retries, or `None` to return the response.
+    fn delay(&self, retries: u32, response: &http::Response<Vec<u8>>) -> Option<Duration> {
+        let retryable = matches!(
+            response.status(),
+            http::StatusCode::TOO_MANY_REQUESTS
+                | http::StatusCode::SERVICE_UNAVAILABLE
+                | http::StatusCode::GATEWAY_TIMEOUT
+        );
+        if !retryable || retries >= self.max_retries {
+            return None;
+        }
+        match retry_after(response.headers()) {
+            Some(asked) if asked > self.max_wait => None,
+            Some(asked) => Some(asked),
+            None => {
+                let factor = 2u32.checked_pow(retries).unwrap_or(u32::MAX);
+                let backoff = self.base_delay.checked_mul(factor).unwrap_or(self.max_wait);
+                Some(backoff.min(self.max_wait))
+            }
+        }
+    }
+}
+
+/// The `Retry-After` header as a number of seconds. The HTTP-date form is
+/// not read; such a response is retried with the policy's backoff.
+fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+// === Client ===
+
+/// Sends requests to the API; see the [module documentation](self).
+///
+/// Cloning is cheap and shares the connection pool, so one client can serve
+/// a whole program. Build one with [`Client::new`] or [`Client::builder`].
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    origin: Origin,
+    token_provider: Option<Arc<dyn TokenProvider>>,
+    auth_scheme: String,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("has_token_provider", &self.token_provider.is_some())
+            .field("auth_scheme", &self.auth_scheme)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for [`crate::SERVICE_ROOT`] that authenticates with
+    /// `token_provider` and otherwise uses the defaults of
+    /// [`ClientBuilder`].
+    ///
+    /// Fails with [`Error::Transport`] if the HTTP client cannot be set up
+    /// (for example its TLS backend).
+    pub fn new(token_provider: impl TokenProvider + 'static) -> Result<Self, Error> {
+        Self::builder().token_provider(token_provider).build()
+    }
+
+    /// A builder with every setting at its default.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL request paths are joined to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// Sends `request` and parses the reply into its typed result.
+    ///
+    /// A non-2xx reply (after retries) is [`Error::Status`] with the
+    /// service's error code, message and request id.
+    pub async fn send<R>(&self, request: &Request<R>) -> Result<R, Error> {
+        let response = self.send_raw(request.to_http(&self.base_url)?).await?;
+        request.parse_response(response)
+    }
+
+    /// Sends the pages of a collection one after another, following each
+    /// page's `@odata.nextLink` until a page has none.
+    ///
+    /// The stream ends after the first error. Nothing is sent until the
+    /// stream is polled, and the next page is only asked for when the
+    /// stream is polled again.
+    pub fn pages<'a, T: 'a>(
+        &'a self,
+        request: Request<Page<T>>,
+    ) -> impl Stream<Item = Result<Page<T>, Error>> + 'a {
+        stream::try_unfold(
+            (request, Some(Cursor::First)),
+            move |(request, cursor)| async move {
+                let http_request = match cursor {
+                    None => return Ok(None),
+                    Some(Cursor::First) => request.to_http(&self.base_url)?,
+                    Some(Cursor::NextLink(link)) => request.to_http_next_link(&link)?,
+                };
+                let page = request.parse_response(self.send_raw(http_request).await?)?;
+                let next = page.next_link.clone().map(Cursor::NextLink);
+                Ok(Some((page, (request, next))))
+            },
+        )
+    }
+
+    /// The items of every page of a collection, in order; see
+    /// [`Client::pages`].
+    pub fn items<'a, T: 'a>(
+        &'a self,
+        request: Request<Page<T>>,
+    ) -> impl Stream<Item = Result<T, Error>> + 'a {
+        self.pages(request)
+            .map_ok(|page| stream::iter(page.value).map(Ok))
+            .try_flatten()
+    }
+
+    /// Reads every page of a collection and returns all items, in order.
+    ///
+    /// Use [`Client::items`] instead to process a large collection without
+    /// holding it in memory, or to stop early.
+    pub async fn collect_all<T>(&self, request: Request<Page<T>>) -> Result<Vec<T>, Error> {
+        self.items(request).try_collect().await
+    }
+
+    /// Sends any request through the client's pipeline (auth, timeout,
+    /// retries) and returns the final response as it is, whatever its
+    /// status: the escape hatch for calls the operations do not cover.
+    ///
+    /// The URL must be absolute. The token is added as the `Authorization`
+    /// header if the request has none and goes to the base URL's origin
+    /// (same scheme, host and port).
+    pub async fn send_raw(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let mut retries = 0;
+        loop {
+            let response = self.send_once(&request).await?;
+            match self.retry.delay(retries, &response) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                None => return Ok(response),
+            }
+        }
+    }
+
+    /// One attempt: authenticates, sends and reads the whole response.
+    async fn send_once(
+        &self,
+        request: &http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
+        let mut outgoing = reqwest::Request::try_from(request.clone()).map_err(|err| {
+            Error::InvalidRequest(format!("cannot send to {}: {err}", request.uri()))
+        })?;
+        let wants_token = !outgoing.headers().contains_key(http::header::AUTHORIZATION)
+            && Origin::of(request.uri()).as_ref() == Some(&self.origin);
+        if let (true, Some(provider)) = (wants_token, &self.token_provider) {
+            let token = provider.token().await?;
+            let mut value = http::HeaderValue::try_from(format!("{} {token}", self.auth_scheme))
+                .map_err(|_| {
+                    Error::Auth("the token is not a valid Authorization header value".into())
+                })?;
+            value.set_sensitive(true);
+            outgoing
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, value);
+        }
+        if let Some(timeout) = self.timeout {
+            *outgoing.timeout_mut() = Some(timeout);
+        }
+
+        let response = self
+            .http
+            .execute(outgoing)
+            .await
+            .map_err(|err| Error::Transport(Box::new(err)))?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Error::Transport(Box::new(err)))?;
+
+        let mut reply = http::Response::new(body.to_vec());
+        *reply.status_mut() = status;
+        *reply.version_mut() = version;
+        *reply.headers_mut() = headers;
+        Ok(reply)
+    }
+}
+
+/// Where [`Client::pages`] goes next.
+enum Cursor {
+    /// The collection's own URL.
+    First,
+    /// A page's `@odata.nextLink`.
+    NextLink(String),
+}
+
+/// The scheme, host and port of a URL, to decide where the token may go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: Option<u16>,
+}
+
+impl Origin {
+    fn of(uri: &http::Uri) -> Option<Self> {
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        };
+        Some(Self {
+            host: uri.host()?.to_ascii_lowercase(),
+            port: uri.port_u16().or(default_port),
+            scheme,
+        })
+    }
+}
+
+// === Builder ===
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    token_provider: Option<Arc<dyn TokenProvider>>,
+    auth_scheme: String,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: crate::SERVICE_ROOT.to_owned(),
+            token_provider: None,
+            auth_scheme: "Bearer".to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: Some(Duration::from_secs(100)),
+            http: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("has_token_provider", &self.token_provider.is_some())
+            .field("auth_scheme", &self.auth_scheme)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("has_http_client", &self.http.is_some())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Sets the URL request paths are joined to, such as
+    /// `https://graph.microsoft.com/v1.0` (default: [`crate::SERVICE_ROOT`]).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the auth hook. Without one, requests are sent without an
+    /// `Authorization` header.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token_provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sets the scheme written before the token in the `Authorization`
+    /// header (default `Bearer`).
+    pub fn auth_scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.auth_scheme = scheme.into();
+        self
+    }
+
+    /// Sets the retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets how long one attempt may take, from sending to the end of the
+    /// body (default 100 s); `None` waits as long as the connection lives.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends through a reqwest client set up by the caller, for example
+    /// with a proxy or extra root certificates, instead of a default one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the base URL is not an
+    /// absolute `http` or `https` URL, and with [`Error::Transport`] if the
+    /// default HTTP client cannot be set up.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let origin = http::Uri::try_from(base_url.as_str())
+            .ok()
+            .as_ref()
+            .and_then(Origin::of)
+            .filter(|origin| origin.scheme == "http" || origin.scheme == "https")
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "base URL {base_url:?} is not an absolute http or https URL"
+                ))
+            })?;
+        let http = match self.http {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .build()
+                .map_err(|err| Error::Transport(Box::new(err)))?,
+        };
+        Ok(Client {
+            http,
+            base_url,
+            origin,
+            token_provider: self.token_provider,
+            auth_scheme: self.auth_scheme,
+            retry: self.retry,
+            timeout: self.timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, retry_after: Option<&str>) -> http::Response<Vec<u8>> {
+        let mut builder = http::Response::builder().status(status);
+        if let Some(value) = retry_after {
+            builder = builder.header("Retry-After", value);
+        }
+        builder.body(Vec::new()).expect("valid response")
+    }
+
+    #[test]
+    fn only_throttling_and_unavailable_statuses_are_retried() {
+        let policy = RetryPolicy::default();
+        for status in [429, 503, 504] {
+            assert!(
+                policy.delay(0, &response(status, None)).is_some(),
+                "{status}"
+            );
+        }
+        for status in [200, 400, 401, 404, 500, 502] {
+            assert_eq!(policy.delay(0, &response(status, None)), None, "{status}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_are_honoured_up_to_the_max_wait() {
+        let policy = RetryPolicy::default().with_max_wait(Duration::from_secs(10));
+        let wait = |value| policy.delay(0, &response(429, Some(value)));
+        assert_eq!(wait("2"), Some(Duration::from_secs(2)));
+        assert_eq!(wait(" 0 "), Some(Duration::ZERO));
+        assert_eq!(wait("10"), Some(Duration::from_secs(10)));
+        assert_eq!(wait("11"), None, "longer than allowed: give up");
+        // The HTTP-date form falls back to the backoff.
+        assert_eq!(
+            wait("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::from_secs(1))
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_is_capped_and_the_count_is_bounded() {
+        let policy = RetryPolicy::default()
+            .with_max_retries(40)
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_wait(Duration::from_secs(1));
+        let waits: Vec<_> = (0..6)
+            .map(|retries| policy.delay(retries, &response(503, None)))
+            .collect();
+        let millis = |ms| Some(Duration::from_millis(ms));
+        assert_eq!(
+            waits,
+            [
+                millis(100),
+                millis(200),
+                millis(400),
+                millis(800),
+                millis(1000),
+                millis(1000)
+            ]
+        );
+        assert_eq!(
+            policy.delay(39, &response(503, None)),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(policy.delay(40, &response(503, None)), None);
+        assert_eq!(
+            RetryPolicy::none().delay(0, &response(429, Some("1"))),
+            None
+        );
+        assert_eq!(RetryPolicy::none().max_retries(), 0);
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_effective_port() {
+        let origin = |url: &str| Origin::of(&http::Uri::try_from(url).expect("valid URI"));
+        assert_eq!(
+            origin("https://Graph.Microsoft.com/beta"),
+            origin("https://graph.microsoft.com:443/v1.0/me?$top=1")
+        );
+        assert_ne!(
+            origin("https://graph.microsoft.com/beta"),
+            origin("http://graph.microsoft.com/beta")
+        );
+        assert_ne!(
+            origin("http://127.0.0.1:8080/beta"),
+            origin("http://127.0.0.1:8081/beta")
+        );
+        assert_eq!(origin("/beta/me"), None);
+    }
+
+    #[test]
+    fn the_builder_checks_the_base_url() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9/beta/")
+            .build()
+            .expect("valid base URL");
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/beta");
+        assert!(format!("{client:?}").contains("has_token_provider: false"));
+        for bad in ["/beta", "not a url", "ftp://example.test/beta"] {
+            assert!(
+                matches!(
+                    Client::builder().base_url(bad).build(),
+                    Err(Error::InvalidRequest(_))
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            format!("{:?}", StaticToken::new("secret")),
+            "StaticToken(..)"
+        );
+    }
+}
