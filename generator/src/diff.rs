@@ -1,0 +1,1084 @@
+//! `docgen diff`: the semantic API changes between two docs trees, each marked
+//! **breaking** or **additive** for the Rust crate `docgen generate` writes.
+//!
+//! [`diff`] compares two [`ApiModel`]s and nothing else; the renderers turn its
+//! list into the `human`, `json` and `markdown` forms of the command. The rules
+//! (documented in the README under `docgen diff`) think like semver for the
+//! generated crate: anything that can stop code written against the old crate
+//! from compiling, or make the same call send something else, is breaking.
+//!
+//! - Operations are matched by name (the request function's name), then by
+//!   method and path, then by path alone within the same page (a changed method).
+//!   Paths are compared with parameter names blanked and literal text lowercased.
+//! - Types are matched by their lowercased name; properties and enum members by
+//!   their JSON name, then case-insensitively (a changed case is a rename).
+//! - A property that moved between a type and one of its base types is still a
+//!   field of the generated struct, so it is no change.
+
+use crate::diagnostics::Location;
+use crate::emit::names;
+use crate::model::{
+    type_key, ApiModel, Operation, Primitive, Property, RequestBody, ResponseShape, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::parse::path_template::{PathPart, PathTemplate};
+use crate::source::SourceError;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// What changed. The JSON name is the snake_case form (`operation_added`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    OperationAdded,
+    OperationRemoved,
+    /// Same method and path, another request function name.
+    OperationRenamed,
+    OperationMethodChanged,
+    OperationPathChanged,
+    /// The body's type or kind changed, or one of its action parameters did.
+    OperationBodyChanged,
+    OperationResponseChanged,
+    OperationStatusChanged,
+    TypeAdded,
+    TypeRemoved,
+    /// Same type (lowercased name), another Rust type name.
+    TypeRenamed,
+    /// Object became enum or the other way round.
+    TypeKindChanged,
+    TypeBaseChanged,
+    /// The type gained its first derived type or lost its last one, which adds or
+    /// removes its `Any…` enum.
+    TypePolymorphismChanged,
+    PropertyAdded,
+    PropertyRemoved,
+    /// The JSON name changed case.
+    PropertyRenamed,
+    /// The type name or the collection flag changed.
+    PropertyRetyped,
+    EnumMemberAdded,
+    EnumMemberRemoved,
+    /// The member's name changed case.
+    EnumMemberRenamed,
+}
+
+impl ChangeKind {
+    pub fn category(self) -> Category {
+        use ChangeKind::*;
+        match self {
+            OperationAdded
+            | OperationRemoved
+            | OperationRenamed
+            | OperationMethodChanged
+            | OperationPathChanged
+            | OperationBodyChanged
+            | OperationResponseChanged
+            | OperationStatusChanged => Category::Operations,
+            TypeAdded
+            | TypeRemoved
+            | TypeRenamed
+            | TypeKindChanged
+            | TypeBaseChanged
+            | TypePolymorphismChanged => Category::Types,
+            PropertyAdded | PropertyRemoved | PropertyRenamed | PropertyRetyped => {
+                Category::Properties
+            }
+            EnumMemberAdded | EnumMemberRemoved | EnumMemberRenamed => Category::EnumMembers,
+        }
+    }
+}
+
+/// The groups changes are listed in, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Operations,
+    Types,
+    Properties,
+    EnumMembers,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Operations,
+        Category::Types,
+        Category::Properties,
+        Category::EnumMembers,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Operations => "Operations",
+            Category::Types => "Types",
+            Category::Properties => "Properties",
+            Category::EnumMembers => "Enum members",
+        }
+    }
+}
+
+/// Which of the two trees a location is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Old,
+    New,
+}
+
+/// Where a change is documented: the new definition, or the old one when the
+/// item is gone. `file` is relative to that tree's root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ChangeLocation {
+    pub tree: Side,
+    #[serde(flatten)]
+    pub at: Location,
+}
+
+/// One semantic change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Whether code written against the crate generated from the old tree may
+    /// stop compiling or behave differently with the crate generated from the new one.
+    pub breaking: bool,
+    /// What changed: an operation name, a type name, `type.property` or `enum.member`.
+    pub item: String,
+    /// A self-contained phrase saying what changed, with code in backticks.
+    pub detail: String,
+    /// The value before, where there is one (a method, a path, a type…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    /// The value after, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    pub location: ChangeLocation,
+}
+
+impl Change {
+    pub fn label(&self) -> &'static str {
+        if self.breaking {
+            "breaking"
+        } else {
+            "additive"
+        }
+    }
+
+    /// The order changes are listed in: by category, breaking first, then by item.
+    fn sort_key(&self) -> (Category, bool, String, String, ChangeKind, String) {
+        (
+            self.kind.category(),
+            !self.breaking,
+            self.item.to_ascii_lowercase(),
+            self.item.clone(),
+            self.kind,
+            self.detail.clone(),
+        )
+    }
+}
+
+/// Builds both models at once, one thread each.
+pub fn models_for_trees(old: &Path, new: &Path) -> Result<(ApiModel, ApiModel), SourceError> {
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| crate::model_for_tree(old));
+        let new = crate::model_for_tree(new);
+        let old = old
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (old, new)
+    });
+    Ok((old?, new?))
+}
+
+/// The changes from `old` to `new`, in a fixed order: by category (operations,
+/// types, properties, enum members), breaking before additive, then by item.
+pub fn diff(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
+    let mut changes = Vec::new();
+    diff_operations(old, new, &mut changes);
+    diff_types(old, new, &mut changes);
+    changes.sort_by_cached_key(Change::sort_key);
+    changes
+}
+
+/// How many changes are breaking and how many additive.
+pub fn counts(changes: &[Change]) -> (usize, usize) {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    (breaking, changes.len() - breaking)
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+
+fn old_at(location: &Location) -> ChangeLocation {
+    ChangeLocation {
+        tree: Side::Old,
+        at: location.clone(),
+    }
+}
+
+fn new_at(location: &Location) -> ChangeLocation {
+    ChangeLocation {
+        tree: Side::New,
+        at: location.clone(),
+    }
+}
+
+/// The path as the comparison sees it: literal text lowercased (Graph paths are
+/// case-insensitive), every parameter `{}`, no trailing `/`.
+fn path_shape(path: &PathTemplate) -> String {
+    let mut shape = String::new();
+    for part in &path.parts {
+        match part {
+            PathPart::Literal { text } => shape.push_str(&text.to_ascii_lowercase()),
+            PathPart::Param { .. } => shape.push_str("{}"),
+        }
+    }
+    let trimmed = shape.trim_end_matches('/');
+    if trimmed.is_empty() {
+        shape
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn request_line(op: &Operation) -> String {
+    format!("{} {}", op.method, op.path.raw)
+}
+
+/// Pairs the operations of two unmatched lists that share a key, in name order.
+fn pair_operations<'m, K: Ord>(
+    old: &mut Vec<&'m Operation>,
+    new: &mut Vec<&'m Operation>,
+    key: impl Fn(&Operation) -> K,
+    pairs: &mut Vec<(&'m Operation, &'m Operation)>,
+) {
+    let mut by_key: BTreeMap<K, Vec<&'m Operation>> = BTreeMap::new();
+    for op in old.iter() {
+        by_key.entry(key(op)).or_default().push(op);
+    }
+    let mut paired_old: BTreeSet<*const Operation> = BTreeSet::new();
+    let mut paired_new: BTreeSet<*const Operation> = BTreeSet::new();
+    for op in new.iter() {
+        if let Some(candidates) = by_key.get_mut(&key(op)) {
+            if !candidates.is_empty() {
+                let matched = candidates.remove(0);
+                paired_old.insert(matched);
+                paired_new.insert(*op);
+                pairs.push((matched, op));
+            }
+        }
+    }
+    old.retain(|op| !paired_old.contains(&(*op as *const Operation)));
+    new.retain(|op| !paired_new.contains(&(*op as *const Operation)));
+}
+
+fn diff_operations(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
+    fn sorted(model: &ApiModel) -> Vec<&Operation> {
+        let mut ops: Vec<&Operation> = model.operations.iter().collect();
+        ops.sort_by(|a, b| (&a.name, &a.source).cmp(&(&b.name, &b.source)));
+        ops
+    }
+    let mut old_ops = sorted(old);
+    let mut new_ops = sorted(new);
+    let mut pairs = Vec::new();
+    pair_operations(&mut old_ops, &mut new_ops, |op| op.name.clone(), &mut pairs);
+    pair_operations(
+        &mut old_ops,
+        &mut new_ops,
+        |op| (op.method.to_ascii_uppercase(), path_shape(&op.path)),
+        &mut pairs,
+    );
+    pair_operations(
+        &mut old_ops,
+        &mut new_ops,
+        |op| (op.source.file.clone(), path_shape(&op.path)),
+        &mut pairs,
+    );
+    for op in old_ops {
+        changes.push(Change {
+            kind: ChangeKind::OperationRemoved,
+            breaking: true,
+            item: op.name.clone(),
+            detail: format!("operation `{}` removed (`{}`)", op.name, request_line(op)),
+            old: Some(request_line(op)),
+            new: None,
+            location: old_at(&op.source),
+        });
+    }
+    for op in new_ops {
+        changes.push(Change {
+            kind: ChangeKind::OperationAdded,
+            breaking: false,
+            item: op.name.clone(),
+            detail: format!("operation `{}` added (`{}`)", op.name, request_line(op)),
+            old: None,
+            new: Some(request_line(op)),
+            location: new_at(&op.source),
+        });
+    }
+    for (before, after) in pairs {
+        compare_operations(before, after, changes);
+    }
+}
+
+fn compare_operations(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
+    let item = new.name.clone();
+    let change = |kind, breaking, detail: String, before: String, after: String| Change {
+        kind,
+        breaking,
+        item: item.clone(),
+        detail,
+        old: Some(before),
+        new: Some(after),
+        location: new_at(&new.source),
+    };
+    if old.name != new.name {
+        changes.push(change(
+            ChangeKind::OperationRenamed,
+            true,
+            format!(
+                "operation `{}` renamed to `{}` (`{}`)",
+                old.name,
+                new.name,
+                request_line(new)
+            ),
+            old.name.clone(),
+            new.name.clone(),
+        ));
+    }
+    if !old.method.eq_ignore_ascii_case(&new.method) {
+        changes.push(change(
+            ChangeKind::OperationMethodChanged,
+            true,
+            format!(
+                "operation `{item}`: method `{}` → `{}`",
+                old.method, new.method
+            ),
+            old.method.clone(),
+            new.method.clone(),
+        ));
+    }
+    if old.path.raw != new.path.raw {
+        let same_shape = path_shape(&old.path) == path_shape(&new.path);
+        let why = if same_shape {
+            " (parameter names or letter case only)"
+        } else {
+            ""
+        };
+        changes.push(change(
+            ChangeKind::OperationPathChanged,
+            !same_shape,
+            format!(
+                "operation `{item}`: path `{}` → `{}`{why}",
+                old.path.raw, new.path.raw
+            ),
+            old.path.raw.clone(),
+            new.path.raw.clone(),
+        ));
+    }
+    compare_bodies(&item, old, new, changes);
+    let (before, after) = (response_text(&old.response), response_text(&new.response));
+    if response_key(&old.response) != response_key(&new.response) {
+        changes.push(change(
+            ChangeKind::OperationResponseChanged,
+            true,
+            format!("operation `{item}`: response `{before}` → `{after}`"),
+            before,
+            after,
+        ));
+    }
+    if old.success_status != new.success_status {
+        changes.push(change(
+            ChangeKind::OperationStatusChanged,
+            false,
+            format!(
+                "operation `{item}`: success status {} → {}",
+                old.success_status, new.success_status
+            ),
+            old.success_status.to_string(),
+            new.success_status.to_string(),
+        ));
+    }
+}
+
+/// The identity of a type reference in the generated code: the primitive, or
+/// the referenced type's key, and whether it is a collection.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum TypeKey {
+    Primitive(Primitive, bool),
+    Named(String, bool),
+}
+
+fn ty_key(ty: &TypeRef) -> TypeKey {
+    match ty.primitive {
+        Some(primitive) => TypeKey::Primitive(primitive, ty.collection),
+        None => TypeKey::Named(type_key(&ty.name), ty.collection),
+    }
+}
+
+fn ty_text(ty: &TypeRef) -> String {
+    if ty.collection {
+        format!("{} collection", ty.name)
+    } else {
+        ty.name.clone()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum ResponseKey {
+    None,
+    Single(TypeKey),
+    Page(TypeKey),
+    Stream,
+}
+
+fn response_key(response: &ResponseShape) -> ResponseKey {
+    match response {
+        ResponseShape::None => ResponseKey::None,
+        ResponseShape::Single { ty } => ResponseKey::Single(ty_key(ty)),
+        ResponseShape::Collection { ty } => ResponseKey::Page(ty_key(&ty.element())),
+        ResponseShape::Stream => ResponseKey::Stream,
+    }
+}
+
+fn response_text(response: &ResponseShape) -> String {
+    match response {
+        ResponseShape::None => "none".into(),
+        ResponseShape::Single { ty } => ty_text(ty),
+        ResponseShape::Collection { ty } => format!("{} collection (paged)", ty.name),
+        ResponseShape::Stream => "stream".into(),
+    }
+}
+
+fn body_text(body: &RequestBody) -> String {
+    match body {
+        RequestBody::None => "none".into(),
+        RequestBody::Type { ty } => ty_text(ty),
+        RequestBody::Parameters { parameters } => {
+            let list: Vec<String> = parameters
+                .iter()
+                .map(|p| format!("{}: {}", p.name, ty_text(&p.ty)))
+                .collect();
+            format!("parameters ({})", list.join(", "))
+        }
+        RequestBody::Stream => "stream".into(),
+    }
+}
+
+fn compare_bodies(item: &str, old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
+    let whole = |changes: &mut Vec<Change>| {
+        let (before, after) = (body_text(&old.body), body_text(&new.body));
+        changes.push(Change {
+            kind: ChangeKind::OperationBodyChanged,
+            breaking: true,
+            item: item.to_string(),
+            detail: format!("operation `{item}`: request body `{before}` → `{after}`"),
+            old: Some(before),
+            new: Some(after),
+            location: new_at(&new.source),
+        });
+    };
+    match (&old.body, &new.body) {
+        (RequestBody::None, RequestBody::None) | (RequestBody::Stream, RequestBody::Stream) => {}
+        (RequestBody::Type { ty: a }, RequestBody::Type { ty: b }) => {
+            if ty_key(a) != ty_key(b) {
+                whole(changes);
+            }
+        }
+        (RequestBody::Parameters { parameters: a }, RequestBody::Parameters { parameters: b }) => {
+            compare_members(
+                a,
+                b,
+                &MemberContext {
+                    owner: item,
+                    noun: "body parameter",
+                    old_location: &old.source,
+                    new_location: &new.source,
+                    kinds: [
+                        ChangeKind::OperationBodyChanged,
+                        ChangeKind::OperationBodyChanged,
+                        ChangeKind::OperationBodyChanged,
+                        ChangeKind::OperationBodyChanged,
+                    ],
+                    item_is_owner: true,
+                },
+                &BTreeSet::new(),
+                &BTreeSet::new(),
+                changes,
+            );
+        }
+        _ => whole(changes),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Types
+
+/// Type key → definition, for one model.
+struct Types<'m> {
+    by_key: BTreeMap<String, &'m TypeDef>,
+    /// Keys of the types some other type names as its base: they get an `Any…` enum.
+    polymorphic: BTreeSet<String>,
+}
+
+impl<'m> Types<'m> {
+    fn of(model: &'m ApiModel) -> Types<'m> {
+        let mut by_key = BTreeMap::new();
+        for def in &model.types {
+            by_key.entry(type_key(&def.name)).or_insert(def);
+        }
+        let polymorphic = model
+            .types
+            .iter()
+            .filter_map(|def| {
+                let base = type_key(def.base_type.as_deref()?);
+                (base != type_key(&def.name) && by_key.contains_key(&base)).then_some(base)
+            })
+            .collect();
+        Types {
+            by_key,
+            polymorphic,
+        }
+    }
+
+    /// The JSON names of a type's properties, its own and inherited ones.
+    fn all_property_names(&self, def: &TypeDef) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let mut current = Some(def);
+        while let Some(def) = current {
+            if !seen.insert(type_key(&def.name)) {
+                break;
+            }
+            names.extend(def.properties.iter().map(|p| p.name.clone()));
+            current = def
+                .base_type
+                .as_deref()
+                .and_then(|base| self.by_key.get(&type_key(base)).copied());
+        }
+        names
+    }
+}
+
+fn kind_text(kind: TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Object => "object",
+        TypeKind::Enum => "enum",
+    }
+}
+
+fn type_location(def: &TypeDef) -> Location {
+    def.sources.first().cloned().unwrap_or_default()
+}
+
+fn diff_types(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
+    let old_types = Types::of(old);
+    let new_types = Types::of(new);
+    for (key, def) in &old_types.by_key {
+        if !new_types.by_key.contains_key(key) {
+            changes.push(Change {
+                kind: ChangeKind::TypeRemoved,
+                breaking: true,
+                item: def.name.clone(),
+                detail: format!("type `{}` removed ({})", def.name, kind_text(def.kind)),
+                old: Some(def.qualified_name()),
+                new: None,
+                location: old_at(&type_location(def)),
+            });
+        }
+    }
+    for (key, def) in &new_types.by_key {
+        let Some(before) = old_types.by_key.get(key) else {
+            changes.push(Change {
+                kind: ChangeKind::TypeAdded,
+                breaking: false,
+                item: def.name.clone(),
+                detail: format!("type `{}` added ({})", def.name, kind_text(def.kind)),
+                old: None,
+                new: Some(def.qualified_name()),
+                location: new_at(&type_location(def)),
+            });
+            continue;
+        };
+        compare_types(before, def, &old_types, &new_types, changes);
+    }
+}
+
+fn compare_types(
+    old: &TypeDef,
+    new: &TypeDef,
+    old_types: &Types<'_>,
+    new_types: &Types<'_>,
+    changes: &mut Vec<Change>,
+) {
+    let item = new.name.clone();
+    let location = new_at(&type_location(new));
+    let change = |kind, detail: String, before: Option<String>, after: Option<String>| Change {
+        kind,
+        breaking: true,
+        item: item.clone(),
+        detail,
+        old: before,
+        new: after,
+        location: location.clone(),
+    };
+    let (old_rust, new_rust) = (names::type_name(&old.name), names::type_name(&new.name));
+    if old_rust != new_rust {
+        changes.push(change(
+            ChangeKind::TypeRenamed,
+            format!(
+                "type `{}` renamed to `{}` (Rust `{old_rust}` → `{new_rust}`)",
+                old.name, new.name
+            ),
+            Some(old.name.clone()),
+            Some(new.name.clone()),
+        ));
+    }
+    if old.kind != new.kind {
+        changes.push(change(
+            ChangeKind::TypeKindChanged,
+            format!(
+                "type `{item}`: {} → {}",
+                kind_text(old.kind),
+                kind_text(new.kind)
+            ),
+            Some(kind_text(old.kind).into()),
+            Some(kind_text(new.kind).into()),
+        ));
+        return;
+    }
+    let base_key = |def: &TypeDef| def.base_type.as_deref().map(type_key);
+    if base_key(old) != base_key(new) {
+        let text = |def: &TypeDef| {
+            def.base_type
+                .as_deref()
+                .map(|b| format!("`{}`", b.rsplit('.').next().unwrap_or(b)))
+                .unwrap_or_else(|| "none".into())
+        };
+        changes.push(change(
+            ChangeKind::TypeBaseChanged,
+            format!("type `{item}`: base type {} → {}", text(old), text(new)),
+            old.base_type.clone(),
+            new.base_type.clone(),
+        ));
+    }
+    if new.kind == TypeKind::Object {
+        let key = type_key(&new.name);
+        let (was, is) = (
+            old_types.polymorphic.contains(&key),
+            new_types.polymorphic.contains(&key),
+        );
+        if was != is {
+            let any = format!("Any{new_rust}");
+            let detail = if is {
+                format!(
+                    "type `{item}` now has derived types: fields and responses of type `{new_rust}` become `{any}`"
+                )
+            } else {
+                format!(
+                    "type `{item}` no longer has derived types: `{any}` is gone, its fields and responses become `{new_rust}`"
+                )
+            };
+            let text = |polymorphic: bool| {
+                if polymorphic {
+                    any.clone()
+                } else {
+                    new_rust.clone()
+                }
+            };
+            changes.push(change(
+                ChangeKind::TypePolymorphismChanged,
+                detail,
+                Some(text(was)),
+                Some(text(is)),
+            ));
+        }
+    }
+    match new.kind {
+        TypeKind::Object => compare_members(
+            &old.properties,
+            &new.properties,
+            &MemberContext {
+                owner: &item,
+                noun: "property",
+                old_location: &type_location(old),
+                new_location: &type_location(new),
+                kinds: [
+                    ChangeKind::PropertyAdded,
+                    ChangeKind::PropertyRemoved,
+                    ChangeKind::PropertyRenamed,
+                    ChangeKind::PropertyRetyped,
+                ],
+                item_is_owner: false,
+            },
+            &old_types.all_property_names(old),
+            &new_types.all_property_names(new),
+            changes,
+        ),
+        TypeKind::Enum => compare_enum_members(old, new, changes),
+    }
+}
+
+/// What [`compare_members`] reports about: properties of a type, or action
+/// parameters of an operation's body.
+struct MemberContext<'a> {
+    owner: &'a str,
+    noun: &'a str,
+    old_location: &'a Location,
+    new_location: &'a Location,
+    /// The kinds for added, removed, renamed and retyped.
+    kinds: [ChangeKind; 4],
+    /// Whether the change's item is the owner (`op`) rather than `owner.member`.
+    item_is_owner: bool,
+}
+
+/// Two lists of named things matched up: pairs (old, new), and what is only in one.
+struct Paired<'a, T> {
+    pairs: Vec<(&'a T, &'a T)>,
+    removed: Vec<&'a T>,
+    added: Vec<&'a T>,
+}
+
+/// Pairs two lists by name: exactly first, then case-insensitively where exactly
+/// one name on each side is left with the same lowercase form. Later duplicates
+/// of a name are ignored.
+fn pair_by_name<'a, T>(old: &'a [T], new: &'a [T], name: impl Fn(&T) -> &str) -> Paired<'a, T> {
+    fn unique<'a, T>(items: &'a [T], name: &impl Fn(&T) -> &str) -> Vec<&'a T> {
+        let mut seen = BTreeSet::new();
+        items
+            .iter()
+            .filter(|item| seen.insert(name(item)))
+            .collect()
+    }
+    let old = unique(old, &name);
+    let new = unique(new, &name);
+    let old_names: BTreeMap<&str, &T> = old.iter().map(|item| (name(item), *item)).collect();
+    let new_names: BTreeSet<&str> = new.iter().map(|item| name(item)).collect();
+    let mut pairs: Vec<(&T, &T)> = Vec::new();
+    let mut added: Vec<&T> = Vec::new();
+    for item in &new {
+        match old_names.get(name(item)) {
+            Some(before) => pairs.push((before, item)),
+            None => added.push(item),
+        }
+    }
+    let removed: Vec<&T> = old
+        .into_iter()
+        .filter(|item| !new_names.contains(name(item)))
+        .collect();
+    // Case-insensitive pairing of what is left, where it is unambiguous.
+    let lowercase_groups = |items: &[&T]| {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, item) in items.iter().enumerate() {
+            groups
+                .entry(name(item).to_lowercase())
+                .or_default()
+                .push(index);
+        }
+        groups
+    };
+    let added_groups = lowercase_groups(&added);
+    let mut taken_removed = BTreeSet::new();
+    let mut taken_added = BTreeSet::new();
+    for (key, removed_indices) in lowercase_groups(&removed) {
+        if let (&[r], Some(&[a])) = (
+            removed_indices.as_slice(),
+            added_groups.get(&key).map(Vec::as_slice),
+        ) {
+            pairs.push((removed[r], added[a]));
+            taken_removed.insert(r);
+            taken_added.insert(a);
+        }
+    }
+    let untaken = |items: Vec<&'a T>, taken: &BTreeSet<usize>| -> Vec<&'a T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| !taken.contains(index))
+            .map(|(_, item)| item)
+            .collect()
+    };
+    Paired {
+        pairs,
+        removed: untaken(removed, &taken_removed),
+        added: untaken(added, &taken_added),
+    }
+}
+
+/// Compares properties (or action parameters). `old_all` and `new_all` are the
+/// names a struct has including inherited ones: a property that only moved to or
+/// from a base type is still a field, so it is not reported.
+fn compare_members(
+    old: &[Property],
+    new: &[Property],
+    cx: &MemberContext<'_>,
+    old_all: &BTreeSet<String>,
+    new_all: &BTreeSet<String>,
+    changes: &mut Vec<Change>,
+) {
+    let is_annotation = |p: &&Property| p.name.starts_with('@');
+    let Paired {
+        pairs,
+        removed,
+        added,
+    } = pair_by_name(old, new, |p| p.name.as_str());
+    let [added_kind, removed_kind, renamed_kind, retyped_kind] = cx.kinds;
+    let item = |name: &str| {
+        if cx.item_is_owner {
+            cx.owner.to_string()
+        } else {
+            format!("{}.{name}", cx.owner)
+        }
+    };
+    let located = |property: &Property, fallback: &Location| {
+        if property.source.file.is_empty() {
+            fallback.clone()
+        } else {
+            property.source.clone()
+        }
+    };
+    let what = |name: &str| {
+        if cx.item_is_owner {
+            format!("operation `{}`: {} `{name}`", cx.owner, cx.noun)
+        } else {
+            format!("{} `{}.{name}`", cx.noun, cx.owner)
+        }
+    };
+    for property in removed.into_iter().filter(|p| !is_annotation(p)) {
+        if new_all.contains(&property.name) {
+            continue;
+        }
+        changes.push(Change {
+            kind: removed_kind,
+            breaking: true,
+            item: item(&property.name),
+            detail: format!(
+                "{} removed (`{}`)",
+                what(&property.name),
+                ty_text(&property.ty)
+            ),
+            old: Some(ty_text(&property.ty)),
+            new: None,
+            location: old_at(&located(property, cx.old_location)),
+        });
+    }
+    for property in added.into_iter().filter(|p| !is_annotation(p)) {
+        if old_all.contains(&property.name) {
+            continue;
+        }
+        changes.push(Change {
+            kind: added_kind,
+            breaking: false,
+            item: item(&property.name),
+            detail: format!(
+                "{} added (`{}`)",
+                what(&property.name),
+                ty_text(&property.ty)
+            ),
+            old: None,
+            new: Some(ty_text(&property.ty)),
+            location: new_at(&located(property, cx.new_location)),
+        });
+    }
+    for (before, after) in pairs {
+        if is_annotation(&after) {
+            continue;
+        }
+        let location = new_at(&located(after, cx.new_location));
+        if before.name != after.name {
+            changes.push(Change {
+                kind: renamed_kind,
+                breaking: true,
+                item: item(&after.name),
+                detail: format!("{} renamed to `{}`", what(&before.name), after.name),
+                old: Some(before.name.clone()),
+                new: Some(after.name.clone()),
+                location: location.clone(),
+            });
+        }
+        if ty_key(&before.ty) != ty_key(&after.ty) {
+            let (old_ty, new_ty) = (ty_text(&before.ty), ty_text(&after.ty));
+            changes.push(Change {
+                kind: retyped_kind,
+                breaking: true,
+                item: item(&after.name),
+                detail: format!("{}: `{old_ty}` → `{new_ty}`", what(&after.name)),
+                old: Some(old_ty),
+                new: Some(new_ty),
+                location,
+            });
+        }
+    }
+}
+
+fn compare_enum_members(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>) {
+    let Paired {
+        pairs,
+        removed,
+        added,
+    } = pair_by_name(&old.members, &new.members, |m| m.name.as_str());
+    let owner = &new.name;
+    for member in removed {
+        changes.push(Change {
+            kind: ChangeKind::EnumMemberRemoved,
+            breaking: true,
+            item: format!("{owner}.{}", member.name),
+            detail: format!("enum member `{owner}.{}` removed", member.name),
+            old: Some(member.name.clone()),
+            new: None,
+            location: old_at(&type_location(old)),
+        });
+    }
+    for member in added {
+        changes.push(Change {
+            kind: ChangeKind::EnumMemberAdded,
+            breaking: false,
+            item: format!("{owner}.{}", member.name),
+            detail: format!("enum member `{owner}.{}` added", member.name),
+            old: None,
+            new: Some(member.name.clone()),
+            location: new_at(&type_location(new)),
+        });
+    }
+    for (before, after) in pairs {
+        if before.name != after.name {
+            changes.push(Change {
+                kind: ChangeKind::EnumMemberRenamed,
+                breaking: true,
+                item: format!("{owner}.{}", after.name),
+                detail: format!(
+                    "enum member `{owner}.{}` renamed to `{}`",
+                    before.name, after.name
+                ),
+                old: Some(before.name.clone()),
+                new: Some(after.name.clone()),
+                location: new_at(&type_location(new)),
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Output
+
+/// The two trees as the user named them, to print locations with: a change in
+/// the new tree at `api/x.md:12` prints as `<new>/api/x.md:12`.
+#[derive(Debug, Clone, Copy)]
+pub struct Trees<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+}
+
+impl Trees<'_> {
+    pub fn locate(&self, location: &ChangeLocation) -> String {
+        let root = match location.tree {
+            Side::Old => self.old,
+            Side::New => self.new,
+        };
+        let root = root.trim_end_matches(['/', '\\']);
+        let at = &location.at;
+        if root.is_empty() {
+            format!("{}:{}", at.file, at.line)
+        } else {
+            format!("{root}/{}:{}", at.file, at.line)
+        }
+    }
+}
+
+fn summary_line(changes: &[Change]) -> String {
+    let (breaking, additive) = counts(changes);
+    if changes.is_empty() {
+        "docgen diff: no API changes".into()
+    } else {
+        format!(
+            "docgen diff: {} changes ({breaking} breaking, {additive} additive)",
+            changes.len()
+        )
+    }
+}
+
+/// One line per change, grouped by category under a `== title ==` line:
+/// `breaking: <detail>  [<file>:<line>]`, after a summary line.
+pub fn render_human(changes: &[Change], trees: Trees<'_>) -> String {
+    let mut out = summary_line(changes);
+    out.push('\n');
+    for category in Category::ALL {
+        let mut group = changes
+            .iter()
+            .filter(|c| c.kind.category() == category)
+            .peekable();
+        if group.peek().is_none() {
+            continue;
+        }
+        let _ = writeln!(out, "\n== {} ==", category.title().to_ascii_lowercase());
+        for change in group {
+            let _ = writeln!(
+                out,
+                "{}: {}  [{}]",
+                change.label(),
+                change.detail,
+                trees.locate(&change.location)
+            );
+        }
+    }
+    out
+}
+
+/// A JSON array of changes, pretty-printed, with a trailing newline.
+pub fn render_json(changes: &[Change]) -> String {
+    let mut json = serde_json::to_string_pretty(changes).unwrap_or_else(|_| "[]".into());
+    json.push('\n');
+    json
+}
+
+/// A Markdown report for a pull-request comment or a changelog: a summary, then
+/// a section per category of breaking changes, then a section per category of
+/// additive ones.
+pub fn render_markdown(changes: &[Change], trees: Trees<'_>) -> String {
+    let (breaking, additive) = counts(changes);
+    let mut out = String::from("## API changes\n\n");
+    let between = format!("`{}` → `{}`", trees.old, trees.new);
+    if changes.is_empty() {
+        let _ = writeln!(out, "No API changes ({between}).");
+        return out;
+    }
+    let plural = |n: usize| if n == 1 { "change" } else { "changes" };
+    let _ = if breaking == 0 {
+        writeln!(
+            out,
+            "{between}: no breaking changes, {additive} additive {}.",
+            plural(additive)
+        )
+    } else {
+        writeln!(
+            out,
+            "{between}: **{breaking} breaking {}**, {additive} additive.",
+            plural(breaking)
+        )
+    };
+    for (is_breaking, title) in [(true, "Breaking"), (false, "Additive")] {
+        for category in Category::ALL {
+            let mut group = changes
+                .iter()
+                .filter(|c| c.breaking == is_breaking && c.kind.category() == category)
+                .peekable();
+            if group.peek().is_none() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "\n### {title}: {}\n",
+                category.title().to_ascii_lowercase()
+            );
+            for change in group {
+                let _ = writeln!(
+                    out,
+                    "- {} — `{}`",
+                    change.detail,
+                    trees.locate(&change.location)
+                );
+            }
+        }
+    }
+    out
+}
