@@ -141,6 +141,8 @@ pub mod codes {
     pub const EXAMPLE_METHOD_MISMATCH: &str = "example-method-mismatch";
     pub const EXAMPLE_BLANK_LINE_BEFORE_HEADERS: &str = "example-blank-line-before-headers";
     pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
+    pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
+    pub const RESPONSE_SHAPE_CONTRADICTS: &str = "response-shape-contradicts";
     pub const PERMISSION_TODO: &str = "permission-todo";
     pub const DESCRIPTION_EMPTY: &str = "description-empty";
     pub const PROPERTY_NAME_INVALID: &str = "property-name-invalid";
@@ -150,6 +152,11 @@ pub mod codes {
     pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
     pub const LINK_BROKEN: &str = "link-broken";
+    // Found by `docgen lint` (generator/src/lint/checks.rs) on the pages themselves.
+    pub const CONTENT_LENGTH_MISMATCH: &str = "content-length-mismatch";
+    pub const AUTH_HEADER_MISSING: &str = "auth-header-missing";
+    pub const ANCHOR_MISSING: &str = "anchor-missing";
+    pub const EXAMPLE_NAME_DUPLICATE: &str = "example-name-duplicate";
 
     /// Every code with its default severity and one-line meaning, in a stable order.
     pub const CATALOG: &[(&str, &str)] = &[
@@ -215,6 +222,14 @@ pub mod codes {
             "a blank line separates an example's request line from its headers",
         ),
         (
+            EXAMPLE_TYPE_MISMATCH,
+            "an example value contradicts the documented type of its property or body",
+        ),
+        (
+            RESPONSE_SHAPE_CONTRADICTS,
+            "the example response is a collection where the Response section documents one object, or the reverse",
+        ),
+        (
             EXAMPLE_UNPAIRED,
             "a request example has no response, or the reverse",
         ),
@@ -245,5 +260,38 @@ pub mod codes {
             LINK_BROKEN,
             "a link points to a page that is not in the tree",
         ),
+        (
+            CONTENT_LENGTH_MISMATCH,
+            "an example's `Content-Length` header differs from the byte length of its body",
+        ),
+        (
+            AUTH_HEADER_MISSING,
+            "an API page's Request headers section does not list `Authorization`",
+        ),
+        (
+            ANCHOR_MISSING,
+            "a link's `#anchor` matches no heading or anchor of the page it points to",
+        ),
+        (
+            EXAMPLE_NAME_DUPLICATE,
+            "two request examples in the tree have the same annotation `name`",
+        ),
     ];
+
+    /// The severity a code is emitted with, for the codes that always have the
+    /// same one (the `docgen lint` checks). `docgen.toml` can change it per code.
+    pub const DEFAULT_SEVERITIES: &[(&str, super::Severity)] = &[
+        (CONTENT_LENGTH_MISMATCH, super::Severity::Warning),
+        (AUTH_HEADER_MISSING, super::Severity::Warning),
+        (ANCHOR_MISSING, super::Severity::Warning),
+        (EXAMPLE_NAME_DUPLICATE, super::Severity::Warning),
+    ];
+
+    /// The default severity of `code`, when it has a fixed one.
+    pub fn default_severity(code: &str) -> Option<super::Severity> {
+        DEFAULT_SEVERITIES
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map(|(_, severity)| *severity)
+    }
 }

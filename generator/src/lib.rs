@@ -5,7 +5,9 @@
 //! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]).
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
+pub mod lint;
 pub mod model;
 pub mod output;
 pub mod parse;

@@ -36,6 +36,10 @@ enum Command {
     Check(PipelineArgs),
     /// Print the API model (types, operations, examples, diagnostics) to stdout.
     Dump(DumpArgs),
+    /// Report documentation problems with stable codes, file, line and column.
+    Lint(LintArgs),
+    /// Semantic API changes between two docs trees, each marked breaking or additive; exit 1 when any is breaking.
+    Diff(DiffArgs),
 }
 
 /// Where the docs are; shared by every command.
@@ -60,6 +64,81 @@ struct PipelineArgs {
     /// generate: do not print diagnostics. check: print nothing when up to date.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// Arguments of `lint`.
+#[derive(Args)]
+struct LintArgs {
+    #[command(flatten)]
+    docs: DocsArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    format: LintFormat,
+    /// Record the current findings as the baseline (docgen.toml's `baseline`, or
+    /// lint-baseline.json in the docs folder) instead of reporting them.
+    #[arg(long)]
+    write_baseline: bool,
+}
+
+/// The formats `lint` writes (see `docgen::lint::render`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LintFormat {
+    /// rustc-style: the source line with a caret under the problem.
+    Human,
+    /// One JSON object per line per finding.
+    Json,
+    /// GitHub Actions workflow commands (::error / ::warning / ::notice).
+    Github,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+}
+
+/// `docgen lint`: findings to stdout, a summary to stderr; exit 1 when an
+/// error-severity finding is left after docgen.toml and the baseline.
+fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
+    use docgen::lint::{self, render};
+    let docs = &args.docs.docs;
+    let options = lint::LintOptions {
+        write_baseline: args.write_baseline,
+    };
+    let report = lint::lint(docs, &options)?;
+    if let Some(written) = &report.baseline_written {
+        eprintln!(
+            "docgen lint: wrote {} finding(s) to {}",
+            written.count,
+            written.path.display()
+        );
+        if !written.configured {
+            eprintln!(
+                "docgen lint: add `baseline = \"{}\"` to {} to use it",
+                lint::DEFAULT_BASELINE,
+                docs.join(lint::config::FILE_NAME).display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let format = match args.format {
+        LintFormat::Human => render::Format::Human,
+        LintFormat::Json => render::Format::Json,
+        LintFormat::Github => render::Format::Github,
+        LintFormat::Sarif => render::Format::Sarif,
+    };
+    let color = args.format == LintFormat::Human
+        && std::io::IsTerminal::is_terminal(&io::stdout())
+        && std::env::var_os("NO_COLOR").is_none();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let options = render::RenderOptions { docs, color };
+    match render::render(&report, format, options, &mut out).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure(format!("cannot write to stdout: {err}"))),
+    }
+    eprintln!("{}", render::summary(&report));
+    Ok(if report.has_errors() {
+        ExitCode::from(EXIT_ACT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Arguments of `dump`.
@@ -98,6 +177,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(args),
         Command::Check(args) => check(args),
         Command::Dump(args) => dump(args),
+        Command::Lint(args) => lint(args),
+        Command::Diff(args) => diff(args),
     };
     result.unwrap_or_else(|Failure(message)| {
         eprintln!("error: {message}");
@@ -333,13 +414,45 @@ struct Report<'a> {
     operations: usize,
     types: usize,
     properties: usize,
-    examples: usize,
+    examples: ExampleCounts,
     diagnostics: DiagnosticCounts,
     #[serde(skip_serializing_if = "Option::is_none")]
     write: Option<&'a WriteSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     check: Option<&'a CheckReport>,
     timings_ms: Timings,
+}
+
+/// Examples by outcome: `pass` examples are run as tests of the generated crate
+/// (a failing one is a generator failure); docs problems by the code that explains them.
+#[derive(Serialize)]
+struct ExampleCounts {
+    total: usize,
+    pass: usize,
+    docs_problem: usize,
+    docs_problem_by_code: BTreeMap<&'static str, usize>,
+}
+
+impl ExampleCounts {
+    fn of(model: &docgen::ApiModel) -> ExampleCounts {
+        let mut counts = ExampleCounts {
+            total: 0,
+            pass: 0,
+            docs_problem: 0,
+            docs_problem_by_code: BTreeMap::new(),
+        };
+        for example in model.operations.iter().flat_map(|op| &op.examples) {
+            counts.total += 1;
+            match &example.outcome {
+                docgen::model::ExampleOutcome::Pass => counts.pass += 1,
+                docgen::model::ExampleOutcome::DocsProblem { code, .. } => {
+                    counts.docs_problem += 1;
+                    *counts.docs_problem_by_code.entry(code).or_default() += 1;
+                }
+            }
+        }
+        counts
+    }
 }
 
 #[derive(Serialize)]
@@ -400,7 +513,7 @@ impl<'a> Report<'a> {
             operations: model.operations.len(),
             types: model.types.len(),
             properties: model.types.iter().map(|t| t.properties.len()).sum(),
-            examples: model.operations.iter().map(|o| o.examples.len()).sum(),
+            examples: ExampleCounts::of(model),
             diagnostics: DiagnosticCounts::of(model),
             write: None,
             check: None,
@@ -446,4 +559,65 @@ fn kind_name(kind: &impl Serialize) -> String {
         Ok(serde_json::Value::String(name)) => name,
         _ => "unknown".to_string(),
     }
+}
+
+/// Arguments of `diff`.
+#[derive(Args)]
+struct DiffArgs {
+    /// The docs tree before the change.
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The docs tree after the change.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// One `breaking:` or `additive:` line per change, grouped, with file:line.
+    Human,
+    /// A JSON array of `{kind, breaking, item, detail, old?, new?, location}`.
+    Json,
+    /// Sections per category, breaking first, for a pull-request comment or changelog.
+    Markdown,
+}
+
+/// `docgen diff OLD NEW`: exit 1 when a change is breaking, 0 otherwise.
+fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
+    let (old, new) = docgen::diff::models_for_trees(&args.old, &args.new)?;
+    for (dir, model) in [(&args.old, &old), (&args.new, &new)] {
+        if model.pages.is_empty() {
+            return Err(Failure(format!(
+                "docs folder `{}` holds no Markdown pages",
+                dir.display()
+            )));
+        }
+    }
+    let changes = docgen::diff::diff(&old, &new);
+    let (old_dir, new_dir) = (display_dir(&args.old), display_dir(&args.new));
+    let trees = docgen::diff::Trees {
+        old: &old_dir,
+        new: &new_dir,
+    };
+    let text = match args.format {
+        DiffFormat::Human => docgen::diff::render_human(&changes, trees),
+        DiffFormat::Json => docgen::diff::render_json(&changes),
+        DiffFormat::Markdown => docgen::diff::render_markdown(&changes, trees),
+    };
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`docgen diff … | head`) still gets the exit code.
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(Failure(format!("cannot write to stdout: {err}"))),
+    }
+    let (breaking, _) = docgen::diff::counts(&changes);
+    Ok(if breaking > 0 {
+        ExitCode::from(EXIT_ACT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,0 +1,480 @@
+//! The output formats of `docgen lint`.
+//!
+//! - `human`: rustc-style, the source line with a caret under the problem.
+//! - `json`: one JSON object per line per finding.
+//! - `github`: GitHub Actions workflow commands (`::warning file=...::message`).
+//! - `sarif`: one SARIF 2.1.0 log, for code-scanning tools.
+//!
+//! Paths shown by `human`, `github` and `sarif` are the docs folder joined with
+//! the page's path, so they open from the current directory (and match the
+//! repository's paths in CI when `--docs` is relative to the repository root).
+//! `json` gives both: `file` relative to the docs folder (as in `docgen dump` and
+//! the baseline) and that `path`. Columns count characters, from 1.
+
+use super::baseline::fingerprint;
+use super::{Finding, LintReport};
+use crate::diagnostics::{codes, Diagnostic, Severity};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// How to render: where the docs folder is (for paths) and whether to colour.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub docs: &'a Path,
+    /// ANSI colours in `human` output.
+    pub color: bool,
+}
+
+/// Writes the report's findings in `format`.
+pub fn render(
+    report: &LintReport,
+    format: Format,
+    options: RenderOptions<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human(report, options, out),
+        Format::Json => json_lines(report, options, out),
+        Format::Github => github(report, options, out),
+        Format::Sarif => sarif(report, options, out),
+    }
+}
+
+/// `docgen lint: 1 error, 2 warnings, 0 notes`, with what the baseline held back.
+pub fn summary(report: &LintReport) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "docgen lint: {}, {}, {}",
+        plural(report.count(Severity::Error), "error"),
+        plural(report.count(Severity::Warning), "warning"),
+        plural(report.count(Severity::Note), "note"),
+    );
+    if report.known > 0 {
+        line.push_str(&format!(
+            "; {} held back by the baseline",
+            plural(report.known, "known finding")
+        ));
+    }
+    if report.fixed > 0 {
+        line.push_str(&format!(
+            "; {} in the baseline no longer found (rewrite it with --write-baseline)",
+            plural(report.fixed, "finding")
+        ));
+    }
+    line
+}
+
+/// The page's path as reachable from the current directory.
+pub fn display_path(docs: &Path, file: &str) -> String {
+    let docs = docs.to_string_lossy().replace('\\', "/");
+    let docs = docs.trim_end_matches('/');
+    match docs {
+        "" | "." => file.to_string(),
+        docs => format!("{}/{file}", docs.strip_prefix("./").unwrap_or(docs)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// human
+
+fn human(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for finding in &report.findings {
+        let path = display_path(options.docs, &finding.diagnostic.location.file);
+        let text = report.source(&finding.diagnostic.location.file);
+        writeln!(out, "{}\n", human_one(&renderer, finding, &path, text))?;
+    }
+    Ok(())
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    }
+}
+
+/// One finding, rustc-style.
+fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&str>) -> String {
+    let diagnostic = &finding.diagnostic;
+    let location = &diagnostic.location;
+    let title = level(diagnostic.severity)
+        .primary_title(diagnostic.message.as_str())
+        .id(diagnostic.code);
+    let line = text.and_then(|text| text.split('\n').nth(location.line.checked_sub(1)?));
+    let group = match line {
+        Some(line) => {
+            let span = byte_span(line, location.column, finding.width);
+            title.element(
+                Snippet::source(line)
+                    .line_start(location.line)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            )
+        }
+        None => title.element(
+            Origin::path(path)
+                .line(location.line)
+                .char_column(location.column),
+        ),
+    };
+    let mut groups = vec![group];
+    if let Some(suggestion) = &diagnostic.suggestion {
+        groups.push(Group::with_title(
+            Level::HELP.secondary_title(format!("suggestion: {suggestion}")),
+        ));
+    }
+    renderer.render(&groups)
+}
+
+/// The byte range to underline in `line`: `width` characters from the 1-based
+/// character `column`; without a width, the rest of the line from the column
+/// (the whole line, trimmed, for column 1).
+fn byte_span(line: &str, column: usize, width: Option<usize>) -> std::ops::Range<usize> {
+    let byte_at = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(at, _)| at)
+    };
+    let trimmed_end = line.trim_end().len();
+    let leading = line.len() - line.trim_start().len();
+    let start = if column <= 1 {
+        leading
+    } else {
+        byte_at(column - 1).min(trimmed_end)
+    };
+    let end = match width {
+        Some(width) => byte_at(line[..start].chars().count() + width),
+        None => trimmed_end,
+    };
+    start..end.max(start)
+}
+
+// ---------------------------------------------------------------------------
+// json
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: Severity,
+    file: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+}
+
+fn json_lines(
+    report: &LintReport,
+    options: RenderOptions<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for finding in &report.findings {
+        let d = &finding.diagnostic;
+        let line = JsonFinding {
+            code: d.code,
+            severity: d.severity,
+            file: &d.location.file,
+            path: display_path(options.docs, &d.location.file),
+            line: d.location.line,
+            column: d.location.column,
+            message: &d.message,
+            suggestion: d.suggestion.as_deref(),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// github
+
+fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for finding in &report.findings {
+        let d = &finding.diagnostic;
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(suggestion) = &d.suggestion {
+            message.push_str(&format!(" (suggestion: {suggestion})"));
+        }
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},title={}::{}",
+            escape_property(&display_path(options.docs, &d.location.file)),
+            d.location.line,
+            d.location.column,
+            escape_property(d.code),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Workflow command data: `%`, CR and LF are escaped.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow command properties: also `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+// ---------------------------------------------------------------------------
+// sarif
+
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<SarifRun<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: SarifTool<'a>,
+    /// Columns count Unicode characters, as docgen's do.
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct SarifTool<'a> {
+    driver: SarifDriver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver<'a> {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<SarifRule<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule<'a> {
+    id: &'a str,
+    short_description: SarifText<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_configuration: Option<SarifConfiguration>,
+}
+
+#[derive(Serialize)]
+struct SarifConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifText<'a> {
+    text: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: SarifText<'a>,
+    locations: Vec<SarifLocation>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: SarifPhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysicalLocation {
+    artifact_location: SarifArtifactLocation,
+    region: SarifRegion,
+}
+
+#[derive(Serialize)]
+struct SarifArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+    /// Exclusive; only when the finding knows its span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let rules = codes::CATALOG
+        .iter()
+        .map(|(id, meaning)| SarifRule {
+            id,
+            short_description: SarifText {
+                text: std::borrow::Cow::Borrowed(meaning),
+            },
+            default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
+                level: sarif_level(severity),
+            }),
+        })
+        .collect();
+    let results = report
+        .findings
+        .iter()
+        .map(|finding| sarif_result(finding, options))
+        .collect();
+    let log = SarifLog {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: vec![SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "docgen",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
+
+fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifResult<'a> {
+    let d: &Diagnostic = &finding.diagnostic;
+    let text = match &d.suggestion {
+        Some(suggestion) => format!("{} (suggestion: {suggestion})", d.message).into(),
+        None => std::borrow::Cow::Borrowed(d.message.as_str()),
+    };
+    SarifResult {
+        rule_id: d.code,
+        rule_index: codes::CATALOG.iter().position(|(code, _)| *code == d.code),
+        level: sarif_level(d.severity),
+        message: SarifText { text },
+        locations: vec![SarifLocation {
+            physical_location: SarifPhysicalLocation {
+                artifact_location: SarifArtifactLocation {
+                    uri: uri_path(&display_path(options.docs, &d.location.file)),
+                },
+                region: SarifRegion {
+                    start_line: d.location.line.max(1),
+                    start_column: d.location.column.max(1),
+                    end_column: finding
+                        .width
+                        .filter(|w| *w > 0)
+                        .map(|w| d.location.column.max(1) + w),
+                },
+            },
+        }],
+        partial_fingerprints: BTreeMap::from([(
+            "docgenFingerprint/v1",
+            format!("{:016x}", fnv1a(fingerprint(d).as_bytes())),
+        )]),
+    }
+}
+
+/// A relative path as a URI reference: bytes outside the unreserved set and `/`
+/// are percent-encoded.
+fn uri_path(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+/// FNV-1a, 64 bits: a stable hash for fingerprints (the std hasher is not stable
+/// across releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans() {
+        assert_eq!(byte_span("  | a | b |  ", 1, None), 2..11);
+        assert_eq!(byte_span("Content-Length: 12", 17, Some(2)), 16..18);
+        assert_eq!(byte_span("Content-Length: 12", 17, None), 16..18);
+        assert_eq!(byte_span("é: 12", 4, Some(2)), 4..6);
+        assert_eq!(byte_span("short", 40, Some(3)), 5..5);
+        assert_eq!(byte_span("", 1, None), 0..0);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            display_path(Path::new("docs-input"), "api/x.md"),
+            "docs-input/api/x.md"
+        );
+        assert_eq!(
+            display_path(Path::new("./docs/"), "api/x.md"),
+            "docs/api/x.md"
+        );
+        assert_eq!(display_path(Path::new("."), "api/x.md"), "api/x.md");
+        assert_eq!(uri_path("../a b/c%.md"), "../a%20b/c%25.md");
+    }
+
+    #[test]
+    fn workflow_command_escapes() {
+        assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

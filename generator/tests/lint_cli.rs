@@ -1,0 +1,373 @@
+//! `docgen lint` through the real binary: the output formats (snapshotted on
+//! `fixtures/lint/formats`), `docgen.toml`, the baseline, and the exit codes.
+
+use docgen::diagnostics::codes::{default_severity, CATALOG};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint"))
+}
+
+/// Runs `docgen lint ARGS` in `dir`.
+fn docgen_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .arg("lint")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run docgen")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `docgen lint --docs formats --format FORMAT`, run from the fixtures folder so
+/// that paths in the output are short and the same on every machine.
+fn formats(format: &str) -> Output {
+    docgen_in(&fixtures(), &["--docs", "formats", "--format", format])
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exit code")
+}
+
+// ---------------------------------------------------------------------------
+// formats
+
+#[test]
+fn human_format() {
+    let output = formats("human");
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    insta::assert_snapshot!("lint_human", stdout(&output));
+    assert_eq!(
+        stderr(&output).trim(),
+        "docgen lint: 1 error, 2 warnings, 1 note"
+    );
+}
+
+#[test]
+fn json_format() {
+    let output = formats("json");
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    insta::assert_snapshot!("lint_json", text);
+    for line in text.lines() {
+        let finding: Value = serde_json::from_str(line).expect("one JSON object per line");
+        for field in ["code", "severity", "file", "line", "column", "message"] {
+            assert!(finding.get(field).is_some(), "`{field}` in {line}");
+        }
+    }
+}
+
+#[test]
+fn github_format() {
+    let output = formats("github");
+    assert_eq!(code(&output), 1);
+    let text = stdout(&output);
+    insta::assert_snapshot!("lint_github", text);
+    assert!(text.lines().all(|l| l.starts_with("::error file=")
+        || l.starts_with("::warning file=")
+        || l.starts_with("::notice file=")));
+}
+
+#[test]
+fn sarif_format() {
+    let output = formats("sarif");
+    assert_eq!(code(&output), 1);
+    let mut log: Value = serde_json::from_str(&stdout(&output)).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "docgen");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    // One rule per code of the catalog, in its order, and results point at theirs.
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let catalog: Vec<&str> = CATALOG.iter().map(|(code, _)| *code).collect();
+    assert_eq!(ids, catalog);
+    for (rule, (code, meaning)) in rules.iter().zip(CATALOG) {
+        assert_eq!(rule["shortDescription"]["text"], *meaning);
+        let level = default_severity(code).map(|s| s.to_string());
+        assert_eq!(
+            rule["defaultConfiguration"]["level"].as_str(),
+            level.as_deref(),
+            "{code}"
+        );
+    }
+    for result in runs[0]["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(result["ruleId"], rules[index]["id"]);
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().is_some_and(|l| l >= 1));
+        assert!(region["startColumn"].as_u64().is_some_and(|c| c >= 1));
+    }
+
+    // The snapshot leaves out what changes whenever a code is added to the
+    // catalog (checked above): the rules and the rule indexes.
+    let run = &mut log["runs"][0];
+    run["tool"]["driver"]["version"] = Value::from("[version]");
+    run["tool"]["driver"]["rules"] = Value::from("[one rule per code of the catalog]");
+    for result in run["results"].as_array_mut().expect("results") {
+        result["ruleIndex"] = Value::from("[index in the catalog]");
+    }
+    let text = serde_json::to_string_pretty(&log).expect("JSON");
+    insta::assert_snapshot!("lint_sarif", text);
+}
+
+// ---------------------------------------------------------------------------
+// configuration
+
+/// A writable copy of the `formats` fixture with `docgen.toml` holding `config`.
+fn configured(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join("formats"), dir.path());
+    if let Some(config) = config {
+        fs::write(dir.path().join("docgen.toml"), config).expect("write docgen.toml");
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// `(code, severity, file)` of each finding of `docgen lint --format json` in `dir`.
+fn lint_json(dir: &Path, extra: &[&str]) -> (i32, Vec<(String, String, String)>) {
+    let mut args = vec!["--docs", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    let output = docgen_in(dir, &args);
+    let findings = stdout(&output)
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("JSON line");
+            let field = |name: &str| v[name].as_str().expect(name).to_string();
+            (field("code"), field("severity"), field("file"))
+        })
+        .collect();
+    (code(&output), findings)
+}
+
+fn severity_of(findings: &[(String, String, String)], code: &str) -> Option<String> {
+    findings
+        .iter()
+        .find(|(c, _, _)| c == code)
+        .map(|(_, s, _)| s.clone())
+}
+
+#[test]
+fn without_config_the_defaults_apply() {
+    let dir = configured(None);
+    let (exit, findings) = lint_json(dir.path(), &[]);
+    assert_eq!(exit, 1);
+    assert_eq!(findings.len(), 4);
+    assert_eq!(
+        severity_of(&findings, "annotation-invalid").as_deref(),
+        Some("error")
+    );
+}
+
+#[test]
+fn severity_allow_warn_and_deny() {
+    let dir = configured(Some(
+        "[severity]\nannotation-invalid = \"warn\"\ncontent-length-mismatch = \"allow\"\n",
+    ));
+    let (exit, findings) = lint_json(dir.path(), &[]);
+    assert_eq!(exit, 0, "the only error was made a warning");
+    assert_eq!(
+        severity_of(&findings, "annotation-invalid").as_deref(),
+        Some("warning")
+    );
+    assert_eq!(severity_of(&findings, "content-length-mismatch"), None);
+
+    let dir = configured(Some(
+        "[severity]\nannotation-invalid = \"allow\"\ndescription-empty = \"deny\"\n",
+    ));
+    let (exit, findings) = lint_json(dir.path(), &[]);
+    assert_eq!(exit, 1, "a note made an error fails the run");
+    assert_eq!(
+        severity_of(&findings, "description-empty").as_deref(),
+        Some("error")
+    );
+    assert_eq!(severity_of(&findings, "annotation-invalid"), None);
+}
+
+#[test]
+fn skip_patterns() {
+    let dir = configured(Some("skip = [\"resources/\"]\n"));
+    let (_, findings) = lint_json(dir.path(), &[]);
+    assert!(!findings.is_empty());
+    assert!(findings
+        .iter()
+        .all(|(_, _, file)| !file.starts_with("resources/")));
+
+    let dir = configured(Some("skip = [\"api/*-post.md\"]\n"));
+    let (exit, findings) = lint_json(dir.path(), &[]);
+    assert_eq!(exit, 0);
+    let files: Vec<&str> = findings.iter().map(|(_, _, f)| f.as_str()).collect();
+    assert_eq!(files, vec!["resources/widget.md"]);
+}
+
+#[test]
+fn invalid_config_is_a_usage_error() {
+    for (config, says) in [
+        ("[severity\n", "docgen.toml"),
+        (
+            "[severity]\nno-such-code = \"deny\"\n",
+            "unknown code `no-such-code`",
+        ),
+        ("[severity]\nlink-broken = \"loud\"\n", "docgen.toml"),
+        ("skipp = [\"x\"]\n", "skipp"),
+        ("skip = [\"a[\"]\n", "bad pattern"),
+        ("baseline = 3\n", "docgen.toml"),
+    ] {
+        let dir = configured(Some(config));
+        let output = docgen_in(dir.path(), &["--docs", "."]);
+        assert_eq!(code(&output), 2, "{config}");
+        assert!(output.stdout.is_empty());
+        let err = stderr(&output);
+        assert!(err.starts_with("error: invalid `"), "{err}");
+        assert!(err.contains(says), "`{says}` in {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// baseline
+
+#[test]
+fn baseline_round_trip() {
+    let dir = configured(Some("baseline = \"lint-baseline.json\"\n"));
+    let docs = dir.path();
+
+    // A configured baseline that does not exist yet is a usage error.
+    let output = docgen_in(docs, &["--docs", "."]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("--write-baseline"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = docgen_in(docs, &["--docs", ".", "--write-baseline"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("wrote 4 finding(s)"),
+        "{}",
+        stderr(&output)
+    );
+    let written = fs::read_to_string(docs.join("lint-baseline.json")).expect("baseline written");
+    let baseline: Value = serde_json::from_str(&written).expect("baseline is JSON");
+    assert_eq!(baseline["findings"].as_array().map(Vec::len), Some(4));
+
+    // Every finding is known: nothing is reported and the error does not fail.
+    let output = docgen_in(docs, &["--docs", "."]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains("4 known findings held back by the baseline"));
+
+    // Lines added above the findings move them; they stay known.
+    let page = docs.join("api/widget-post.md");
+    let text = fs::read_to_string(&page).expect("page");
+    let moved = text.replacen(
+        "Namespace: microsoft.graph\n",
+        "Namespace: microsoft.graph\n\nA new paragraph.\n\nAnd another one.\n",
+        1,
+    );
+    fs::write(&page, &moved).expect("edit page");
+    let (exit, findings) = lint_json(docs, &[]);
+    assert_eq!((exit, findings.len()), (0, 0));
+
+    // A new problem is reported, alone; a fixed one is counted as gone.
+    let changed = moved
+        .replace("Content-Length: 99", "Content-Length: 27")
+        .replacen(
+            "## Permissions\n",
+            "## Permissions\n\nSee [the body](#request-bodyy).\n",
+            1,
+        );
+    fs::write(&page, changed).expect("edit page");
+    let output = docgen_in(docs, &["--docs", ".", "--format", "json"]);
+    assert_eq!(code(&output), 0);
+    let new: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "anchor-missing");
+    assert!(stderr(&output).contains("1 finding in the baseline no longer found"));
+}
+
+#[test]
+fn write_baseline_without_config_uses_the_default_name() {
+    let dir = configured(None);
+    let output = docgen_in(dir.path(), &["--docs", ".", "--write-baseline"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(dir.path().join("lint-baseline.json").is_file());
+    assert!(
+        stderr(&output).contains("add `baseline = \"lint-baseline.json\"`"),
+        "{}",
+        stderr(&output)
+    );
+    // Without `baseline = ...` in docgen.toml it is not read back.
+    let (exit, findings) = lint_json(dir.path(), &[]);
+    assert_eq!((exit, findings.len()), (1, 4));
+}
+
+#[test]
+fn baseline_that_is_not_a_baseline_is_a_usage_error() {
+    let dir = configured(Some("baseline = \"lint-baseline.json\"\n"));
+    fs::write(dir.path().join("lint-baseline.json"), "{\"findings\": 3}").expect("write");
+    let output = docgen_in(dir.path(), &["--docs", "."]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("not a docgen baseline"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// exit codes
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let output = docgen_in(
+        &fixtures(),
+        &[
+            "--docs",
+            "content-length-mismatch/fires",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("::warning file=content-length-mismatch/fires/api/widget-post.md,line=47,col=17,title=content-length-mismatch::"));
+}
+
+#[test]
+fn unreadable_docs_folder_is_a_usage_error() {
+    let output = docgen_in(&fixtures(), &["--docs", "no-such-folder"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("cannot read docs folder"));
+    let output = docgen_in(&fixtures(), &["--docs", "formats", "--format", "xml"]);
+    assert_eq!(code(&output), 2);
+}
