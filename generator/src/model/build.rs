@@ -481,6 +481,16 @@ fn match_example(
             let Some((root, values)) = found else {
                 continue;
             };
+            // Another documented path may match more of the example (a path that is
+            // a suffix of another would otherwise swallow part of it as "root").
+            let longer = same_method.iter().any(|&other| {
+                other != index
+                    && match_with_root(&operations[other].path, &request.path)
+                        .is_some_and(|(other_root, _)| other_root.len() < root.len())
+            });
+            if longer && strategy == Strategy::Exact {
+                continue;
+            }
             request.path_values = values;
             request.path_matches = strategy == Strategy::Exact;
             request.path_documented = strategy != Strategy::WithoutModifier;
@@ -580,9 +590,11 @@ fn match_with_root(template: &PathTemplate, path: &str) -> Option<(String, Vec<S
 fn report_root(request: &super::ExampleRequest, root: &str, diagnostics: &mut Vec<Diagnostic>) {
     let origin_ok =
         request.url.starts_with('/') || request.url.to_ascii_lowercase().starts_with(SERVICE_HOST);
+    // A relative example (`GET /me/drive`) names no root at all, which is fine.
     let root_ok = KNOWN_ROOTS
         .iter()
-        .any(|known| root.eq_ignore_ascii_case(known));
+        .any(|known| root.eq_ignore_ascii_case(known))
+        || (root.is_empty() && request.url.starts_with('/'));
     if !(origin_ok && root_ok) {
         // Show the root as written (backslashes and all); normalising kept lengths.
         let origin = crate::parse::http_example::split_url(&request.url).origin;
@@ -633,6 +645,8 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
     for page in pages {
         let dir = page.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let mut check = |dest: &str, line: usize| {
+            // `..\resources\x.md`: the docs site reads backslashes as slashes.
+            let dest = dest.replace('\\', "/");
             let dest = dest.split('#').next().unwrap_or("");
             // Include files and snippets live outside API trees by design.
             if dest.is_empty()

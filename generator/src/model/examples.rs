@@ -18,12 +18,15 @@ enum Role {
 }
 
 fn role(code: &CodeBlock) -> Role {
+    // `ignored` only tells the docs build not to test a block; an example it
+    // marks is still an example, recognised by its first line like unannotated ones.
     if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
-        return match block_type.to_ascii_lowercase().as_str() {
-            "request" => Role::Request,
-            "response" => Role::Response,
-            _ => Role::Skip,
-        };
+        match block_type.to_ascii_lowercase().as_str() {
+            "request" => return Role::Request,
+            "response" => return Role::Response,
+            "ignored" => {}
+            _ => return Role::Skip,
+        }
     }
     if !matches!(
         code.info.as_str(),
@@ -59,7 +62,14 @@ pub fn page_examples(
     {
         for block in section.blocks {
             let Block::Code(code) = block else { continue };
-            if http_request_lines.contains(&code.line) {
+            // A block of the HTTP request section is an example only where the page
+            // annotates it as one (some pages document the request with their example).
+            let annotated_request = code
+                .annotation
+                .as_ref()
+                .and_then(|a| a.block_type())
+                .is_some_and(|t| t.eq_ignore_ascii_case("request"));
+            if http_request_lines.contains(&code.line) && !annotated_request {
                 continue;
             }
             match role(code) {

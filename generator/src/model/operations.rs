@@ -36,11 +36,19 @@ pub fn page_operations(
     let description = description(page);
     let query_options = query_options(&all_sections, &path_lines);
     let headers = headers(&all_sections);
-    let response_section = all_sections.iter().find(|s| s.is(&["response"]));
-    let (success_status, response) = response(&page.file, response_section, diagnostics);
+    let (documented_status, response) = response(page, diagnostics);
     let body = request_body(page, &all_sections, &response, diagnostics);
     let skip: Vec<usize> = blocks.iter().map(|b| b.line).collect();
     let examples = page_examples(page, &all_sections, &skip, diagnostics);
+    // A page that states no status answers with its examples' success status.
+    let success_status = documented_status
+        .or_else(|| {
+            examples
+                .iter()
+                .filter_map(|e| e.response.as_ref()?.status)
+                .find(|s| (200..300).contains(s))
+        })
+        .unwrap_or(200);
     permissions(page, &all_sections, diagnostics);
 
     let operations = path_lines
@@ -101,7 +109,14 @@ pub fn http_request_blocks<'p>(
                     level = None;
                 }
             }
-            Block::Code(code) if level.is_some() => blocks.push(code),
+            // An annotated example with headers or a body under an "HTTP request"
+            // sub-heading is an example; one that is only request lines documents
+            // the request (and is an example too).
+            Block::Code(code)
+                if level.is_some() && (!is_example_block(code) || only_request_lines(code)) =>
+            {
+                blocks.push(code)
+            }
             _ => {}
         }
     }
@@ -152,6 +167,20 @@ fn without_spaces_in_arguments(path: &str) -> String {
             !(depth > 0 && c.is_whitespace())
         })
         .collect()
+}
+
+fn is_example_block(code: &CodeBlock) -> bool {
+    code.annotation
+        .as_ref()
+        .and_then(|a| a.block_type())
+        .is_some_and(|t| t.eq_ignore_ascii_case("request") || t.eq_ignore_ascii_case("response"))
+}
+
+fn only_request_lines(code: &CodeBlock) -> bool {
+    code.text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .all(|l| request_line(l).is_some())
 }
 
 /// Tab headings (`# [HTTP](#tab/http)`) do not end a section.
@@ -306,43 +335,45 @@ fn headers(all_sections: &[Section<'_>]) -> Vec<HeaderParam> {
     headers
 }
 
-/// Success status and response shape from the Response section's text.
-fn response(
-    file: &str,
-    section: Option<&Section<'_>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (u16, ResponseShape) {
-    let Some(section) = section else {
+/// The paragraphs under the page's Response heading: the `## Response` section,
+/// or a `### Response` heading at another level (some pages nest it).
+fn response_paragraphs(page: &Page) -> Option<(usize, Vec<&crate::parse::Paragraph>)> {
+    let mut found: Option<(u8, usize)> = None;
+    let mut paragraphs = Vec::new();
+    for block in &page.blocks {
+        match block {
+            Block::Heading(h) if found.is_none() && h.text.eq_ignore_ascii_case("response") => {
+                found = Some((h.level, h.line));
+            }
+            Block::Heading(h) if found.is_some_and(|(level, _)| h.level <= level) => break,
+            Block::Paragraph(p) if found.is_some() => paragraphs.push(p),
+            _ => {}
+        }
+    }
+    found.map(|(_, line)| (line, paragraphs))
+}
+
+/// Success status (when the page states one) and response shape from the
+/// Response section's text.
+fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape) {
+    let file = page.file.as_str();
+    let Some((line, paragraphs)) = response_paragraphs(page) else {
         diagnostics.push(Diagnostic::warning(
             codes::STATUS_MISSING,
             Location::new(file, 1),
-            "page has no Response section; success status 200 assumed",
+            "page has no Response section; the success status is taken from the examples, else 200",
         ));
-        return (200, ResponseShape::None);
+        return (None, ResponseShape::None);
     };
-    let paragraphs: Vec<_> = section
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Paragraph(p) => Some(p),
-            _ => None,
-        })
-        .collect();
-    let status = paragraphs
-        .iter()
-        .find_map(|p| status::success_status(&p.text));
-    let status = match status {
-        Some(status) => status,
-        None => {
-            diagnostics.push(Diagnostic::warning(
-                codes::STATUS_MISSING,
-                Location::new(file, section.line),
-                "the Response section states no success status; 200 assumed",
-            ));
-            200
-        }
-    };
-    if status == 204 {
+    let status = status::documented_status(paragraphs.iter().map(|p| p.text.as_str()));
+    if status.is_none() {
+        diagnostics.push(Diagnostic::warning(
+            codes::STATUS_MISSING,
+            Location::new(file, line),
+            "the Response section states no success status; it is taken from the examples, else 200",
+        ));
+    }
+    if status == Some(204) {
         return (status, ResponseShape::None);
     }
     let Some(sentence) = paragraphs

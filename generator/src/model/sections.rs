@@ -7,7 +7,6 @@ use crate::parse::{Block, Page};
 pub struct Section<'a> {
     /// Heading text, lowercased; empty for the part before the first heading.
     pub name: &'a str,
-    pub line: usize,
     pub blocks: &'a [Block],
 }
 
@@ -45,7 +44,6 @@ pub fn sections(page: &Page) -> Vec<Section<'_>> {
     let mut sections = Vec::new();
     let mut start = 0;
     let mut name = "";
-    let mut line = 1;
     let mut seen_title = false;
     for (index, block) in page.blocks.iter().enumerate() {
         let Block::Heading(h) = block else { continue };
@@ -62,17 +60,14 @@ pub fn sections(page: &Page) -> Vec<Section<'_>> {
         if starts_section {
             sections.push(Section {
                 name,
-                line,
                 blocks: &page.blocks[start..index],
             });
             start = index + 1;
             name = h.text.as_str();
-            line = h.line;
         }
     }
     sections.push(Section {
         name,
-        line,
         blocks: &page.blocks[start..],
     });
     sections

@@ -250,6 +250,9 @@ pub fn table_properties(
             }
             continue;
         };
+        if is_group_label(row, name_column, type_column) {
+            continue;
+        }
         let Some(ty) = row.get(type_column).and_then(TypeRef::from_cell) else {
             diagnostics.push(Diagnostic::warning(
                 codes::TYPE_NOT_DEFINED,
@@ -296,7 +299,7 @@ pub fn property_row_names(page: &Page) -> Vec<String> {
             continue;
         }
         for table in section_tables(&section) {
-            let (Some(name_column), Some(_)) =
+            let (Some(name_column), Some(type_column)) =
                 (table.column(NAME_COLUMNS), table.column(&["type"]))
             else {
                 continue;
@@ -305,6 +308,9 @@ pub fn property_row_names(page: &Page) -> Vec<String> {
                 let Some(cell) = row.get(name_column) else {
                     continue;
                 };
+                if is_group_label(row, name_column, type_column) {
+                    continue;
+                }
                 // Rows that are not properties (diagnosed as such) are not counted.
                 if let Some(name) = clean_name(cell.text.trim()) {
                     names.push(name);
@@ -313,6 +319,18 @@ pub fn property_row_names(page: &Page) -> Vec<String> {
         }
     }
     names
+}
+
+/// A row that labels a group of the rows below it (`|**Group Policy Analytics**||`):
+/// a bold name and no type. It is not a property.
+fn is_group_label(row: &[crate::parse::TableCell], name_column: usize, type_column: usize) -> bool {
+    let no_type = row
+        .get(type_column)
+        .is_none_or(|c| c.text.trim().is_empty());
+    let bold = row
+        .get(name_column)
+        .is_some_and(|c| c.markdown.starts_with("**"));
+    no_type && bold
 }
 
 /// A property or member name from a cell: the first word, without emphasis or code marks.
