@@ -142,6 +142,9 @@ pub mod codes {
     pub const EXAMPLE_BLANK_LINE_BEFORE_HEADERS: &str = "example-blank-line-before-headers";
     pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
     pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
+    pub const EXAMPLE_PROPERTY_UNKNOWN: &str = "example-property-unknown";
+    pub const EXAMPLE_ENUM_UNKNOWN: &str = "example-enum-unknown";
+    pub const RESOURCE_JSON_MISSING_PROPERTY: &str = "resource-json-missing-property";
     pub const RESPONSE_SHAPE_CONTRADICTS: &str = "response-shape-contradicts";
     pub const PERMISSION_TODO: &str = "permission-todo";
     pub const DESCRIPTION_EMPTY: &str = "description-empty";
@@ -220,6 +223,18 @@ pub mod codes {
         (
             EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
             "a blank line separates an example's request line from its headers",
+        ),
+        (
+            EXAMPLE_PROPERTY_UNKNOWN,
+            "an example has a property the type's table does not list (kept, not typed)",
+        ),
+        (
+            EXAMPLE_ENUM_UNKNOWN,
+            "an example has an enum value that is not a documented member (kept as Unknown)",
+        ),
+        (
+            RESOURCE_JSON_MISSING_PROPERTY,
+            "a property of a resource's table is missing from its JSON representation",
         ),
         (
             EXAMPLE_TYPE_MISMATCH,

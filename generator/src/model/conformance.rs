@@ -8,6 +8,7 @@
 
 use super::infer::all_properties;
 use super::type_ref::{Primitive, TypeRef};
+use super::TypeOrigin;
 use super::{
     type_key, Example, ExampleOutcome, Operation, RequestBody, ResponseShape, TypeDef, TypeKind,
 };
@@ -24,10 +25,13 @@ struct Checker<'a> {
     descendants: BTreeMap<String, Vec<String>>,
 }
 
-/// A value that does not fit: where (a JSON path) and why.
+/// A value that does not fit: where (a JSON path), why, and which code says so.
+/// `example-type-mismatch` keeps the example from being a test; an unknown
+/// property or enum member does not (the generated models keep both).
 struct Mismatch {
     path: String,
     message: String,
+    code: &'static str,
 }
 
 /// Classifies every example of every operation and reports what contradicts the docs.
@@ -96,13 +100,14 @@ impl Checker<'_> {
                         .collect(),
                     _ => vec![Mismatch {
                         path: String::new(),
-                        message: format!("the action parameters are sent as a JSON object, but the example body is {}", kind(value)),
-                    }],
+                        message: format!("the action parameters are sent as a JSON object, but the example body is {}", kind(value)), code: codes::EXAMPLE_TYPE_MISMATCH }],
                 },
                 _ => Vec::new(),
             };
-            if self.report(&mismatches, "request body", &request.location, diagnostics) {
-                problem(codes::EXAMPLE_TYPE_MISMATCH, true, &mut outcome);
+            if let Some((code, blocks)) =
+                self.report(&mismatches, "request body", &request.location, diagnostics)
+            {
+                problem(code, blocks, &mut outcome);
             }
         }
         let Some(documented) = &example.response else {
@@ -142,13 +147,13 @@ impl Checker<'_> {
             }
             ResponseShape::None | ResponseShape::Stream => Vec::new(),
         };
-        if self.report(
+        if let Some((code, blocks)) = self.report(
             &mismatches,
             "response body",
             &documented.location,
             diagnostics,
         ) {
-            problem(codes::EXAMPLE_TYPE_MISMATCH, true, &mut outcome);
+            problem(code, blocks, &mut outcome);
         }
         outcome
     }
@@ -173,31 +178,45 @@ impl Checker<'_> {
     }
 
     /// Reports mismatches as one diagnostic; returns whether there were any.
+    /// Reports mismatches, one diagnostic per code; returns the code of the worst
+    /// (a type mismatch blocks the test) and whether it blocks.
     fn report(
         &self,
         mismatches: &[Mismatch],
         what: &str,
         location: &Location,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> bool {
-        let Some(first) = mismatches.first() else {
-            return false;
-        };
-        let more = match mismatches.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        let at = if first.path.is_empty() {
-            String::new()
-        } else {
-            format!(" at `{}`", first.path)
-        };
-        diagnostics.push(Diagnostic::warning(
+    ) -> Option<(&'static str, bool)> {
+        let mut worst: Option<(&'static str, bool)> = None;
+        for code in [
             codes::EXAMPLE_TYPE_MISMATCH,
-            location.clone(),
-            format!("{what}{at}: {}{more}", first.message),
-        ));
-        true
+            codes::EXAMPLE_PROPERTY_UNKNOWN,
+            codes::EXAMPLE_ENUM_UNKNOWN,
+        ] {
+            let of_code: Vec<&Mismatch> = mismatches.iter().filter(|m| m.code == code).collect();
+            let Some(first) = of_code.first() else {
+                continue;
+            };
+            let more = match of_code.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            let at = if first.path.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", first.path)
+            };
+            diagnostics.push(Diagnostic::warning(
+                code,
+                location.clone(),
+                format!("{what}{at}: {}{more}", first.message),
+            ));
+            let blocks = code == codes::EXAMPLE_TYPE_MISMATCH;
+            if worst.is_none_or(|(_, worst_blocks)| blocks && !worst_blocks) {
+                worst = Some((code, blocks));
+            }
+        }
+        worst
     }
 
     fn check_page(&self, value: &Value, ty: &TypeRef) -> Vec<Mismatch> {
@@ -208,6 +227,7 @@ impl Checker<'_> {
                     "a collection response is a JSON object with `value`, but the example is {}",
                     kind(value)
                 ),
+                code: codes::EXAMPLE_TYPE_MISMATCH,
             }];
         };
         let mut mismatches = Vec::new();
@@ -221,6 +241,7 @@ impl Checker<'_> {
                     mismatches.push(Mismatch {
                         path: key.into(),
                         message: format!("expected a {expected}, found {}", kind(v)),
+                        code: codes::EXAMPLE_TYPE_MISMATCH,
                     });
                 }
             }
@@ -230,6 +251,7 @@ impl Checker<'_> {
                 mismatches.push(Mismatch {
                     path: "@odata.count".into(),
                     message: format!("expected an integer, found {}", kind(count)),
+                    code: codes::EXAMPLE_TYPE_MISMATCH,
                 });
             }
         }
@@ -247,6 +269,7 @@ impl Checker<'_> {
             Some(other) => mismatches.push(Mismatch {
                 path: "value".into(),
                 message: format!("expected an array, found {}", kind(other)),
+                code: codes::EXAMPLE_TYPE_MISMATCH,
             }),
         }
         mismatches
@@ -274,6 +297,7 @@ impl Checker<'_> {
                         ty.name,
                         kind(value)
                     ),
+                    code: codes::EXAMPLE_TYPE_MISMATCH,
                 }];
             };
             let element = ty.element();
@@ -291,6 +315,7 @@ impl Checker<'_> {
                 false => vec![Mismatch {
                     path: String::new(),
                     message: format!("expected `{}`, found {}", ty.name, kind(value)),
+                    code: codes::EXAMPLE_TYPE_MISMATCH,
                 }],
             };
         }
@@ -301,7 +326,7 @@ impl Checker<'_> {
         };
         match def.kind {
             TypeKind::Enum => match value {
-                Value::String(_) => Vec::new(),
+                Value::String(text) => unknown_members(def, text),
                 other => vec![Mismatch {
                     path: String::new(),
                     message: format!(
@@ -309,6 +334,7 @@ impl Checker<'_> {
                         def.name,
                         kind(other)
                     ),
+                    code: codes::EXAMPLE_TYPE_MISMATCH,
                 }],
             },
             TypeKind::Object => {
@@ -316,6 +342,7 @@ impl Checker<'_> {
                     return vec![Mismatch {
                         path: String::new(),
                         message: format!("expected a `{}` object, found {}", def.name, kind(value)),
+                        code: codes::EXAMPLE_TYPE_MISMATCH,
                     }];
                 };
                 self.check_object(object, self.actual_type(&key, object).unwrap_or(def), depth)
@@ -326,11 +353,20 @@ impl Checker<'_> {
     /// The type a polymorphic value is read as: a descendant its `@odata.type` names, else the declared one.
     fn actual_type(&self, key: &str, object: &Map<String, Value>) -> Option<&TypeDef> {
         let annotation = object.get("@odata.type")?.as_str()?.trim_start_matches('#');
-        self.descendants
-            .get(key)?
-            .iter()
+        let derived = self
+            .descendants
+            .get(key)
+            .into_iter()
+            .flatten()
             .filter_map(|d| self.types.get(d))
-            .find(|d| d.qualified_name().eq_ignore_ascii_case(annotation))
+            .find(|d| d.qualified_name().eq_ignore_ascii_case(annotation));
+        // A value may name a type the docs forgot to derive from the declared one;
+        // its properties are then judged by the type it names.
+        derived.or_else(|| {
+            self.types.get(&type_key(annotation)).filter(|d| {
+                d.kind == TypeKind::Object && d.qualified_name().eq_ignore_ascii_case(annotation)
+            })
+        })
     }
 
     fn check_object(
@@ -345,10 +381,24 @@ impl Checker<'_> {
                 mismatches.push(Mismatch {
                     path: "@odata.type".into(),
                     message: format!("expected a string, found {}", kind(annotation)),
+                    code: codes::EXAMPLE_TYPE_MISMATCH,
                 });
             }
         }
-        for property in all_properties(self.types, def) {
+        let properties = all_properties(self.types, def);
+        // Open types and types inferred from examples take any property by design.
+        if !def.is_open && def.origin != TypeOrigin::InferredFromExamples {
+            for key in object.keys().filter(|k| !k.contains('@')) {
+                if !properties.iter().any(|p| &p.name == key) {
+                    mismatches.push(Mismatch {
+                        path: key.clone(),
+                        message: format!("`{key}` is not a documented property of `{}`", def.name),
+                        code: codes::EXAMPLE_PROPERTY_UNKNOWN,
+                    });
+                }
+            }
+        }
+        for property in properties {
             if property.name.starts_with('@') {
                 continue;
             }
@@ -361,6 +411,23 @@ impl Checker<'_> {
         }
         mismatches
     }
+}
+
+/// Members of a (possibly comma-separated, for flag enums) enum value that the
+/// docs do not list. The generated enum keeps them as `Unknown`, so this never blocks.
+fn unknown_members(def: &TypeDef, text: &str) -> Vec<Mismatch> {
+    if def.members.is_empty() {
+        return Vec::new();
+    }
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && !def.members.iter().any(|m| m.name == *part))
+        .map(|part| Mismatch {
+            path: String::new(),
+            message: format!("`{part}` is not a member of `{}`", def.name),
+            code: codes::EXAMPLE_ENUM_UNKNOWN,
+        })
+        .collect()
 }
 
 /// Whether serde reads `value` as the Rust type a primitive maps to.
@@ -424,6 +491,7 @@ fn prefixed(prefix: &str, mismatches: Vec<Mismatch>) -> Vec<Mismatch> {
                 (false, false) => format!("{prefix}.{}", m.path),
             },
             message: m.message,
+            code: m.code,
         })
         .collect()
 }

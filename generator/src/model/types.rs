@@ -53,10 +53,12 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
     let all_sections = sections::sections(page);
     let description = description(page);
+    // The annotation's baseType, else the description's "Inherits from [x](x.md)".
     let base_type = resource_annotation
         .and_then(|a| a.str_field("baseType"))
         .map(|b| b.rsplit('.').next().unwrap_or(b).to_string())
-        .filter(|b| !b.is_empty());
+        .filter(|b| !b.is_empty())
+        .or_else(|| inherits_from(page));
     let mut properties = Vec::new();
     for section in &all_sections {
         let is_relationship = section.is(&["relationship"]);
@@ -75,6 +77,7 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
             ));
         }
     }
+    check_json_representation(page, &properties, diagnostics);
     let line = sections::title(page).map(|(_, line)| line).unwrap_or(1);
     let mut types = vec![TypeDef {
         name,
@@ -98,6 +101,60 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
     }];
     types.extend(enum_tables(page, &namespace));
     types
+}
+
+/// The type a resource page's opening paragraphs say it inherits from.
+fn inherits_from(page: &Page) -> Option<String> {
+    page.blocks
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading(h) if h.level == 2))
+        .find_map(|block| {
+            let Block::Paragraph(p) = block else {
+                return None;
+            };
+            let lower = p.text.to_ascii_lowercase();
+            let at = lower
+                .find("inherits from ")
+                .or_else(|| lower.find("derived from "))?;
+            let after = &p.text[at..];
+            p.links
+                .iter()
+                .find(|l| after.contains(&l.text) && l.dest.ends_with(".md"))
+                .map(|l| l.text.trim().trim_matches('`').to_string())
+                .filter(|name| !name.is_empty() && !name.contains(' '))
+        })
+}
+
+/// Properties of the table that the page's JSON representation leaves out.
+/// Relationships are not expected there (the docs omit navigation properties).
+fn check_json_representation(
+    page: &Page,
+    properties: &[Property],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let json = page.blocks.iter().find_map(|block| match block {
+        Block::Code(code)
+            if code.annotation.as_ref().and_then(|a| a.block_type()) == Some("resource") =>
+        {
+            crate::parse::lenient_json::parse_lenient(&code.text).value
+        }
+        _ => None,
+    });
+    let Some(serde_json::Value::Object(object)) = json else {
+        return;
+    };
+    for property in properties.iter().filter(|p| !p.is_relationship) {
+        if !object.contains_key(&property.name) {
+            diagnostics.push(Diagnostic::warning(
+                codes::RESOURCE_JSON_MISSING_PROPERTY,
+                property.source.clone(),
+                format!(
+                    "`{}` is in the properties table but not in the JSON representation",
+                    property.name
+                ),
+            ));
+        }
+    }
 }
 
 /// The enums an enum page defines: one per "X values" table where the page has
