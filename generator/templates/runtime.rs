@@ -429,6 +429,8 @@ pub struct Request<R> {
     body: Option<Vec<u8>>,
     success: http::StatusCode,
     parse: ParseFn<R>,
+    /// The OData query options the operation's page documents.
+    documented_options: &'static [&'static str],
 }
 
 impl<R> Request<R> {
@@ -451,6 +453,41 @@ impl<R> Request<R> {
             body: None,
             success: http::StatusCode::from_u16(success).unwrap_or(http::StatusCode::OK),
             parse,
+            documented_options: &[],
+        }
+    }
+
+    /// Records the OData query options the operation's page documents (the
+    /// generated operations call this); see [`Request::try_with_odata_query`].
+    pub fn with_documented_query_options(mut self, options: &'static [&'static str]) -> Self {
+        self.documented_options = options;
+        self
+    }
+
+    /// The OData query options (`$select`, `$filter`, …) the operation's page
+    /// documents; empty when the page documents none.
+    pub fn documented_query_options(&self) -> &'static [&'static str] {
+        self.documented_options
+    }
+
+    /// Like [`Request::with_odata_query`], but refuses options the operation's
+    /// page does not document, since the service may ignore or reject them.
+    pub fn try_with_odata_query(self, options: &ODataQuery) -> Result<Self, Error> {
+        let undocumented: Vec<&str> = options
+            .to_pairs()
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| !self.documented_options.iter().any(|d| d.eq_ignore_ascii_case(name)))
+            .collect();
+        if undocumented.is_empty() {
+            Ok(self.with_odata_query(options))
+        } else {
+            Err(Error::InvalidRequest(format!(
+                "the page of `{} {}` does not document {}",
+                self.method,
+                self.path,
+                undocumented.join(", ")
+            )))
         }
     }
 
@@ -614,6 +651,7 @@ impl<R> Clone for Request<R> {
             body: self.body.clone(),
             success: self.success,
             parse: self.parse,
+            documented_options: self.documented_options,
         }
     }
 }
@@ -627,6 +665,7 @@ impl<R> fmt::Debug for Request<R> {
             .field("headers", &self.headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("success", &self.success)
+            .field("documented_options", &self.documented_options)
             .finish_non_exhaustive()
     }
 }
@@ -905,6 +944,24 @@ pub fn odata_type_matches(annotation: &str, qualified_name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_with_odata_query_accepts_only_documented_options() {
+        let request = Request::new(http::Method::GET, "/users", 200, parse_json::<serde_json::Value>)
+            .with_documented_query_options(&["$select", "$top"]);
+        assert_eq!(request.documented_query_options(), &["$select", "$top"]);
+        let documented = ODataQuery::new().select(["id"]).top(5);
+        let sent = request
+            .clone()
+            .try_with_odata_query(&documented)
+            .and_then(|r| r.to_http("https://graph.microsoft.com/v1.0"));
+        assert!(sent.is_ok_and(|s| s.uri().query() == Some("$select=id&$top=5")));
+        let undocumented = ODataQuery::new().filter("startswith(displayName,'a')");
+        match request.try_with_odata_query(&undocumented) {
+            Err(Error::InvalidRequest(message)) => assert!(message.contains("$filter")),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
     use serde_json::json;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]

@@ -17,12 +17,13 @@ pub fn get_device_management_scripts(
     device_management_script_id: &str,
 ) -> Request<AnyDeviceManagementScript> {
     Request::new(
-        http::Method::GET,
-        format!(
-            "/deviceManagement/deviceManagementScripts/{}", crate
-            ::runtime::encode_path_segment(device_management_script_id)
-        ),
-        200,
-        crate::runtime::parse_json,
-    )
+            http::Method::GET,
+            format!(
+                "/deviceManagement/deviceManagementScripts/{}", crate
+                ::runtime::encode_path_segment(device_management_script_id)
+            ),
+            200,
+            crate::runtime::parse_json,
+        )
+        .with_documented_query_options(&["$expand", "$select"])
 }

@@ -15,9 +15,10 @@ use crate::runtime::{Page, Request};
 /// Documented in `api/devicemanagementscript-list.md`, line 33.
 pub fn list_device_management_scripts() -> Request<Page<AnyDeviceManagementScript>> {
     Request::new(
-        http::Method::GET,
-        "/deviceManagement/deviceManagementScripts",
-        200,
-        crate::runtime::parse_json,
-    )
+            http::Method::GET,
+            "/deviceManagement/deviceManagementScripts",
+            200,
+            crate::runtime::parse_json,
+        )
+        .with_documented_query_options(&["$filter", "$select", "$skip", "$top"])
 }

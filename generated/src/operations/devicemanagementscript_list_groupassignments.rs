@@ -17,12 +17,13 @@ pub fn list_group_assignments(
     device_management_script_id: &str,
 ) -> Request<Page<DeviceManagementScriptGroupAssignment>> {
     Request::new(
-        http::Method::GET,
-        format!(
-            "/deviceManagement/deviceManagementScripts/{}/groupAssignments", crate
-            ::runtime::encode_path_segment(device_management_script_id)
-        ),
-        200,
-        crate::runtime::parse_json,
-    )
+            http::Method::GET,
+            format!(
+                "/deviceManagement/deviceManagementScripts/{}/groupAssignments", crate
+                ::runtime::encode_path_segment(device_management_script_id)
+            ),
+            200,
+            crate::runtime::parse_json,
+        )
+        .with_documented_query_options(&["$filter", "$skip", "$top"])
 }

@@ -166,8 +166,14 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
         }
     };
     let doc = operation_doc(op);
+    let options = &op.query_options;
+    let documented_options = if options.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { .with_documented_query_options(&[#(#options),*]) }
+    };
     let request = quote! {
-        Request::new(http::Method::#method, #path, #status, #parse)
+        Request::new(http::Method::#method, #path, #status, #parse) #documented_options
     };
     let function_item = if returns_result {
         quote! {
