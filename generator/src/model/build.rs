@@ -475,7 +475,12 @@ fn match_example(
                 _ => operations[index].path.clone(),
             };
             let found = match strategy {
-                Strategy::MeAlias => match_me_alias(&template, &request.path),
+                Strategy::MeAlias => match_me_alias(&template, &request.path).or_else(|| {
+                    key_segments(&request.path).and_then(|path| {
+                        match_with_root(&template, &path)
+                            .or_else(|| match_me_alias(&template, &path))
+                    })
+                }),
                 _ => match_with_root(&template, &request.path),
             };
             let Some((root, values)) = found else {
@@ -538,6 +543,31 @@ enum Strategy {
     Exact,
     MeAlias,
     WithoutModifier,
+}
+
+/// `messages('AAMk')/attachments('AAMk')/` → `messages/AAMk/attachments/AAMk`: OData's
+/// key-in-parentheses form of `/{id}` segments. `None` when the path has none.
+/// Calls with named arguments (`range(address='A1')`) are left as they are.
+fn key_segments(path: &str) -> Option<String> {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut changed = false;
+    while let Some(open) = rest.find('(') {
+        let close = rest[open..].find(')').map(|i| open + i)?;
+        let inner = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if inner.is_empty() || inner.contains('=') || inner.contains(',') {
+            out.push_str(&rest[open..=close]);
+        } else {
+            out.push('/');
+            out.push_str(inner.trim_matches('\''));
+            changed = true;
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    let out = out.trim_end_matches('/').to_string();
+    changed.then_some(out)
 }
 
 /// Matches an example path that uses `/me` where the template says `/users/{id}`.

@@ -160,9 +160,14 @@ impl Checker<'_> {
 
     /// A response documented as one object whose example is a collection page.
     fn collection_for_single(&self, value: &Value, ty: &TypeRef) -> Option<String> {
-        let object = value.as_object()?;
-        let items = object.get("value")?.as_array()?;
-        if ty.primitive.is_some() || ty.collection || items.is_empty() {
+        let wrapped = value.as_object()?.get("value")?;
+        let shape = match wrapped {
+            Value::Array(items) if !items.is_empty() => "a collection (`value` array)",
+            // Generated Intune pages wrap one object as `{"value": {…}}`.
+            Value::Object(_) => "one object wrapped in `value`",
+            _ => return None,
+        };
+        if ty.primitive.is_some() || ty.collection {
             return None;
         }
         let def = self.types.get(&type_key(&ty.name))?;
@@ -171,13 +176,12 @@ impl Checker<'_> {
             .any(|p| p.name == "value");
         (!has_value_property).then(|| {
             format!(
-                "the Response section documents one `{}`, but the example responds with a collection (`value` array)",
+                "the Response section documents one `{}`, but the example responds with {shape}",
                 ty.name
             )
         })
     }
 
-    /// Reports mismatches as one diagnostic; returns whether there were any.
     /// Reports mismatches, one diagnostic per code; returns the code of the worst
     /// (a type mismatch blocks the test) and whether it blocks.
     fn report(
@@ -421,7 +425,14 @@ fn unknown_members(def: &TypeDef, text: &str) -> Vec<Mismatch> {
     }
     text.split(',')
         .map(str::trim)
-        .filter(|part| !part.is_empty() && !def.members.iter().any(|m| m.name == *part))
+        // The service reads enum values case-insensitively, so case alone is no mistake.
+        .filter(|part| {
+            !part.is_empty()
+                && !def
+                    .members
+                    .iter()
+                    .any(|m| m.name.eq_ignore_ascii_case(part))
+        })
         .map(|part| Mismatch {
             path: String::new(),
             message: format!("`{part}` is not a member of `{}`", def.name),

@@ -55,13 +55,23 @@ pub fn page_examples(
     // A request to another host (a change notification sent to the app, say) is
     // not a call of this API: it and the response that answers it are passed over.
     let mut answering_foreign = false;
+    // A response right after a paired response answers the same request: an
+    // error alternative ("if … fails, it returns") or the target of a redirect.
+    let mut after_pair = false;
     let stem = super::types::file_stem(&page.file);
+    // Unannotated blocks before the request section are syntax listings, not examples.
+    let request_section_line = first_request_heading(page);
     for section in sections
         .iter()
         .filter(|s| !s.is(&["http request", "json representation"]))
     {
         for block in section.blocks {
             let Block::Code(code) = block else { continue };
+            if code.annotation.is_none()
+                && request_section_line.is_some_and(|line| code.line < line)
+            {
+                continue;
+            }
             // A block of the HTTP request section is an example only where the page
             // annotates it as one (some pages document the request with their example).
             let annotated_request = code
@@ -78,6 +88,7 @@ pub fn page_examples(
                     let Some(request) = request(page, code, diagnostics) else {
                         continue;
                     };
+                    after_pair = false;
                     let origin = http_example::split_url(&request.url).origin;
                     answering_foreign =
                         !origin.is_empty() && !origin.eq_ignore_ascii_case(SERVICE_HOST);
@@ -106,15 +117,19 @@ pub fn page_examples(
                     pending = Some((name, request));
                 }
                 Role::Response if std::mem::take(&mut answering_foreign) => {}
+                Role::Response if pending.is_none() && after_pair => {}
                 Role::Response => {
                     let response = response(page, code, diagnostics);
                     match pending.take() {
-                        Some((name, request)) => examples.push(Example {
-                            name,
-                            request: Some(request),
-                            response: Some(response),
-                            outcome: ExampleOutcome::Pass,
-                        }),
+                        Some((name, request)) => {
+                            after_pair = true;
+                            examples.push(Example {
+                                name,
+                                request: Some(request),
+                                response: Some(response),
+                                outcome: ExampleOutcome::Pass,
+                            })
+                        }
                         None => {
                             diagnostics.push(Diagnostic::warning(
                                 codes::EXAMPLE_UNPAIRED,
@@ -223,6 +238,16 @@ fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) ->
     }
 }
 
+/// Line of the first heading that starts the request section ("HTTP request").
+fn first_request_heading(page: &Page) -> Option<usize> {
+    page.blocks.iter().find_map(|block| match block {
+        Block::Heading(h) if h.text.to_ascii_lowercase().starts_with("http request") => {
+            Some(h.line)
+        }
+        _ => None,
+    })
+}
+
 /// Parses a JSON body leniently, reporting each repair; non-JSON bodies are skipped.
 /// Returns the value and whether the body looked like JSON but did not parse.
 fn json_body(
@@ -235,7 +260,15 @@ fn json_body(
     let declared_json = headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("content-type") && value.to_ascii_lowercase().contains("json")
     });
-    let looks_json = body.text.trim_start().starts_with(['{', '[']);
+    // `{Raw bytes of the file}` stands for content, it is not JSON.
+    let trimmed = body.text.trim_start();
+    let placeholder = trimmed.starts_with('{')
+        && !body.text.contains(['"', ':'])
+        && body.text.chars().any(char::is_alphabetic);
+    if placeholder {
+        return (None, false);
+    }
+    let looks_json = trimmed.starts_with(['{', '[']);
     if !looks_json && !declared_json {
         return (None, false);
     }

@@ -154,8 +154,10 @@ pub fn http_request_blocks<'p>(
 }
 
 /// `resizedRange(deltaRows={n}, deltaColumns={n})`: spaces between function
-/// arguments are layout, not part of the URL.
+/// arguments are layout, not part of the URL; `content[?includeIDs=true]`: a
+/// bracketed part is optional syntax, not part of the path.
 fn without_spaces_in_arguments(path: &str) -> String {
+    let path = without_optional_parts(path);
     let mut depth = 0usize;
     path.chars()
         .filter(|&c| {
@@ -181,6 +183,24 @@ fn only_request_lines(code: &CodeBlock) -> bool {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .all(|l| request_line(l).is_some())
+}
+
+/// Drops `[...]` parts, which syntax listings use for optional pieces.
+fn without_optional_parts(path: &str) -> String {
+    let mut depth = 0usize;
+    path.chars()
+        .filter(|&c| match c {
+            '[' => {
+                depth += 1;
+                false
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 /// Tab headings (`# [HTTP](#tab/http)`) do not end a section.
