@@ -140,6 +140,7 @@ pub mod codes {
     pub const EXAMPLE_BASE_URL: &str = "example-base-url";
     pub const EXAMPLE_METHOD_MISMATCH: &str = "example-method-mismatch";
     pub const EXAMPLE_BLANK_LINE_BEFORE_HEADERS: &str = "example-blank-line-before-headers";
+    pub const EXAMPLE_QUERY_MALFORMED: &str = "example-query-malformed";
     pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
     pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
     pub const EXAMPLE_PROPERTY_UNKNOWN: &str = "example-property-unknown";
@@ -223,6 +224,10 @@ pub mod codes {
         (
             EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
             "a blank line separates an example's request line from its headers",
+        ),
+        (
+            EXAMPLE_QUERY_MALFORMED,
+            "an example's query string holds a parameter without `=value`",
         ),
         (
             EXAMPLE_PROPERTY_UNKNOWN,

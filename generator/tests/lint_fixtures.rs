@@ -26,6 +26,7 @@ const CASES: &[(&str, &str, usize)] = &[
     ("example-base-url", "api/widget-get.md", 45),
     ("example-method-mismatch", "api/widget-get.md", 45),
     ("example-blank-line-before-headers", "api/widget-get.md", 46),
+    ("example-query-malformed", "api/widget-get.md", 45),
     ("example-type-mismatch", "api/widget-get.md", 55),
     ("example-property-unknown", "api/widget-get.md", 55),
     ("example-enum-unknown", "api/widget-get.md", 55),

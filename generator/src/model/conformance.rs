@@ -86,6 +86,12 @@ impl Checker<'_> {
             let blocks = request.path_values.len() != path_params;
             problem(codes::EXAMPLE_PATH_MISMATCH, blocks, &mut outcome);
         }
+        if super::examples::parameters_without_value(request.query.as_deref())
+            .next()
+            .is_some()
+        {
+            problem(codes::EXAMPLE_QUERY_MALFORMED, true, &mut outcome);
+        }
         if request.body_invalid {
             problem(codes::JSON_INVALID, true, &mut outcome);
         }

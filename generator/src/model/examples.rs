@@ -195,6 +195,15 @@ fn request(
         );
     }
     let url = http_example::split_url(&parsed.url);
+    for parameter in parameters_without_value(url.query.as_deref()) {
+        diagnostics.push(Diagnostic::warning(
+            codes::EXAMPLE_QUERY_MALFORMED,
+            location.clone(),
+            format!(
+                "query parameter `{parameter}` has no `=value`; a client sends `{parameter}=`, so the request cannot be rebuilt as written"
+            ),
+        ));
+    }
     let (body, body_invalid) = match &parsed.body {
         Some(b) => json_body(&page.file, code, b, &parsed.headers, diagnostics),
         None => (None, false),
@@ -236,6 +245,15 @@ fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) ->
             .unwrap_or(false),
         location: Location::new(&page.file, code.content_line()),
     }
+}
+
+/// The parameters of a query string written without `=` (such as `$orderbydisplayName`,
+/// a lost `=`). A stray `&` is not a parameter.
+pub(super) fn parameters_without_value(query: Option<&str>) -> impl Iterator<Item = &str> {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty() && !pair.contains('='))
 }
 
 /// Line of the first heading that starts the request section ("HTTP request").
