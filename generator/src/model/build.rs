@@ -28,6 +28,8 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut summaries = Vec::new();
     // (summary index, type key, row names) of each resource page, checked after merging.
     let mut resource_rows: Vec<(usize, String, Vec<String>)> = Vec::new();
+    // Lowercased file → key of the only type the page defines, to follow links.
+    let mut single_type_of_page: BTreeMap<String, String> = BTreeMap::new();
 
     for page in &pages {
         diagnostics.append(&mut page.diagnostics.clone());
@@ -82,6 +84,9 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
             types: page_types.len(),
             empty_reason,
         });
+        if let [only] = page_types.as_slice() {
+            single_type_of_page.insert(page.file.to_ascii_lowercase(), type_key(&only.name));
+        }
         for def in page_types {
             merge_type(&mut types, def, &mut diagnostics);
         }
@@ -90,6 +95,12 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
 
     check_links(&pages, &mut diagnostics);
     resolve_base_types(&mut types, &mut diagnostics);
+    super::linked_names::rename_by_linked_page(
+        &pages,
+        &single_type_of_page,
+        &mut types,
+        &mut operations,
+    );
     merge_duplicate_operations(&mut operations, &types, &mut diagnostics);
     let mut inference = Inference::new(&types);
     inference.observe_operations(&operations);
@@ -717,7 +728,7 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Joins a relative link to its page's folder; `None` when it climbs out of the tree.
-fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
+pub(super) fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for piece in dest.split('/') {
         match piece {

@@ -7,6 +7,7 @@ mod build;
 mod conformance;
 mod examples;
 mod infer;
+mod linked_names;
 mod naming;
 mod operations;
 mod page_kind;

@@ -14,6 +14,7 @@ const NAME_COLUMNS: &[&str] = &[
     "name",
     "property name",
     "relationship",
+    "relationship name",
     "parameter",
     "member",
 ];

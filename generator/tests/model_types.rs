@@ -1,0 +1,88 @@
+//! How the model names and fills types from what pages write: link text that
+//! is display text, and the table headers the corpus uses.
+
+use docgen::model::{ApiModel, ResponseShape};
+use std::fs;
+
+fn model_of(pages: &[(&str, &str)]) -> ApiModel {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in pages {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, text).expect("write page");
+    }
+    docgen::model_for_tree(dir.path()).expect("model")
+}
+
+const NAMED_ITEM: &str = "---\ndoc_type: resourcePageType\n---\n# workbookNamedItem resource type\n\nA named item.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n| name | String | The name. |\n\n## Relationships\n\n| Relationship name | Type | Description |\n|:--|:--|:--|\n| worksheet | [workbookWorksheet](workbookworksheet.md) | The sheet. |\n\n## JSON representation\n\n<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.workbookNamedItem\" } -->\n```json\n{ \"name\": \"String\" }\n```\n";
+
+const WORKSHEET: &str = "---\ndoc_type: resourcePageType\n---\n# workbookWorksheet resource type\n\nA sheet.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n| id | String | The id. |\n\n<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.workbookWorksheet\" } -->\n```json\n{ \"id\": \"String\" }\n```\n";
+
+fn add_page(link: &str) -> String {
+    format!("---\ndoc_type: apiPageType\n---\n# Add named item\n\n## HTTP request\n```http\nPOST /me/drive/items/{{id}}/workbook/names/add\n```\n\n## Response\n\nIf successful, this method returns a `200 OK` response code and {link} object in the response body.\n")
+}
+
+fn response_type(model: &ApiModel) -> Option<String> {
+    model.operations.iter().find_map(|op| match &op.response {
+        ResponseShape::Single { ty } => Some(ty.name.clone()),
+        _ => None,
+    })
+}
+
+fn type_not_defined(model: &ApiModel) -> Vec<String> {
+    model
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "type-not-defined")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn link_text_that_names_no_type_is_read_from_the_linked_page() {
+    let page = add_page("[NamedItem](../resources/workbooknameditem.md)");
+    let model = model_of(&[
+        ("api/nameditem-add.md", &page),
+        ("resources/workbooknameditem.md", NAMED_ITEM),
+        ("resources/workbookworksheet.md", WORKSHEET),
+    ]);
+    assert_eq!(response_type(&model).as_deref(), Some("workbookNamedItem"));
+    assert_eq!(type_not_defined(&model), Vec::<String>::new());
+}
+
+#[test]
+fn link_text_that_names_a_type_or_another_thing_is_kept() {
+    // The text names a type of the tree: it wins over where the link leads.
+    let page = add_page("[workbookWorksheet](../resources/workbooknameditem.md)");
+    let model = model_of(&[
+        ("api/nameditem-add.md", &page),
+        ("resources/workbooknameditem.md", NAMED_ITEM),
+        ("resources/workbookworksheet.md", WORKSHEET),
+    ]);
+    assert_eq!(response_type(&model).as_deref(), Some("workbookWorksheet"));
+
+    // A text that is not part of the linked page's type name is not renamed.
+    let page = add_page("[PostalAddress](../resources/workbooknameditem.md)");
+    let model = model_of(&[
+        ("api/nameditem-add.md", &page),
+        ("resources/workbooknameditem.md", NAMED_ITEM),
+        ("resources/workbookworksheet.md", WORKSHEET),
+    ]);
+    assert_eq!(response_type(&model).as_deref(), Some("PostalAddress"));
+    assert_eq!(type_not_defined(&model).len(), 1);
+}
+
+#[test]
+fn relationship_name_tables_give_properties() {
+    let model = model_of(&[
+        ("resources/workbooknameditem.md", NAMED_ITEM),
+        ("resources/workbookworksheet.md", WORKSHEET),
+    ]);
+    let named = model
+        .types
+        .iter()
+        .find(|t| t.name == "workbookNamedItem")
+        .expect("type");
+    let names: Vec<&str> = named.properties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["name", "worksheet"]);
+}
