@@ -86,3 +86,53 @@ fn relationship_name_tables_give_properties() {
     let names: Vec<&str> = named.properties.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["name", "worksheet"]);
 }
+
+/// A resource page for `name`, derived from `base` when given, with one property.
+fn resource(name: &str, base: Option<&str>, property: (&str, &str)) -> String {
+    let base = base
+        .map(|b| format!(", \"baseType\": \"microsoft.graph.{b}\""))
+        .unwrap_or_default();
+    let (prop, ty) = property;
+    format!("---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nA setting.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n| {prop} | {ty} | The value. |\n\n<!-- {{ \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\"{base} }} -->\n```json\n{{ \"{prop}\": \"x\" }}\n```\n")
+}
+
+/// A create page for `POST /settings` whose body and response are `name`.
+fn create_page(name: &str) -> String {
+    format!("---\ndoc_type: apiPageType\n---\n# Create {name}\n\n## HTTP request\n```http\nPOST /settings\n```\n\n## Request body\n\nIn the request body, supply a JSON representation for the [{name}](../resources/{name}.md) object.\n\n## Response\n\nIf successful, this method returns a `201 Created` response code and a [{name}](../resources/{name}.md) object in the response body.\n")
+}
+
+#[test]
+fn one_endpoint_created_per_derived_type_takes_the_common_base_as_body() {
+    let model = model_of(&[
+        (
+            "resources/setting.md",
+            &resource("setting", None, ("id", "String")),
+        ),
+        (
+            "resources/booleanSetting.md",
+            &resource("booleanSetting", Some("setting"), ("value", "Boolean")),
+        ),
+        (
+            "resources/listSetting.md",
+            &resource(
+                "listSetting",
+                Some("setting"),
+                ("value", "String collection"),
+            ),
+        ),
+        (
+            "api/booleansetting-create.md",
+            &create_page("booleanSetting"),
+        ),
+        ("api/listsetting-create.md", &create_page("listSetting")),
+    ]);
+    let bodies: Vec<String> = model
+        .operations
+        .iter()
+        .map(|op| match &op.body {
+            docgen::model::RequestBody::Type { ty } => ty.name.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(bodies, ["setting"], "one operation, the base as its body");
+}

@@ -264,8 +264,9 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
 
 /// Pages often document one endpoint twice (a list page per derived type, the
 /// same GET with other query options). Those become one operation: the first by
-/// file order, with the others' examples, and a response type that is the common
-/// base of what the pages say. Endpoints whose responses share no base stay apart.
+/// file order, with the others' examples, and a response and body type that are
+/// the common base of what the pages say. Endpoints whose responses or bodies
+/// share no base stay apart.
 fn merge_duplicate_operations(
     operations: &mut Vec<Operation>,
     types: &BTreeMap<String, TypeDef>,
@@ -281,11 +282,15 @@ fn merge_duplicate_operations(
             continue;
         };
         let first = &mut merged[index];
-        let Some(response) = common_response(&first.response, &op.response, types) else {
+        let (Some(response), Some(body)) = (
+            common_response(&first.response, &op.response, types),
+            common_body(&first.body, &op.body, types),
+        ) else {
             merged.push(op);
             continue;
         };
         first.response = response;
+        first.body = body;
         diagnostics.push(Diagnostic::note(
             codes::DUPLICATE_OPERATION,
             op.source.clone(),
@@ -325,6 +330,30 @@ fn common_response(
         }
         (ResponseShape::None, ResponseShape::None)
         | (ResponseShape::Stream, ResponseShape::Stream) => Some(a.clone()),
+        _ => None,
+    }
+}
+
+/// The body both pages accept: the common base of two types (a create page per
+/// derived type), or the same parameters. `None` when they differ otherwise.
+fn common_body(
+    a: &RequestBody,
+    b: &RequestBody,
+    types: &BTreeMap<String, TypeDef>,
+) -> Option<RequestBody> {
+    match (a, b) {
+        (RequestBody::Type { ty: x }, RequestBody::Type { ty: y }) => {
+            common_type(x, y, types).map(|ty| RequestBody::Type { ty })
+        }
+        (RequestBody::Parameters { parameters: x }, RequestBody::Parameters { parameters: y }) => {
+            let signature = |ps: &[super::Property]| -> Vec<(String, TypeRef)> {
+                ps.iter().map(|p| (p.name.clone(), p.ty.clone())).collect()
+            };
+            (signature(x) == signature(y)).then(|| a.clone())
+        }
+        (RequestBody::None, RequestBody::None) | (RequestBody::Stream, RequestBody::Stream) => {
+            Some(a.clone())
+        }
         _ => None,
     }
 }

@@ -355,27 +355,48 @@ impl Checker<'_> {
                         code: codes::EXAMPLE_TYPE_MISMATCH,
                     }];
                 };
-                self.check_object(object, self.actual_type(&key, object).unwrap_or(def), depth)
+                if let Some(derived) = self.derived_type(&key, object) {
+                    return self.check_object(object, derived, depth);
+                }
+                let mismatches = self.check_object(object, def, depth);
+                match self.unrelated_type(object) {
+                    // The generated code reads the value as the declared type, so
+                    // that is what its values are judged by; a property the named
+                    // type documents is not reported as unknown.
+                    Some(named) => {
+                        let documented = all_properties(self.types, named);
+                        mismatches
+                            .into_iter()
+                            .filter(|m| {
+                                m.code != codes::EXAMPLE_PROPERTY_UNKNOWN
+                                    || !documented.iter().any(|p| p.name == m.path)
+                            })
+                            .collect()
+                    }
+                    None => mismatches,
+                }
             }
         }
     }
 
-    /// The type a polymorphic value is read as: a descendant its `@odata.type` names, else the declared one.
-    fn actual_type(&self, key: &str, object: &Map<String, Value>) -> Option<&TypeDef> {
-        let annotation = object.get("@odata.type")?.as_str()?.trim_start_matches('#');
-        let derived = self
-            .descendants
+    /// The descendant of the declared type that a value's `@odata.type` names:
+    /// the generated code reads the value as that type.
+    fn derived_type(&self, key: &str, object: &Map<String, Value>) -> Option<&TypeDef> {
+        let annotation = odata_type(object)?;
+        self.descendants
             .get(key)
             .into_iter()
             .flatten()
             .filter_map(|d| self.types.get(d))
-            .find(|d| d.qualified_name().eq_ignore_ascii_case(annotation));
-        // A value may name a type the docs forgot to derive from the declared one;
-        // its properties are then judged by the type it names.
-        derived.or_else(|| {
-            self.types.get(&type_key(annotation)).filter(|d| {
-                d.kind == TypeKind::Object && d.qualified_name().eq_ignore_ascii_case(annotation)
-            })
+            .find(|d| d.qualified_name().eq_ignore_ascii_case(annotation))
+    }
+
+    /// A type of the tree that a value's `@odata.type` names although the docs do
+    /// not derive it from the declared one (often forgotten).
+    fn unrelated_type(&self, object: &Map<String, Value>) -> Option<&TypeDef> {
+        let annotation = odata_type(object)?;
+        self.types.get(&type_key(annotation)).filter(|d| {
+            d.kind == TypeKind::Object && d.qualified_name().eq_ignore_ascii_case(annotation)
         })
     }
 
@@ -425,6 +446,11 @@ impl Checker<'_> {
 
 /// Members of a (possibly comma-separated, for flag enums) enum value that the
 /// docs do not list. The generated enum keeps them as `Unknown`, so this never blocks.
+/// A value's `@odata.type`, without the leading `#`.
+fn odata_type(object: &Map<String, Value>) -> Option<&str> {
+    Some(object.get("@odata.type")?.as_str()?.trim_start_matches('#'))
+}
+
 fn unknown_members(def: &TypeDef, text: &str) -> Vec<Mismatch> {
     if def.members.is_empty() {
         return Vec::new();
