@@ -28,6 +28,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut summaries = Vec::new();
     // (summary index, type key, row names) of each resource page, checked after merging.
     let mut resource_rows: Vec<(usize, String, Vec<String>)> = Vec::new();
+    let areas = super::areas::page_areas(&pages);
 
     for page in &pages {
         diagnostics.append(&mut page.diagnostics.clone());
@@ -40,6 +41,11 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
             PageKind::Api => {
                 let (ops, examples) = page_operations(page, &mut diagnostics);
                 page_ops = ops;
+                if let Some(area) = areas.get(&page.file) {
+                    for op in &mut page_ops {
+                        op.area = area.clone();
+                    }
+                }
                 distribute_examples(&mut page_ops, examples, &mut diagnostics);
             }
             PageKind::Other => {}
@@ -75,6 +81,10 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         summaries.push(PageSummary {
             file: page.file.clone(),
             kind,
+            area: areas
+                .get(&page.file)
+                .cloned()
+                .unwrap_or_else(|| super::FALLBACK_AREA.to_string()),
             has_http_section,
             property_rows: 0,
             properties_carried: 0,
