@@ -174,6 +174,46 @@ mod tests {
     }
 
     #[test]
+    fn areas_need_what_their_pages_reach_but_not_derived_types() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
+        let model = crate::model_for_tree(&docs).expect("docs-input reads");
+        let areas = Areas::new(&model);
+        assert_eq!(
+            areas.all(),
+            &set(&["intune", "microsoft-identity-platform", "other"])
+        );
+        assert_eq!(
+            areas.contents["other"],
+            AreaContents {
+                pages: 2,
+                operations: 2,
+                types: 4
+            }
+        );
+        // A type of the area's pages, and its derived type.
+        assert_eq!(areas.of_type("deviceManagementScript"), &set(&["intune"]));
+        assert_eq!(areas.of_type("deviceHealthScript"), &set(&["intune"]));
+        // Needed by `intune`'s pages and reached from `other`'s operations.
+        assert_eq!(
+            areas.of_type("groupPolicyConfigurationAssignment"),
+            &set(&["intune", "other"])
+        );
+        assert_eq!(areas.of_type("entity"), areas.all());
+        // `entity` is its page's area, but the types derived from it are not.
+        assert!(!areas
+            .of_type("deviceManagementScriptAssignment")
+            .contains("microsoft-identity-platform"));
+        let entity = areas.of_type("entity");
+        assert_eq!(areas.cfg(entity).to_string(), "");
+        assert_eq!(
+            areas
+                .cfg_within(areas.of_type("deviceHealthScript"), entity)
+                .to_string(),
+            r#"# [cfg (feature = "intune")]"#
+        );
+    }
+
+    #[test]
     fn predicates_name_only_what_is_needed() {
         let all = set(&["a", "b", "c"]);
         assert!(predicate_within(&all, &all).is_none());
