@@ -14,9 +14,21 @@ use std::collections::BTreeMap;
 /// The area of pages that say nothing about theirs.
 pub const FALLBACK_AREA: &str = "other";
 
-/// Feature names the generated crate uses for other things; an area with one of
-/// these names gets `-area` appended.
-const RESERVED: &[&str] = &["default", "full", "client"];
+/// Names the generated crate's `Cargo.toml` uses for other features and for
+/// dependencies (a feature `tokio` next to the optional dependency `tokio` would
+/// read as the client's); an area with one of these names gets `-area` appended.
+const RESERVED: &[&str] = &[
+    "default",
+    "full",
+    "client",
+    "futures-util",
+    "http",
+    "percent-encoding",
+    "reqwest",
+    "serde",
+    "serde-json",
+    "tokio",
+];
 
 /// The feature name for an `ms.prod` value: lowercase kebab-case made of ASCII
 /// letters and digits (`Microsoft Teams` → `microsoft-teams`); `None` when the
@@ -111,6 +123,7 @@ mod tests {
         assert_eq!(area_name("w10").as_deref(), Some("w10"));
         assert_eq!(area_name("client").as_deref(), Some("client-area"));
         assert_eq!(area_name("FULL").as_deref(), Some("full-area"));
+        assert_eq!(area_name("http").as_deref(), Some("http-area"));
         assert_eq!(area_name(""), None);
         assert_eq!(area_name(" -- "), None);
         assert_eq!(area_name("größe").as_deref(), Some("gr-e"));
