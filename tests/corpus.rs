@@ -1,7 +1,7 @@
 //! The real workload: both versions of `graph-docs-2021` generate a crate that
 //! builds with warnings denied, whose every checkable documented example passes as
 //! a test (`cargo test`), that `cargo doc` documents without warnings, and the
-//! model covers the pages.
+//! model covers the pages; v1.0 also builds with one API area (`outlook`) alone.
 //!
 //! Skips with a printed notice where `../shared/corpus` is absent.
 
@@ -70,6 +70,23 @@ fn check_version(corpus: &Path, version: &str) {
         status.success(),
         "{version}: the generated crate does not build with warnings denied, or an example test fails"
     );
+
+    // One API area alone (cargo features per area): the library and the area's
+    // example tests build with warnings denied.
+    if version == "v1.0" {
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--all-targets", "--quiet", "--no-default-features"])
+            .args(["--features", "outlook"])
+            .current_dir(out.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "{version}: the area `outlook` alone does not build with warnings denied"
+        );
+    }
 
     let status = Command::new(env!("CARGO"))
         .args(["doc", "--no-deps", "--quiet"])

@@ -7,6 +7,19 @@
 //! - [`runtime`]: the sans-IO request type, errors and helpers they share;
 //! - `client` (cargo feature `client`): an async client that sends the
 //!   requests, with auth, retries and paging.
+//!
+//! # Cargo features
+//!
+//! Each API area (the `ms.prod` of its pages) is a cargo feature that compiles
+//! the area's operations and the types they need; `full` (the default) enables
+//! every area, and `client` the async client. For one area:
+//! `default-features = false, features = ["<area>"]`.
+//!
+//! | feature | pages | operations | types compiled |
+//! |---|---|---|---|
+//! | `intune` | 15 | 8 | 9 |
+//! | `microsoft-identity-platform` | 1 | 0 | 1 |
+//! | `other` | 2 | 2 | 4 |
 #![forbid(unsafe_code)]
 #[cfg(feature = "client")]
 pub mod client;

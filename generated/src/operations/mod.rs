@@ -3,23 +3,43 @@
 //! Request functions: one per documented path. Each returns a sans-IO
 //! [`Request`](crate::runtime::Request) that builds an `http::Request` and
 //! parses the `http::Response` into a typed result.
+#[cfg(feature = "intune")]
 mod devicemanagementscript_assign;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_assign::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_get;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_get::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_list_groupassignments;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_list_groupassignments::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_list;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_list::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_post_assignments;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_post_assignments::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_post_groupassignments;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_post_groupassignments::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscript_update;
+#[cfg(feature = "intune")]
 pub use devicemanagementscript_update::*;
+#[cfg(feature = "intune")]
 mod devicemanagementscriptgroupassignment_delete;
+#[cfg(feature = "intune")]
 pub use devicemanagementscriptgroupassignment_delete::*;
+#[cfg(feature = "other")]
 mod grouppolicyconfiguration_post_assignments;
+#[cfg(feature = "other")]
 pub use grouppolicyconfiguration_post_assignments::*;
+#[cfg(feature = "other")]
 mod identitycertificate_post_groupassignments;
+#[cfg(feature = "other")]
 pub use identitycertificate_post_groupassignments::*;

@@ -1,6 +1,7 @@
 //! What every emitter needs to know about the model's types: their Rust names,
 //! which are polymorphic, and how a property's value is held.
 
+use super::areas::Areas;
 use super::names::{self, Scope};
 use crate::model::{type_key, ApiModel, Primitive, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -22,6 +23,8 @@ pub struct Context<'m> {
     pub polymorphic: BTreeMap<String, String>,
     /// Type key → keys of every type derived from it, directly or not.
     pub descendants: BTreeMap<String, Vec<String>>,
+    /// The API areas (cargo features) and the types each needs.
+    pub areas: Areas,
 }
 
 impl<'m> Context<'m> {
@@ -56,6 +59,7 @@ impl<'m> Context<'m> {
             module_names,
             polymorphic,
             descendants,
+            areas: Areas::new(model),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The generated crate's example tests: every documented example, sent through
 //! the generated request code and parsed back through the generated models.
 
+use super::areas::{predicate_within, AreaSet};
 use super::context::Context;
 use super::names::{self, Scope};
 use super::operations::param_names;
@@ -12,6 +13,7 @@ use quote::quote;
 /// The whole `tests/examples.rs` file body.
 pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> TokenStream {
     let mut scope = Scope::default();
+    // (test, its operation's area, whether it reads a documented body)
     let mut tests = Vec::new();
     for op in &cx.model.operations {
         for (index, example) in op.examples.iter().enumerate() {
@@ -23,11 +25,52 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
             };
             let (name, _) = scope.claim(&wanted, "_");
             if let Some(test) = example_test(cx, op, example, &name, crate_ident) {
-                tests.push(test);
+                tests.push((test, op.area.clone()));
             }
         }
     }
+    if tests.is_empty() {
+        return quote! {
+            //! The docs hold no example that can be a test.
+        };
+    }
+    // Each test runs when its operation's area is enabled; the helpers when any test runs.
+    let test_areas: AreaSet = tests.iter().map(|(_, area)| area.clone()).collect();
+    let body_areas: AreaSet = tests
+        .iter()
+        .filter(|(test, _)| test.reads_body)
+        .map(|(_, area)| area.clone())
+        .collect();
+    let file_cfg = match predicate_within(&test_areas, cx.areas.all()) {
+        Some(predicate) => quote! { #![cfg(#predicate)] },
+        None => TokenStream::new(),
+    };
+    let documented_helper = if body_areas.is_empty() {
+        TokenStream::new()
+    } else {
+        let cfg = cx.areas.cfg_within(&body_areas, &test_areas);
+        quote! {
+            /// Reads a documented JSON body into the type the request function takes.
+            #cfg
+            fn documented<T: serde::de::DeserializeOwned>(json: &str) -> T {
+                serde_json::from_str(json).expect("documented body fits the model")
+            }
+        }
+    };
+    let tests = tests.into_iter().map(|(test, area)| {
+        let cfg = cx.areas.cfg_within(&AreaSet::from([area]), &test_areas);
+        let ExampleTest {
+            doc, name, body, ..
+        } = test;
+        quote! {
+            #doc
+            #cfg
+            #[test]
+            fn #name() #body
+        }
+    });
     quote! {
+        #file_cfg
         use #crate_ident::runtime::Request;
 
         /// Asserts two JSON texts hold the same value; numbers compare by value, so `1` equals `1.0`.
@@ -93,10 +136,7 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
             }
         }
 
-        /// Reads a documented JSON body into the type the request function takes.
-        fn documented<T: serde::de::DeserializeOwned>(json: &str) -> T {
-            serde_json::from_str(json).expect("documented body fits the model")
-        }
+        #documented_helper
 
         #(#tests)*
     }
@@ -119,13 +159,22 @@ fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
+/// One example test: its doc attribute, name and body.
+struct ExampleTest {
+    doc: TokenStream,
+    name: proc_macro2::Ident,
+    body: TokenStream,
+    /// The test reads a documented request body with `documented`.
+    reads_body: bool,
+}
+
 fn example_test(
     cx: &Context<'_>,
     op: &Operation,
     example: &Example,
     name: &str,
     crate_ident: &proc_macro2::Ident,
-) -> Option<TokenStream> {
+) -> Option<ExampleTest> {
     // Examples whose page contradicts itself are docs problems, reported by lint.
     if !example.outcome.is_testable() {
         return None;
@@ -253,11 +302,11 @@ fn example_test(
         " `{}` at {}:{}.",
         example.name, request.location.file, request.location.line
     );
-    let test = names::ident(name);
-    Some(quote! {
-        #[doc = #doc]
-        #[test]
-        fn #test() {
+    Some(ExampleTest {
+        doc: quote! { #[doc = #doc] },
+        name: names::ident(name),
+        reads_body: body_literal.is_some(),
+        body: quote! {{
             #body_const
             #response_const
             check(
@@ -271,7 +320,7 @@ fn example_test(
                     response: #response_field,
                 },
             );
-        }
+        }},
     })
 }
 

@@ -109,17 +109,34 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             .map(String::as_str)
             .unwrap_or("Unnamed"),
     );
-    let variants: Vec<(proc_macro2::Ident, String)> = descendants
+    // A derived type is a variant only when its areas compile it; otherwise its
+    // values are read as the base type.
+    let enclosing = cx.areas.of_type(&def.name);
+    let variants: Vec<(proc_macro2::Ident, String, TokenStream)> = descendants
         .iter()
         .filter_map(|d| {
             let def = cx.types.get(d)?;
-            Some((names::ident(cx.type_names.get(d)?), def.qualified_name()))
+            let cfg = cx.areas.cfg_within(cx.areas.of_type(&def.name), enclosing);
+            Some((
+                names::ident(cx.type_names.get(d)?),
+                def.qualified_name(),
+                cfg,
+            ))
         })
         .collect();
-    let variant_idents = variants.iter().map(|(ident, _)| ident);
-    let variant_docs = variants.iter().map(|(_, q)| format!(" A `{q}`."));
-    let dispatch = variants.iter().map(|(ident, qualified)| {
+    // `odata_type` is read only when some derived type is compiled.
+    let derived_areas: super::areas::AreaSet = descendants
+        .iter()
+        .flat_map(|d| cx.areas.of_type(d).iter().cloned())
+        .collect();
+    let odata_type_cfg = cx.areas.cfg_within(&derived_areas, enclosing);
+    let variant_items = variants.iter().map(|(ident, qualified, cfg)| {
+        let doc = format!(" A `{qualified}`.");
+        quote! { #[doc = #doc] #cfg #ident(#ident), }
+    });
+    let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
         quote! {
+            #cfg
             if crate::runtime::odata_type_matches(odata_type, #qualified) {
                 return serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom);
             }
@@ -135,14 +152,14 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     );
     let match_arms = variants
         .iter()
-        .map(|(ident, _)| quote! { Self::#ident(value) => value.serialize(serializer), });
+        .map(|(ident, _, cfg)| quote! { #cfg Self::#ident(value) => value.serialize(serializer), });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #any {
             #[doc = #base_doc]
             #base(#base),
-            #( #[doc = #variant_docs] #variant_idents(#variant_idents), )*
+            #(#variant_items)*
         }
 
         impl Default for #any {
@@ -164,6 +181,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
                 let value = serde_json::Value::deserialize(deserializer)?;
+                #odata_type_cfg
                 let odata_type = value.get("@odata.type").and_then(serde_json::Value::as_str).unwrap_or_default();
                 #(#dispatch)*
                 serde_json::from_value(value).map(Self::#base).map_err(D::Error::custom)
@@ -213,6 +231,9 @@ fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 /// The `use` lines a type's file needs.
 pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let mut used = std::collections::BTreeSet::new();
+    // Derived types of an `Any…` enum compiled only with some areas: cfg predicate → names.
+    let mut gated: std::collections::BTreeMap<String, (TokenStream, Vec<String>)> =
+        std::collections::BTreeMap::new();
     if def.kind == TypeKind::Object {
         for property in cx.all_properties(def) {
             if property.ty.primitive.is_none() {
@@ -226,9 +247,23 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         }
         if let Some(descendants) = cx.descendants.get(&type_key(&def.name)) {
             if cx.polymorphic.contains_key(&type_key(&def.name)) {
+                let enclosing = cx.areas.of_type(&def.name);
                 for d in descendants {
-                    if let Some(name) = cx.type_names.get(d) {
-                        used.insert(name.clone());
+                    let Some(name) = cx.type_names.get(d) else {
+                        continue;
+                    };
+                    let areas = cx.areas.of_type(d);
+                    match super::areas::predicate_within(areas, enclosing) {
+                        None => {
+                            used.insert(name.clone());
+                        }
+                        Some(predicate) => {
+                            gated
+                                .entry(predicate.to_string())
+                                .or_insert_with(|| (predicate, Vec::new()))
+                                .1
+                                .push(name.clone());
+                        }
                     }
                 }
             }
@@ -247,6 +282,17 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     } else {
         quote! { use super::{#(#models),*}; }
     };
+    let gated = gated.into_values().map(|(predicate, mut names)| {
+        // A derived type also used as a property is imported unconditionally above.
+        names.retain(|n| !used.contains(n));
+        names.sort();
+        let idents: Vec<_> = names.iter().map(|n| names::ident(n)).collect();
+        match idents.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote! { #[cfg(#predicate)] use super::#one; },
+            _ => quote! { #[cfg(#predicate)] use super::{#(#idents),*}; },
+        }
+    });
     let has_fields = def.kind == TypeKind::Object && !cx.all_properties(def).is_empty();
     let runtime = if has_fields {
         quote! { use crate::runtime::Nullable; }
@@ -255,6 +301,7 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     };
     quote! {
         #models
+        #(#gated)*
         #runtime
         use serde::{Deserialize, Serialize};
     }

@@ -30,6 +30,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut resource_rows: Vec<(usize, String, Vec<String>)> = Vec::new();
     // Lowercased file → key of the only type the page defines, to follow links.
     let mut single_type_of_page: BTreeMap<String, String> = BTreeMap::new();
+    let areas = super::areas::page_areas(&pages);
 
     for page in &pages {
         diagnostics.append(&mut page.diagnostics.clone());
@@ -42,6 +43,11 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
             PageKind::Api => {
                 let (ops, examples) = page_operations(page, &mut diagnostics);
                 page_ops = ops;
+                if let Some(area) = areas.get(&page.file) {
+                    for op in &mut page_ops {
+                        op.area = area.clone();
+                    }
+                }
                 distribute_examples(&mut page_ops, examples, &mut diagnostics);
             }
             PageKind::Other => {}
@@ -77,6 +83,10 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         summaries.push(PageSummary {
             file: page.file.clone(),
             kind,
+            area: areas
+                .get(&page.file)
+                .cloned()
+                .unwrap_or_else(|| super::FALLBACK_AREA.to_string()),
             has_http_section,
             property_rows: 0,
             properties_carried: 0,

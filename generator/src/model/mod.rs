@@ -3,6 +3,7 @@
 //! Built once from parsed pages by [`build`]; every command (generate, check,
 //! dump, lint, diff) reads this model and nothing else.
 
+mod areas;
 mod build;
 mod conformance;
 mod examples;
@@ -15,6 +16,7 @@ mod sections;
 mod type_ref;
 mod types;
 
+pub use areas::{area_name, FALLBACK_AREA};
 pub use build::build_model;
 pub use page_kind::PageKind;
 pub use type_ref::{Primitive, TypeRef};
@@ -173,6 +175,8 @@ pub struct Operation {
     pub response: ResponseShape,
     pub examples: Vec<Example>,
     pub source: Location,
+    /// The API area of the page the operation comes from (its cargo feature).
+    pub area: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -298,6 +302,8 @@ pub struct ExampleResponse {
 pub struct PageSummary {
     pub file: String,
     pub kind: PageKind,
+    /// The API area the page belongs to: its `ms.prod`, in kebab-case.
+    pub area: String,
     pub operations: usize,
     pub types: usize,
     /// Why the page yielded nothing, when it did not.

@@ -84,6 +84,7 @@ pub fn page_operations(
                 response,
                 examples: Vec::new(),
                 source: Location::new(&page.file, if line > 0 { line } else { title_line }),
+                area: String::new(),
             }
         })
         .collect();
