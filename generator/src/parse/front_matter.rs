@@ -34,9 +34,13 @@ pub fn split(text: &str) -> Split<'_> {
         body: text,
         error: None,
     };
+    // The opening line is `---`, trailing blanks allowed (`--- ` opens five v1.0
+    // pages; the docs site reads them).
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
+        .get(..first_line_end)
+        .filter(|line| line.trim_end() == "---" && line.ends_with('\n'))
+        .and_then(|_| text.get(first_line_end..))
     else {
         return no_front_matter;
     };
@@ -79,6 +83,15 @@ pub fn split(text: &str) -> Split<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opening_line_with_trailing_blanks_opens_front_matter() {
+        let page = split("--- \nms.prod: outlook\n---\n# Title\n");
+        assert_eq!(page.front_matter.ms_prod.as_deref(), Some("outlook"));
+        assert_eq!(page.body, "# Title\n");
+        // `----` is not an opening line.
+        assert_eq!(split("----\nx: y\n---\n").body_offset, 0);
+    }
 
     #[test]
     fn reads_known_keys() {
