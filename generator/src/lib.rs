@@ -4,6 +4,7 @@
 //! The pipeline: docs tree ([`source`]) → page parser ([`parse`]) → one API model
 //! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]).
 
+pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
