@@ -10,7 +10,7 @@
 //! }
 //! ```
 //!
-//! ```ignore
+//! ```text
 //! // src/lib.rs
 //! pub mod graph {
 //!     include!(concat!(env!("OUT_DIR"), "/docgen/sdk.rs"));
@@ -61,8 +61,10 @@
 //! build script executable's size and modification time, so a rebuilt docgen
 //! regenerates, the options that change the output, the docs folder's name, and
 //! every page's relative path and bytes) and compared with the hash stored in
-//! `OUT_DIR/docgen/.docgen-build-stamp` by the last successful run. The stamp
-//! also keeps the counts and diagnostics, so a cached run reports the same.
+//! `OUT_DIR/docgen/.docgen-stamp` by the last successful run, and the files in
+//! `OUT_DIR/docgen/` must still be as that run wrote them (see [`crate::stamp`],
+//! which `docgen generate` uses too). The stamp also keeps the counts and
+//! diagnostics, so a cached run reports the same.
 //!
 //! # Diagnostics
 //!
@@ -72,30 +74,22 @@
 //! `build.rs` returns the error from `main`. Warnings are printed as
 //! `cargo:warning=…` lines only with [`Builder::print_warnings`].
 
-use crate::diagnostics::{codes, Diagnostic, Location, Severity};
+use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::emit::{self, EmitError, GeneratedCrate};
 use crate::output::{self, OutputError};
 use crate::source::SourceError;
+use crate::stamp;
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
-use std::fs;
-use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::UNIX_EPOCH;
-use walkdir::WalkDir;
 
 /// The folder under `OUT_DIR` that `generate` writes into.
 pub const INCLUDE_DIR: &str = "docgen";
 /// The file to `include!`: `concat!(env!("OUT_DIR"), "/docgen/sdk.rs")`.
 pub const ENTRY_FILE: &str = "sdk.rs";
-/// The cache stamp in [`INCLUDE_DIR`]; not listed in the manifest.
-pub const STAMP_FILE: &str = ".docgen-build-stamp";
-/// Bump when the stamp's layout or the include form changes.
-const STAMP_VERSION: u32 = 1;
 
 /// Configures and runs one generation for a build script.
 #[derive(Debug, Clone)]
@@ -179,22 +173,25 @@ impl Builder {
         let include_dir = out_dir.join(INCLUDE_DIR);
         let entry = include_dir.join(ENTRY_FILE);
 
-        let t0 = std::time::Instant::now();
-        let inputs = scan_inputs(&self.docs_dir)?;
-        eprintln!("TIMING scan {:?}", t0.elapsed());
+        let inputs = stamp::scan_inputs(&self.docs_dir).map_err(Error::Source)?;
         if self.cargo_directives {
             print_rerun_lines(&self.docs_dir, &inputs);
         }
-        let t0 = std::time::Instant::now();
         let key = self.cache_key(&inputs);
-        eprintln!("TIMING key {:?}", t0.elapsed());
-        let t0 = std::time::Instant::now();
-
-        let stamp_path = include_dir.join(STAMP_FILE);
-        let cached = read_stamp(&stamp_path)
-            .filter(|stamp| stamp.key == key && entry.is_file())
-            .and_then(Stamp::into_summary);
-        eprintln!("TIMING stamp {:?}", t0.elapsed());
+        let stamp_path = include_dir.join(stamp::STAMP_FILE);
+        let cached = stamp::read(&stamp_path)
+            .filter(|stamp| stamp.inputs == key)
+            .filter(|stamp| {
+                output::output_hash_on_disk(&include_dir).as_ref() == Some(&stamp.outputs)
+            })
+            .and_then(|stamp| {
+                Some((
+                    stamp.pages,
+                    stamp.operations,
+                    stamp.types,
+                    stamp.diagnostics()?,
+                ))
+            });
         let summary = match cached {
             Some((pages, operations, types, diagnostics)) => Summary {
                 include_file: entry,
@@ -207,24 +204,20 @@ impl Builder {
                 deleted: Vec::new(),
             },
             None => {
+                stamp::remove(&stamp_path).map_err(|source| Error::Io {
+                    path: stamp_path.clone(),
+                    source,
+                })?;
                 let model = crate::model_for_tree(&self.docs_dir).map_err(Error::Source)?;
                 let generated = emit::emit_crate(&model).map_err(Error::Emit)?;
                 let included = include_form(&generated, &self.module_path, self.client)?;
                 let written =
                     output::write_crate(&include_dir, &included).map_err(Error::Output)?;
-                let stamp = Stamp {
-                    docgen_build_stamp: STAMP_VERSION,
-                    key,
-                    pages: model.pages.len(),
-                    operations: model.operations.len(),
-                    types: model.types.len(),
-                    diagnostics: model
-                        .diagnostics
-                        .iter()
-                        .map(StoredDiagnostic::from)
-                        .collect(),
-                };
-                write_stamp(&stamp_path, &stamp)?;
+                let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model);
+                stamp::write(&stamp_path, &stamp).map_err(|source| Error::Io {
+                    path: stamp_path.clone(),
+                    source,
+                })?;
                 Summary {
                     include_file: entry,
                     pages: model.pages.len(),
@@ -266,31 +259,15 @@ impl Builder {
         Ok(summary)
     }
 
-    fn cache_key(&self, inputs: &Inputs) -> String {
-        let mut hasher = DefaultHasher::new();
-        let mut field = |bytes: &[u8]| {
-            hasher.write_usize(bytes.len());
-            hasher.write(bytes);
-        };
-        field(format!("docgen-build-script/{STAMP_VERSION}").as_bytes());
-        field(env!("CARGO_PKG_VERSION").as_bytes());
-        field(executable_fingerprint().as_bytes());
-        field(self.module_path.as_bytes());
-        field(&[u8::from(self.client)]);
-        let tree_name = self
-            .docs_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        field(tree_name.as_bytes());
-        for problem in &inputs.problems {
-            field(problem.as_bytes());
-        }
-        for page in &inputs.pages {
-            field(page.relative.as_bytes());
-            field(&page.bytes);
-        }
-        format!("{:016x}-{}", hasher.finish(), inputs.pages.len())
+    fn cache_key(&self, inputs: &stamp::Inputs) -> String {
+        let tree_name = crate::tree_name(&self.docs_dir);
+        inputs.key(&[
+            b"build-script",
+            stamp::executable_fingerprint().as_bytes(),
+            self.module_path.as_bytes(),
+            &[u8::from(self.client)],
+            tree_name.as_bytes(),
+        ])
     }
 }
 
@@ -437,81 +414,7 @@ fn validate_module_path(path: &str) -> Result<(), Error> {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Inputs: the pages, for the cache key and the rerun lines.
-
-struct InputPage {
-    relative: String,
-    bytes: Vec<u8>,
-}
-
-#[derive(Default)]
-struct Inputs {
-    /// Sorted by relative path, like `source::read_tree`.
-    pages: Vec<InputPage>,
-    /// Folders under the docs folder (relative), for `rerun-if-changed`.
-    dirs: Vec<String>,
-    /// Entries that could not be read; part of the key so a fix regenerates.
-    problems: Vec<String>,
-}
-
-/// Reads every `.md` page under `root` the way `source::read_tree` finds them
-/// (recursive, symlinks not followed), as raw bytes.
-fn scan_inputs(root: &Path) -> Result<Inputs, Error> {
-    let metadata = fs::metadata(root).map_err(|e| {
-        Error::Source(SourceError {
-            path: root.to_path_buf(),
-            message: e.to_string(),
-        })
-    })?;
-    if !metadata.is_dir() {
-        return Err(Error::Source(SourceError {
-            path: root.to_path_buf(),
-            message: "not a directory".into(),
-        }));
-    }
-    let mut inputs = Inputs::default();
-    for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                inputs.problems.push(err.to_string());
-                continue;
-            }
-        };
-        let relative = entry
-            .path()
-            .strip_prefix(root)
-            .map(relative_name)
-            .unwrap_or_default();
-        if entry.file_type().is_dir() {
-            if entry.depth() > 0 {
-                inputs.dirs.push(relative);
-            }
-            continue;
-        }
-        let is_page = entry.file_type().is_file()
-            && entry.path().extension().and_then(|e| e.to_str()) == Some("md");
-        if !is_page {
-            continue;
-        }
-        match fs::read(entry.path()) {
-            Ok(bytes) => inputs.pages.push(InputPage { relative, bytes }),
-            Err(err) => inputs.problems.push(format!("{relative}: {err}")),
-        }
-    }
-    inputs.pages.sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(inputs)
-}
-
-fn relative_name(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-fn print_rerun_lines(root: &Path, inputs: &Inputs) {
+fn print_rerun_lines(root: &Path, inputs: &stamp::Inputs) {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let _ = writeln!(out, "cargo:rerun-if-changed={}", root.display());
@@ -527,121 +430,6 @@ fn print_rerun_lines(root: &Path, inputs: &Inputs) {
         );
     }
     let _ = out.flush();
-}
-
-/// Size and modification time of the running executable: a build script that
-/// was rebuilt (because docgen changed) must not reuse the old output.
-fn executable_fingerprint() -> String {
-    let Ok(exe) = std::env::current_exe() else {
-        return "exe:unknown".to_string();
-    };
-    let Ok(metadata) = fs::metadata(&exe) else {
-        return format!("exe:{}", exe.display());
-    };
-    let modified = metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("exe:{}:{}:{modified}", exe.display(), metadata.len())
-}
-
-// ---------------------------------------------------------------------------
-// The stamp: the cache key and what the run reported.
-
-#[derive(Serialize, Deserialize)]
-struct Stamp {
-    docgen_build_stamp: u32,
-    key: String,
-    pages: usize,
-    operations: usize,
-    types: usize,
-    diagnostics: Vec<StoredDiagnostic>,
-}
-
-type CachedCounts = (usize, usize, usize, Vec<Diagnostic>);
-
-impl Stamp {
-    fn into_summary(self) -> Option<CachedCounts> {
-        if self.docgen_build_stamp != STAMP_VERSION {
-            return None;
-        }
-        let diagnostics = self
-            .diagnostics
-            .into_iter()
-            .map(StoredDiagnostic::into_diagnostic)
-            .collect::<Option<Vec<_>>>()?;
-        Some((self.pages, self.operations, self.types, diagnostics))
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredDiagnostic {
-    file: String,
-    line: usize,
-    column: usize,
-    code: String,
-    /// `note`, `warning` or `error`.
-    severity: String,
-    message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    suggestion: Option<String>,
-}
-
-impl From<&Diagnostic> for StoredDiagnostic {
-    fn from(d: &Diagnostic) -> Self {
-        StoredDiagnostic {
-            file: d.location.file.clone(),
-            line: d.location.line,
-            column: d.location.column,
-            code: d.code.to_string(),
-            severity: d.severity.to_string(),
-            message: d.message.clone(),
-            suggestion: d.suggestion.clone(),
-        }
-    }
-}
-
-impl StoredDiagnostic {
-    /// `None` for a code this docgen does not know (the stamp is then ignored).
-    fn into_diagnostic(self) -> Option<Diagnostic> {
-        let code = codes::CATALOG
-            .iter()
-            .map(|(code, _)| *code)
-            .find(|code| *code == self.code)?;
-        let severity = match self.severity.as_str() {
-            "note" => Severity::Note,
-            "warning" => Severity::Warning,
-            "error" => Severity::Error,
-            _ => return None,
-        };
-        Some(Diagnostic {
-            location: Location::new(self.file, self.line).with_column(self.column),
-            code,
-            severity,
-            message: self.message,
-            suggestion: self.suggestion,
-        })
-    }
-}
-
-fn read_stamp(path: &Path) -> Option<Stamp> {
-    let bytes = fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-/// Written last, through a temporary file and a rename, so a stamp only ever
-/// describes a complete output.
-fn write_stamp(path: &Path, stamp: &Stamp) -> Result<(), Error> {
-    let io_error = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let text = serde_json::to_vec(stamp).map_err(|e| io_error(io::Error::other(e)))?;
-    let temporary = path.with_extension("tmp");
-    fs::write(&temporary, text).map_err(io_error)?;
-    fs::rename(&temporary, path).map_err(io_error)
 }
 
 // ---------------------------------------------------------------------------
@@ -973,6 +761,8 @@ fn rewrite_crate_paths(text: &str, module_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use walkdir::WalkDir;
 
     fn docs_input() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input")
@@ -1131,6 +921,24 @@ mod tests {
             (first.pages, first.operations, first.types)
         );
         assert_eq!(second.diagnostics, first.diagnostics);
+
+        // An included file changed behind docgen's back is rewritten.
+        let models = out.path().join("docgen/models/mod.rs");
+        let original = fs::read_to_string(&models).expect("models/mod.rs");
+        fs::write(&models, "// edited\n").expect("edit");
+        let repaired = builder(&docs_root, out.path()).generate().expect("repair");
+        assert!(!repaired.up_to_date);
+        assert_eq!(repaired.written, ["models/mod.rs"]);
+        assert_eq!(
+            fs::read_to_string(&models).expect("models/mod.rs"),
+            original
+        );
+        assert!(
+            builder(&docs_root, out.path())
+                .generate()
+                .expect("again")
+                .up_to_date
+        );
 
         // Other options, other output.
         let other = builder(&docs_root, out.path())

@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod source;
+pub mod stamp;
 
 use std::path::Path;
 

@@ -13,6 +13,8 @@
 //! folder exactly as it was.
 
 use crate::emit::GeneratedCrate;
+use crate::stamp;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -230,6 +232,50 @@ pub fn check_crate(out: &Path, generated: &GeneratedCrate) -> CheckReport {
     }
     stale.sort_by(|a, b| a.path.cmp(&b.path));
     CheckReport { stale }
+}
+
+/// The hash of a generated crate as [`write_crate`] writes it: the manifest and
+/// every file, by path. Equal to [`output_hash_on_disk`] of a folder that holds
+/// exactly that output.
+pub fn output_hash(generated: &GeneratedCrate) -> String {
+    let manifest = render_manifest(generated.files.keys());
+    let files: Vec<(&str, u64)> = generated
+        .files
+        .par_iter()
+        .map(|(path, text)| (path.as_str(), stamp::hash_bytes(text.as_bytes())))
+        .collect();
+    combine_hashes(manifest.as_bytes(), &files)
+}
+
+/// The hash of the output in `out` as it is on disk, reading the manifest and
+/// every file it lists (in parallel); `None` when there is no valid manifest or
+/// a listed file is missing, unreadable or behind a symbolic link.
+pub fn output_hash_on_disk(out: &Path) -> Option<String> {
+    let out = normalize(out);
+    let manifest = read_existing(&out, MANIFEST).ok()??;
+    let text = std::str::from_utf8(&manifest).ok()?;
+    let entries: Vec<&str> = manifest_lines(text).map(|(_, entry)| entry).collect();
+    if entries.iter().any(|entry| validate_path(entry).is_err()) {
+        return None;
+    }
+    let files: Vec<Option<(&str, u64)>> = entries
+        .par_iter()
+        .map(|entry| {
+            let bytes = read_existing(&out, entry).ok()??;
+            Some((*entry, stamp::hash_bytes(&bytes)))
+        })
+        .collect();
+    let files: Vec<(&str, u64)> = files.into_iter().collect::<Option<_>>()?;
+    Some(combine_hashes(&manifest, &files))
+}
+
+fn combine_hashes(manifest: &[u8], files: &[(&str, u64)]) -> String {
+    let mut hasher = stamp::FieldHasher::default();
+    hasher.field(manifest).u64(files.len() as u64);
+    for (path, hash) in files {
+        hasher.field(path.as_bytes()).u64(*hash);
+    }
+    format!("{:016x}-{}", hasher.finish(), files.len())
 }
 
 /// Strips trailing separators and `.` components: on Linux `lstat("link/")`
@@ -557,6 +603,15 @@ fn remove_emptied_dirs(out: &Path, deleted: &Path) {
         }
         dir = current.parent();
     }
+}
+
+/// Writes `content` to `target` through a temporary file and a rename (see
+/// [`write_crate`]); for docgen's own files beside the output, such as the stamp.
+pub(crate) fn write_file_atomic(target: &Path, content: &[u8]) -> io::Result<()> {
+    write_atomic(target, content).map_err(|err| match err {
+        OutputError::Io { source, .. } => source,
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 /// Writes `content` to a new temporary file next to `target`, then renames it over
