@@ -43,7 +43,9 @@
 //!   (`"crate::graph"`), and every `crate::` path is rewritten to it.
 //! - Items behind the generated crate's cargo feature `client` are kept
 //!   (unconditionally) with [`Builder::client`]`(true)` and dropped otherwise,
-//!   so the user's crate needs no feature of that name.
+//!   so the user's crate needs no feature of that name. Items behind any other
+//!   single feature (`#[cfg(feature = "name")]`, such as a per-area feature)
+//!   are kept unconditionally: the included SDK is the whole SDK.
 //! - The runtime's own `#[cfg(test)]` unit tests are left out: they test docgen,
 //!   not the user's crate.
 //!
@@ -661,8 +663,10 @@ fn item_end(lines: &[String], start: usize) -> Option<usize> {
 }
 
 /// `#[cfg(feature = "client")]`: with the client the attribute goes (the item
-/// stays, unconditionally); without it the item goes too. Any other cargo
-/// feature test would be an unknown `cfg` in the user's crate: refused.
+/// stays, unconditionally); without it the item goes too. `#[cfg(feature =
+/// "other")]`: the attribute goes, the item stays. Any other test of a cargo
+/// feature (`any(…)`, `not(…)`, `cfg_attr`) would be an unknown `cfg` in the
+/// user's crate that docgen cannot decide: refused.
 fn apply_client_feature(path: &str, lines: &mut [String], client: bool) -> Result<(), Error> {
     let mut index = 0;
     while index < lines.len() {
@@ -682,6 +686,8 @@ fn apply_client_feature(path: &str, lines: &mut [String], client: bool) -> Resul
                 }
                 index = end;
             }
+        } else if single_feature(trimmed).is_some() {
+            lines[index].clear();
         } else if trimmed.starts_with("#") && trimmed.contains("feature =") {
             return Err(Error::Include(format!(
                 "{path}:{}: `{trimmed}` tests a cargo feature of the generated crate",
@@ -691,6 +697,18 @@ fn apply_client_feature(path: &str, lines: &mut [String], client: bool) -> Resul
         index += 1;
     }
     Ok(())
+}
+
+/// `name` for a line that is exactly `#[cfg(feature = "name")]`.
+fn single_feature(line: &str) -> Option<&str> {
+    let name = line
+        .strip_prefix("#[cfg(feature = \"")?
+        .strip_suffix("\")]")?;
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
+    plain.then_some(name)
 }
 
 /// Rust code blocks in doc comments become `ignore`d: as doc tests of the
@@ -804,6 +822,31 @@ mod tests {
             rewrite_crate_name(&lines[1], "crate::graph"),
             "/// use crate::graph::x;"
         );
+    }
+
+    #[test]
+    fn features_other_than_client_keep_their_items() {
+        let text = "#[cfg(feature = \"client\")]\npub mod client;\n#[cfg(feature = \"users\")]\nmod user;\npub use user::*;\n";
+        let lines = || text.lines().map(String::from).collect::<Vec<_>>();
+        let mut without = lines();
+        apply_client_feature("src/lib.rs", &mut without, false).expect("applies");
+        assert_eq!(without, ["", "", "", "mod user;", "pub use user::*;"]);
+        let mut with = lines();
+        apply_client_feature("src/lib.rs", &mut with, true).expect("applies");
+        assert_eq!(
+            with,
+            ["", "pub mod client;", "", "mod user;", "pub use user::*;"]
+        );
+
+        for undecidable in [
+            "#[cfg(any(feature = \"a\", feature = \"b\"))]",
+            "#[cfg(not(feature = \"a\"))]",
+            "#[cfg_attr(feature = \"a\", derive(Debug))]",
+        ] {
+            let mut lines = vec![undecidable.to_string(), "mod a;".to_string()];
+            let err = apply_client_feature("src/lib.rs", &mut lines, true).expect_err(undecidable);
+            assert!(err.to_string().contains("src/lib.rs:1:"), "{err}");
+        }
     }
 
     #[test]
