@@ -464,7 +464,7 @@ pub fn include_form(
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         drop_test_modules(&mut lines);
         apply_client_feature(path, &mut lines, client)?;
-        ignore_doc_tests(&mut lines);
+        text_doc_examples(&mut lines);
         let attrs = take_inner_attributes(&mut lines, path == ROOT);
         inner.insert(path, attrs);
         bodies.insert(path, lines);
@@ -711,10 +711,10 @@ fn single_feature(line: &str) -> Option<&str> {
     plain.then_some(name)
 }
 
-/// Rust code blocks in doc comments become `ignore`d: as doc tests of the
+/// Rust code blocks in doc comments become `text` blocks: as doc tests of the
 /// user's crate they would have to name it, and docgen does not know how the
 /// user's crate is named or where it includes the SDK.
-fn ignore_doc_tests(lines: &mut [String]) {
+fn text_doc_examples(lines: &mut [String]) {
     let mut in_block = false;
     for line in lines {
         let trimmed = line.trim_start();
@@ -741,7 +741,7 @@ fn ignore_doc_tests(lines: &mut [String]) {
         if is_rust {
             let fence_at = line.len() - doc.trim_start().len();
             line.truncate(fence_at);
-            line.push_str("```ignore");
+            line.push_str("```text");
         }
     }
 }
@@ -800,7 +800,7 @@ mod tests {
     }
 
     #[test]
-    fn rust_doc_tests_are_ignored() {
+    fn rust_doc_examples_become_text() {
         let mut lines: Vec<String> = [
             "/// ```",
             "/// use graph_sdk::x;",
@@ -813,11 +813,11 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        ignore_doc_tests(&mut lines);
-        assert_eq!(lines[0], "/// ```ignore");
+        text_doc_examples(&mut lines);
+        assert_eq!(lines[0], "/// ```text");
         assert_eq!(lines[2], "/// ```");
         assert_eq!(lines[3], "    /// ```text");
-        assert_eq!(lines[5], "//! ```ignore");
+        assert_eq!(lines[5], "//! ```text");
         assert_eq!(
             rewrite_crate_name(&lines[1], "crate::graph"),
             "/// use crate::graph::x;"
@@ -908,7 +908,7 @@ mod tests {
                     assert!(!trimmed.starts_with("#[cfg(test)]"), "{at}");
                     assert!(!line.contains("graph_sdk"), "{at}");
                     if let Some(fence) = trimmed.strip_prefix("/// ```") {
-                        assert!(["", "ignore", "text"].contains(&fence), "{at}");
+                        assert!(["", "text"].contains(&fence), "{at}");
                     }
                 }
                 // No inner attribute before the first item of an included file.
