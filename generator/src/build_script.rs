@@ -184,7 +184,8 @@ impl Builder {
         let cached = stamp::read(&stamp_path)
             .filter(|stamp| stamp.inputs == key)
             .filter(|stamp| {
-                output::output_hash_on_disk(&include_dir).as_ref() == Some(&stamp.outputs)
+                output::output_hash_on_disk(&include_dir, &stamp.files, stamp.written_ns).as_ref()
+                    == Some(&stamp.outputs)
             })
             .and_then(|stamp| {
                 Some((
@@ -215,7 +216,8 @@ impl Builder {
                 let included = include_form(&generated, &self.module_path, self.client)?;
                 let written =
                     output::write_crate(&include_dir, &included).map_err(Error::Output)?;
-                let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model);
+                let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model)
+                    .with_files(output::known_files(&include_dir, &included));
                 stamp::write(&stamp_path, &stamp).map_err(|source| Error::Io {
                     path: stamp_path.clone(),
                     source,

@@ -211,19 +211,25 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    stamp::remove(&stamp_path).map_err(|err| {
-        Failure(format!(
-            "cannot remove the stale stamp `{}`: {err}",
-            stamp_path.display()
-        ))
-    })?;
+    // Only inside a real output folder: through a symbolic link it would delete
+    // outside it, and `write_crate` refuses such a folder anyway.
+    let real_dir = std::fs::symlink_metadata(&args.out).is_ok_and(|meta| meta.is_dir());
+    if real_dir {
+        stamp::remove(&stamp_path).map_err(|err| {
+            Failure(format!(
+                "cannot remove the stale stamp `{}`: {err}",
+                stamp_path.display()
+            ))
+        })?;
+    }
     let built = build(&args.docs.docs)?;
     if !args.quiet {
         print_diagnostics(&built.model.diagnostics);
     }
     let stage = Instant::now();
     let summary = output::write_crate(&args.out, &built.generated)?;
-    let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model);
+    let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
+        .with_files(output::known_files(&args.out, &built.generated));
     if let Err(err) = stamp::write(&stamp_path, &stamp) {
         eprintln!(
             "warning: cannot write `{}` ({err}); the next run will regenerate everything",
@@ -271,7 +277,7 @@ struct Cached {
 
 fn up_to_date(out: &Path, stamp_path: &Path, key: &str) -> Option<Cached> {
     let stamp = stamp::read(stamp_path).filter(|stamp| stamp.inputs == key)?;
-    if output::output_hash_on_disk(out)? != stamp.outputs {
+    if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {
         return None;
     }
     Some(Cached {

@@ -247,10 +247,39 @@ pub fn output_hash(generated: &GeneratedCrate) -> String {
     combine_hashes(manifest.as_bytes(), &files)
 }
 
-/// The hash of the output in `out` as it is on disk, reading the manifest and
-/// every file it lists (in parallel); `None` when there is no valid manifest or
-/// a listed file is missing, unreadable or behind a symbolic link.
-pub fn output_hash_on_disk(out: &Path) -> Option<String> {
+/// Size, modification time and content hash of every file of `generated` as
+/// it now is in `out` (just after [`write_crate`]); files that cannot be
+/// inspected are left out, so the next check reads them.
+pub fn known_files(out: &Path, generated: &GeneratedCrate) -> stamp::KnownFiles {
+    let out = normalize(out);
+    generated
+        .files
+        .par_iter()
+        .filter_map(|(path, text)| {
+            let file = inspect(&out, path).ok()??;
+            let metadata = fs::symlink_metadata(&file).ok()?;
+            let known = stamp::KnownFile {
+                len: metadata.len(),
+                modified_ns: stamp::modified_ns(&metadata),
+                hash: stamp::hash_bytes(text.as_bytes()),
+            };
+            Some((path.clone(), known))
+        })
+        .collect()
+}
+
+/// The hash of the output in `out` as it is on disk, from the manifest and every
+/// file it lists (in parallel); `None` when there is no valid manifest or a
+/// listed file is missing, unreadable or behind a symbolic link.
+///
+/// A file in `known` whose size and modification time are unchanged, and whose
+/// time is before `trusted_before_ns`, counts as its known hash without being
+/// read (see [`crate::stamp`]); every other file is read and hashed.
+pub fn output_hash_on_disk(
+    out: &Path,
+    known: &stamp::KnownFiles,
+    trusted_before_ns: u64,
+) -> Option<String> {
     let out = normalize(out);
     let manifest = read_existing(&out, MANIFEST).ok()??;
     let text = std::str::from_utf8(&manifest).ok()?;
@@ -261,7 +290,18 @@ pub fn output_hash_on_disk(out: &Path) -> Option<String> {
     let files: Vec<Option<(&str, u64)>> = entries
         .par_iter()
         .map(|entry| {
-            let bytes = read_existing(&out, entry).ok()??;
+            let file = inspect(&out, entry).ok()??;
+            if let Some(known) = known.get(*entry) {
+                let metadata = fs::symlink_metadata(&file).ok()?;
+                let modified = stamp::modified_ns(&metadata);
+                if metadata.len() == known.len
+                    && modified == known.modified_ns
+                    && modified < trusted_before_ns
+                {
+                    return Some((*entry, known.hash));
+                }
+            }
+            let bytes = fs::read(&file).ok()?;
             Some((*entry, stamp::hash_bytes(&bytes)))
         })
         .collect();
@@ -946,6 +986,62 @@ mod tests {
 
         write_crate(dir.path(), &new).unwrap();
         assert!(check_crate(dir.path(), &new).is_clean());
+    }
+
+    #[test]
+    fn output_hash_on_disk_trusts_size_and_time_only_before_the_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let generated = crate_of(&[("src/lib.rs", LIB), ("src/models/a.rs", MODELS)]);
+        write_crate(dir.path(), &generated).unwrap();
+        let expected = output_hash(&generated);
+        let known = known_files(dir.path(), &generated);
+        assert_eq!(known.len(), 2);
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &stamp::KnownFiles::new(), 0),
+            Some(expected.clone()),
+            "read and hashed"
+        );
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone()),
+            "trusted by size and time"
+        );
+
+        // Same size, time put back: trusted before the stamp, read otherwise.
+        let lib = dir.path().join("src/lib.rs");
+        let modified = fs::metadata(&lib).unwrap().modified().unwrap();
+        fs::write(&lib, LIB.replace("models", "MODELS")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&lib)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone())
+        );
+        let racy = known["src/lib.rs"].modified_ns;
+        assert_ne!(
+            output_hash_on_disk(dir.path(), &known, racy),
+            Some(expected.clone()),
+            "a file as recent as the stamp is read"
+        );
+
+        // A new time: read, and the edit is seen.
+        let later = modified + std::time::Duration::from_secs(2);
+        fs::File::options()
+            .write(true)
+            .open(&lib)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_ne!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone())
+        );
+        fs::remove_file(&lib).unwrap();
+        assert_eq!(output_hash_on_disk(dir.path(), &known, u64::MAX), None);
     }
 
     #[test]

@@ -8,6 +8,13 @@
 //! what the run reported (counts and diagnostics). The next run hashes the
 //! inputs and the output on disk; when both match the stamp, the output is
 //! exactly what a full run would write, and the run reports from the stamp.
+//!
+//! Hashing the output means reading it, which costs about as much as reading
+//! the docs. So the stamp also records each generated file's size and
+//! modification time, and a file whose size and time are unchanged counts as
+//! its recorded hash without being read, as in git's index: only when its time
+//! is older than the stamp's own, since a file changed within the same clock
+//! tick as the stamp was written could keep both; such a file is read.
 //! Any mismatch, a missing or damaged stamp, or a file edited by hand means a
 //! full run (which repairs the file): the stamp can make a run slower, never
 //! wrong, short of a 64-bit hash collision.
@@ -21,6 +28,7 @@ use crate::model::ApiModel;
 use crate::source::SourceError;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{DefaultHasher, Hasher};
 use std::io;
@@ -191,6 +199,29 @@ pub fn executable_fingerprint() -> String {
     format!("exe:{}:{}:{modified}", exe.display(), metadata.len())
 }
 
+/// A generated file as a full run left it: size and modification time (for
+/// the quick check) and the hash of its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownFile {
+    pub len: u64,
+    pub modified_ns: u64,
+    pub hash: u64,
+}
+
+/// Generated files by path relative to the output folder.
+pub type KnownFiles = BTreeMap<String, KnownFile>;
+
+/// Modification time in nanoseconds since the Unix epoch (0 when unknown,
+/// which never matches a real time).
+pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| u64::try_from(d.as_nanos()).ok())
+        .unwrap_or_default()
+}
+
 /// What a full run stored: the hashes and what it reported.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stamp {
@@ -203,6 +234,13 @@ pub struct Stamp {
     pub operations: usize,
     pub types: usize,
     diagnostics: Vec<StoredDiagnostic>,
+    /// The generated files' sizes, times and hashes.
+    #[serde(default)]
+    pub files: KnownFiles,
+    /// When the stamp file was last modified (ns), set by [`read`]: files not
+    /// older than this are read, not trusted by size and time.
+    #[serde(skip)]
+    pub written_ns: u64,
 }
 
 impl Stamp {
@@ -219,7 +257,15 @@ impl Stamp {
                 .iter()
                 .map(StoredDiagnostic::from)
                 .collect(),
+            files: KnownFiles::new(),
+            written_ns: 0,
         }
+    }
+
+    /// The stamp with the generated files' sizes, times and hashes.
+    pub fn with_files(mut self, files: KnownFiles) -> Stamp {
+        self.files = files;
+        self
     }
 
     /// The diagnostics of the run, or `None` when the stamp is of another layout
@@ -291,7 +337,9 @@ pub fn read(path: &Path) -> Option<Stamp> {
         return None;
     }
     let bytes = fs::read(path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    let mut stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
+    stamp.written_ns = modified_ns(&metadata);
+    Some(stamp)
 }
 
 /// Removes the stamp at `path` (before a full run writes anything), so an

@@ -56,6 +56,28 @@ fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The generated files under `dir`: everything but the stamp, which records
+/// file times and so changes whenever a file is rewritten.
+fn crate_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = contents(dir);
+    files.remove(STAMP);
+    files
+}
+
+/// Asserts two file sets are equal, naming the paths that differ.
+fn assert_same(
+    actual: &BTreeMap<String, Vec<u8>>,
+    expected: &BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    let differing: Vec<&String> = actual
+        .keys()
+        .chain(expected.keys())
+        .filter(|path| actual.get(*path) != expected.get(*path))
+        .collect();
+    assert!(differing.is_empty(), "{what}: {differing:?} differ");
+}
+
 /// Every file under `dir` with its modification time.
 fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
     WalkDir::new(dir)
@@ -168,7 +190,7 @@ fn a_second_run_over_unchanged_docs_writes_nothing() {
     let (second, second_diagnostics) = generate(&docs, &out, 2, &[]);
     assert!(is_no_op(&second), "{second}");
     assert_eq!(mtimes(&out), before, "a no-op run touches no file");
-    assert_eq!(contents(&out), written);
+    assert_same(&contents(&out), &written, "a no-op run");
     // It reports what the full run reported.
     assert_eq!(second_diagnostics, first_diagnostics);
     let counts = |line: &str| line.split(';').next().unwrap_or_default().to_string();
@@ -181,7 +203,7 @@ fn a_generated_file_edited_by_hand_is_regenerated() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     generate(&docs_input(), &out, 2, &["-q"]);
-    let written = contents(&out);
+    let written = crate_files(&out);
 
     let lib = out.join("src/lib.rs");
     let original = fs::read_to_string(&lib).expect("read lib.rs");
@@ -189,20 +211,29 @@ fn a_generated_file_edited_by_hand_is_regenerated() {
     let (stdout, _) = generate(&docs_input(), &out, 2, &["-q"]);
     assert!(!is_no_op(&stdout), "{stdout}");
     assert!(stdout.contains("wrote 1 files"), "{stdout}");
-    assert_eq!(contents(&out), written, "the edit is undone");
+    assert_same(&crate_files(&out), &written, "the edit is undone");
+
+    // An edit that keeps the size.
+    let same_length = original.replacen("docgen", "DOCGEN", 1);
+    assert_eq!(same_length.len(), original.len());
+    assert_ne!(same_length, original);
+    fs::write(&lib, &same_length).expect("edit");
+    let (stdout, _) = generate(&docs_input(), &out, 2, &["-q"]);
+    assert!(!is_no_op(&stdout), "{stdout}");
+    assert_same(&crate_files(&out), &written, "the edit is undone");
 
     // The same for a file that was deleted, and for the manifest.
     fs::remove_file(out.join("Cargo.toml")).expect("delete");
     let (stdout, _) = generate(&docs_input(), &out, 2, &["-q"]);
     assert!(!is_no_op(&stdout), "{stdout}");
-    assert_eq!(contents(&out), written);
+    assert_same(&crate_files(&out), &written, "repaired");
 
     let manifest = out.join(docgen::output::MANIFEST);
     let text = fs::read_to_string(&manifest).expect("manifest");
     fs::write(&manifest, format!("{text}# a note\n")).expect("edit manifest");
     let (stdout, _) = generate(&docs_input(), &out, 2, &["-q"]);
     assert!(!is_no_op(&stdout), "{stdout}");
-    assert_eq!(contents(&out), written);
+    assert_same(&crate_files(&out), &written, "repaired");
 
     let (stdout, _) = generate(&docs_input(), &out, 2, &["-q"]);
     assert!(
@@ -284,4 +315,28 @@ fn a_damaged_stamp_or_report_means_a_full_run() {
     assert!(!is_no_op(&stdout), "{stdout}");
     assert!(report.is_file());
     assert!(is_no_op(&generate(&docs_input(), &out, 2, &["-q"]).0));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_behind_a_symlink_is_refused_and_its_stamp_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("real");
+    generate(&docs_input(), &real, 2, &["-q"]);
+    let stamp = fs::read(real.join(STAMP)).expect("stamp");
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    // Another docs tree, so the stamp does not match and the run is a full one.
+    let docs = dir.path().join("docs");
+    copy_tree(&docs_input(), &docs);
+    fs::write(docs.join("api/extra.md"), "# Extra\n").expect("add page");
+    let output = Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .args(["generate", "-q", "--docs"])
+        .arg(&docs)
+        .arg("--out")
+        .arg(&link)
+        .output()
+        .expect("run docgen");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(fs::read(real.join(STAMP)).expect("stamp"), stamp);
 }
