@@ -175,13 +175,18 @@ impl Builder {
         let include_dir = out_dir.join(INCLUDE_DIR);
         let entry = include_dir.join(ENTRY_FILE);
 
-        let inputs = stamp::scan_inputs(&self.docs_dir).map_err(Error::Source)?;
+        let stamp_path = include_dir.join(stamp::STAMP_FILE);
+        let previous = stamp::read(&stamp_path);
+        let known_docs = previous
+            .as_ref()
+            .map(|s| s.docs.clone())
+            .unwrap_or_default();
+        let inputs = stamp::scan_inputs_with(&self.docs_dir, &known_docs).map_err(Error::Source)?;
         if self.cargo_directives {
             print_rerun_lines(&self.docs_dir, &inputs);
         }
         let key = self.cache_key(&inputs);
-        let stamp_path = include_dir.join(stamp::STAMP_FILE);
-        let cached = stamp::read(&stamp_path)
+        let cached = previous
             .filter(|stamp| stamp.inputs == key)
             .filter(|stamp| {
                 output::output_hash_on_disk(&include_dir, &stamp.files, stamp.written_ns).as_ref()
@@ -217,7 +222,8 @@ impl Builder {
                 let written =
                     output::write_crate(&include_dir, &included).map_err(Error::Output)?;
                 let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model)
-                    .with_files(output::known_files(&include_dir, &included));
+                    .with_files(output::known_files(&include_dir, &included))
+                    .with_docs(inputs.known());
                 stamp::write(&stamp_path, &stamp).map_err(|source| Error::Io {
                     path: stamp_path.clone(),
                     source,

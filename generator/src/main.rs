@@ -189,12 +189,18 @@ fn main() -> ExitCode {
 fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let stamp_path = args.out.join(stamp::STAMP_FILE);
+    let previous = stamp::read(&stamp_path);
     // Hashed before the pages are read for the build: a page changed in between
     // gives a key that matches no later run, so the next run is a full one.
-    let key = input_key(&args.docs.docs)?;
+    let known_docs = previous
+        .as_ref()
+        .map(|s| s.docs.clone())
+        .unwrap_or_default();
+    let inputs = stamp::scan_inputs_with(&args.docs.docs, &known_docs)?;
+    let key = input_key(&inputs, &args.docs.docs);
     // `--report` needs the model, so it always runs the whole pipeline.
     if args.report.is_none() {
-        if let Some(cached) = up_to_date(&args.out, &stamp_path, &key) {
+        if let Some(cached) = previous.and_then(|stamp| up_to_date(&args.out, stamp, &key)) {
             if !args.quiet {
                 print_diagnostics(&cached.diagnostics);
             }
@@ -229,7 +235,8 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let stage = Instant::now();
     let summary = output::write_crate(&args.out, &built.generated)?;
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
-        .with_files(output::known_files(&args.out, &built.generated));
+        .with_files(output::known_files(&args.out, &built.generated))
+        .with_docs(inputs.known());
     if let Err(err) = stamp::write(&stamp_path, &stamp) {
         eprintln!(
             "warning: cannot write `{}` ({err}); the next run will regenerate everything",
@@ -256,14 +263,13 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
 }
 
 /// The hash of everything that shapes `generate`'s output (see `docgen::stamp`).
-fn input_key(docs: &Path) -> Result<String, Failure> {
-    let inputs = stamp::scan_inputs(docs)?;
+fn input_key(inputs: &stamp::Inputs, docs: &Path) -> String {
     let tree_name = docgen::tree_name(docs);
-    Ok(inputs.key(&[
+    inputs.key(&[
         b"generate",
         stamp::executable_fingerprint().as_bytes(),
         tree_name.as_bytes(),
-    ]))
+    ])
 }
 
 /// What the last run reported, when its inputs were `key` and its output is
@@ -275,8 +281,10 @@ struct Cached {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn up_to_date(out: &Path, stamp_path: &Path, key: &str) -> Option<Cached> {
-    let stamp = stamp::read(stamp_path).filter(|stamp| stamp.inputs == key)?;
+fn up_to_date(out: &Path, stamp: stamp::Stamp, key: &str) -> Option<Cached> {
+    if stamp.inputs != key {
+        return None;
+    }
     if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {
         return None;
     }

@@ -15,6 +15,10 @@
 //! its recorded hash without being read, as in git's index: only when its time
 //! is older than the stamp's own, since a file changed within the same clock
 //! tick as the stamp was written could keep both; such a file is read.
+//! Pages are treated the same way: the stamp records each page's size, time and
+//! hash, and a page whose size and time are unchanged is not read again. A page
+//! modified less than [`RECENT_NS`] before the scan is recorded with no time,
+//! so it is always read: it might still change within the same clock tick.
 //! Any mismatch, a missing or damaged stamp, or a file edited by hand means a
 //! full run (which repairs the file): the stamp can make a run slower, never
 //! wrong, short of a 64-bit hash collision.
@@ -70,13 +74,19 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     FieldHasher::default().field(bytes).finish()
 }
 
-/// One page found by [`scan_inputs`]: its path relative to the docs folder and
-/// the hash of its bytes.
+/// One page found by [`scan_inputs`]: its path relative to the docs folder,
+/// the hash of its bytes, its size and modification time.
 #[derive(Debug, Clone)]
 pub struct InputPage {
     pub relative: String,
     pub hash: u64,
+    pub len: u64,
+    pub modified_ns: u64,
 }
+
+/// Pages modified this recently before a scan are never trusted by size and
+/// time on the next run (2 s: more than any file system's timestamp tick).
+pub const RECENT_NS: u64 = 2_000_000_000;
 
 /// The pages of a docs tree, found as [`crate::source::read_tree`] finds them
 /// (recursive, `.md` regular files, symbolic links not followed), hashed.
@@ -88,6 +98,8 @@ pub struct Inputs {
     pub dirs: Vec<String>,
     /// Entries that could not be read; part of the key, so a fix is noticed.
     pub problems: Vec<String>,
+    /// When the scan started, in ns since the Unix epoch.
+    pub scanned_ns: u64,
 }
 
 impl Inputs {
@@ -110,10 +122,43 @@ impl Inputs {
         }
         format!("{:016x}-{}", hasher.finish(), self.pages.len())
     }
+
+    /// The pages as the next scan may trust them: recently modified ones (see
+    /// [`RECENT_NS`]) with no time, so they are read again.
+    pub fn known(&self) -> KnownFiles {
+        let recent = self.scanned_ns.saturating_sub(RECENT_NS);
+        self.pages
+            .iter()
+            .map(|page| {
+                let modified_ns = if page.modified_ns < recent {
+                    page.modified_ns
+                } else {
+                    0
+                };
+                let known = KnownFile {
+                    len: page.len,
+                    modified_ns,
+                    hash: page.hash,
+                };
+                (page.relative.clone(), known)
+            })
+            .collect()
+    }
 }
 
 /// Finds and hashes every page under `root`; pages are read in parallel.
 pub fn scan_inputs(root: &Path) -> Result<Inputs, SourceError> {
+    scan_inputs_with(root, &KnownFiles::new())
+}
+
+/// [`scan_inputs`], taking the hash of a page from `known` (a previous
+/// [`Inputs::known`]) without reading it when its size and time are unchanged.
+pub fn scan_inputs_with(root: &Path, known: &KnownFiles) -> Result<Inputs, SourceError> {
+    let scanned_ns = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| u64::try_from(d.as_nanos()).ok())
+        .unwrap_or_default();
     let metadata = fs::metadata(root).map_err(|e| SourceError {
         path: root.to_path_buf(),
         message: e.to_string(),
@@ -124,8 +169,11 @@ pub fn scan_inputs(root: &Path) -> Result<Inputs, SourceError> {
             message: "not a directory".into(),
         });
     }
-    let mut inputs = Inputs::default();
-    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    let mut inputs = Inputs {
+        scanned_ns,
+        ..Inputs::default()
+    };
+    let mut found: Vec<(String, PathBuf, Option<fs::Metadata>)> = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -148,17 +196,36 @@ pub fn scan_inputs(root: &Path) -> Result<Inputs, SourceError> {
         let is_page = entry.file_type().is_file()
             && entry.path().extension().and_then(|e| e.to_str()) == Some("md");
         if is_page {
-            found.push((relative, entry.into_path()));
+            // Without following links: walkdir's entries are not links here.
+            let metadata = entry.metadata().ok();
+            found.push((relative, entry.into_path(), metadata));
         }
     }
     let hashed: Vec<Result<InputPage, String>> = found
         .into_par_iter()
-        .map(|(relative, path)| match fs::read(&path) {
-            Ok(bytes) => Ok(InputPage {
-                relative,
-                hash: hash_bytes(&bytes),
-            }),
-            Err(err) => Err(format!("{relative}: {err}")),
+        .map(|(relative, path, metadata)| {
+            let (len, modified) = metadata
+                .as_ref()
+                .map_or((0, 0), |m| (m.len(), modified_ns(m)));
+            if let Some(previous) = known.get(&relative) {
+                if modified != 0 && previous.modified_ns == modified && previous.len == len {
+                    return Ok(InputPage {
+                        relative,
+                        hash: previous.hash,
+                        len,
+                        modified_ns: modified,
+                    });
+                }
+            }
+            match fs::read(&path) {
+                Ok(bytes) => Ok(InputPage {
+                    relative,
+                    hash: hash_bytes(&bytes),
+                    len: bytes.len() as u64,
+                    modified_ns: modified,
+                }),
+                Err(err) => Err(format!("{relative}: {err}")),
+            }
         })
         .collect();
     for page in hashed {
@@ -237,6 +304,9 @@ pub struct Stamp {
     /// The generated files' sizes, times and hashes.
     #[serde(default)]
     pub files: KnownFiles,
+    /// The pages' sizes, times and hashes (see [`Inputs::known`]).
+    #[serde(default)]
+    pub docs: KnownFiles,
     /// When the stamp file was last modified (ns), set by [`read`]: files not
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
@@ -258,6 +328,7 @@ impl Stamp {
                 .map(StoredDiagnostic::from)
                 .collect(),
             files: KnownFiles::new(),
+            docs: KnownFiles::new(),
             written_ns: 0,
         }
     }
@@ -265,6 +336,12 @@ impl Stamp {
     /// The stamp with the generated files' sizes, times and hashes.
     pub fn with_files(mut self, files: KnownFiles) -> Stamp {
         self.files = files;
+        self
+    }
+
+    /// The stamp with the pages' sizes, times and hashes, from [`Inputs::known`].
+    pub fn with_docs(mut self, docs: KnownFiles) -> Stamp {
+        self.docs = docs;
         self
     }
 
@@ -388,6 +465,52 @@ mod tests {
         assert_eq!(inputs.dirs, ["api"]);
         assert_eq!(inputs.pages.len(), 1);
         assert!(scan_inputs(&docs.join("missing")).is_err());
+    }
+
+    #[test]
+    fn unchanged_old_pages_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("v1.0");
+        fs::create_dir_all(&docs).unwrap();
+        let page = docs.join("a.md");
+        fs::write(&page, "# A\n").unwrap();
+        let set_time = |secs_ago: u64| {
+            let time = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+            fs::File::options()
+                .write(true)
+                .open(&page)
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+        };
+        set_time(60);
+        let first = scan_inputs(&docs).unwrap();
+        let known = first.known();
+        assert_ne!(
+            known["a.md"].modified_ns, 0,
+            "an old page is recorded with its time"
+        );
+
+        // A known hash is taken for a page whose size and time are unchanged:
+        // shown here with a made-up hash, which a read would not give.
+        let mut made_up = known.clone();
+        if let Some(file) = made_up.get_mut("a.md") {
+            file.hash ^= 1;
+        }
+        let trusted = scan_inputs_with(&docs, &made_up).unwrap();
+        assert_eq!(trusted.pages[0].hash, first.pages[0].hash ^ 1);
+
+        // Same size, new time: read.
+        fs::write(&page, "# B\n").unwrap();
+        set_time(30);
+        let changed = scan_inputs_with(&docs, &known).unwrap();
+        assert_ne!(changed.key(&[]), first.key(&[]));
+        assert_eq!(changed.pages[0].hash, hash_bytes(b"# B\n"));
+
+        // A page modified just now is recorded with no time: always read.
+        fs::write(&page, "# C\n").unwrap();
+        let recent = scan_inputs(&docs).unwrap().known();
+        assert_eq!(recent["a.md"].modified_ns, 0);
     }
 
     #[test]
