@@ -179,7 +179,7 @@ impl Builder {
         let previous = stamp::read(&stamp_path);
         let known_docs = previous
             .as_ref()
-            .map(|s| s.docs.clone())
+            .map(|s| s.known_docs(&self.docs_dir))
             .unwrap_or_default();
         let inputs = stamp::scan_inputs_with(&self.docs_dir, &known_docs).map_err(Error::Source)?;
         if self.cargo_directives {
@@ -223,7 +223,7 @@ impl Builder {
                     output::write_crate(&include_dir, &included).map_err(Error::Output)?;
                 let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model)
                     .with_files(output::known_files(&include_dir, &included))
-                    .with_docs(inputs.known());
+                    .with_docs(&self.docs_dir, inputs.known());
                 stamp::write(&stamp_path, &stamp).map_err(|source| Error::Io {
                     path: stamp_path.clone(),
                     source,

@@ -194,7 +194,7 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     // gives a key that matches no later run, so the next run is a full one.
     let known_docs = previous
         .as_ref()
-        .map(|s| s.docs.clone())
+        .map(|s| s.known_docs(&args.docs.docs))
         .unwrap_or_default();
     let inputs = stamp::scan_inputs_with(&args.docs.docs, &known_docs)?;
     let key = input_key(&inputs, &args.docs.docs);
@@ -236,7 +236,7 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let summary = output::write_crate(&args.out, &built.generated)?;
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
         .with_files(output::known_files(&args.out, &built.generated))
-        .with_docs(inputs.known());
+        .with_docs(&args.docs.docs, inputs.known());
     if let Err(err) = stamp::write(&stamp_path, &stamp) {
         eprintln!(
             "warning: cannot write `{}` ({err}); the next run will regenerate everything",

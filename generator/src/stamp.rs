@@ -304,9 +304,12 @@ pub struct Stamp {
     /// The generated files' sizes, times and hashes.
     #[serde(default)]
     pub files: KnownFiles,
-    /// The pages' sizes, times and hashes (see [`Inputs::known`]).
+    /// The pages' sizes, times and hashes (see [`Inputs::known`]), and the docs
+    /// folder they are in (see [`docs_root`]).
     #[serde(default)]
     pub docs: KnownFiles,
+    #[serde(default)]
+    pub docs_root: String,
     /// When the stamp file was last modified (ns), set by [`read`]: files not
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
@@ -329,6 +332,7 @@ impl Stamp {
                 .collect(),
             files: KnownFiles::new(),
             docs: KnownFiles::new(),
+            docs_root: String::new(),
             written_ns: 0,
         }
     }
@@ -339,10 +343,23 @@ impl Stamp {
         self
     }
 
-    /// The stamp with the pages' sizes, times and hashes, from [`Inputs::known`].
-    pub fn with_docs(mut self, docs: KnownFiles) -> Stamp {
+    /// The stamp with the pages' sizes, times and hashes, from [`Inputs::known`],
+    /// for the docs folder `root`.
+    pub fn with_docs(mut self, root: &Path, docs: KnownFiles) -> Stamp {
+        self.docs_root = docs_root(root);
         self.docs = docs;
         self
+    }
+
+    /// The pages the stamp knows, when they are of the docs folder `root`: the
+    /// same relative path with the same size and time in another folder may
+    /// hold other bytes.
+    pub fn known_docs(&self, root: &Path) -> KnownFiles {
+        if self.docs_root == docs_root(root) {
+            self.docs.clone()
+        } else {
+            KnownFiles::new()
+        }
     }
 
     /// The diagnostics of the run, or `None` when the stamp is of another layout
@@ -405,6 +422,14 @@ impl StoredDiagnostic {
             suggestion: self.suggestion.clone(),
         })
     }
+}
+
+/// The docs folder as an absolute path without links, as far as it resolves.
+pub fn docs_root(root: &Path) -> String {
+    fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The stamp at `path`, if there is a readable one. A symbolic link is not followed.
@@ -533,6 +558,21 @@ mod tests {
             ("in", "out")
         );
         assert_eq!(stamp.diagnostics(), Some(model.diagnostics));
+
+        // Known pages count only for the docs folder they were recorded for.
+        let docs = KnownFiles::from([(
+            "a.md".to_string(),
+            KnownFile {
+                len: 4,
+                modified_ns: 1,
+                hash: 2,
+            },
+        )]);
+        let other = dir.path().join("other");
+        fs::create_dir(&other).unwrap();
+        let stamp = stamp.with_docs(dir.path(), docs.clone());
+        assert_eq!(stamp.known_docs(dir.path()), docs);
+        assert!(stamp.known_docs(&other).is_empty());
 
         fs::write(&path, "{ not json").unwrap();
         assert!(read(&path).is_none());
