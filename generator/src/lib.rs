@@ -4,6 +4,7 @@
 //! The pipeline: docs tree ([`source`]) → page parser ([`parse`]) → one API model
 //! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]).
 
+pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod source;
+pub mod stamp;
 
 use std::path::Path;
 
@@ -21,20 +23,39 @@ pub use model::ApiModel;
 /// Reads and parses a docs tree and builds its model.
 pub fn model_for_tree(docs: &Path) -> Result<ApiModel, source::SourceError> {
     let tree = source::read_tree(docs)?;
-    let tree_name = docs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut diagnostics = tree.diagnostics;
-    let pages = tree
-        .files
-        .iter()
+    let pages = parse_pages(&tree.files);
+    Ok(model_for_pages(pages, tree.diagnostics, &tree_name(docs)))
+}
+
+/// Parses every page, in parallel (rayon). The pages come back in the order of
+/// `files` (sorted by relative path by [`source::read_tree`]), whatever the
+/// number of threads.
+pub fn parse_pages(files: &[source::SourceFile]) -> Vec<parse::Page> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
         .map(|file| parse::parse_page(&file.relative, &file.text))
-        .collect();
-    let mut model = model::build_model(pages, &tree_name);
-    if !diagnostics.is_empty() {
-        model.diagnostics.append(&mut diagnostics);
+        .collect()
+}
+
+/// The model of parsed pages, with the diagnostics of reading the tree merged in.
+pub fn model_for_pages(
+    pages: Vec<parse::Page>,
+    mut read_diagnostics: Vec<Diagnostic>,
+    tree_name: &str,
+) -> ApiModel {
+    let mut model = model::build_model(pages, tree_name);
+    if !read_diagnostics.is_empty() {
+        model.diagnostics.append(&mut read_diagnostics);
         model.diagnostics.sort();
     }
-    Ok(model)
+    model
+}
+
+/// The docs folder's own name (`v1.0`, `beta`), which the model uses to tell
+/// the API version.
+pub fn tree_name(docs: &Path) -> String {
+    docs.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

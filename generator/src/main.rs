@@ -8,7 +8,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use docgen::emit::{self, GeneratedCrate};
 use docgen::output::{self, CheckReport, StaleFile, StaleReason, WriteSummary};
-use docgen::{ApiModel, Severity};
+use docgen::{stamp, ApiModel, Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -188,12 +188,61 @@ fn main() -> ExitCode {
 
 fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
+    let stamp_path = args.out.join(stamp::STAMP_FILE);
+    let previous = stamp::read(&stamp_path);
+    // Hashed before the pages are read for the build: a page changed in between
+    // gives a key that matches no later run, so the next run is a full one.
+    let known_docs = previous
+        .as_ref()
+        .map(|s| s.known_docs(&args.docs.docs))
+        .unwrap_or_default();
+    let inputs = stamp::scan_inputs_with(&args.docs.docs, &known_docs)?;
+    let key = input_key(&inputs, &args.docs.docs);
+    // `--report` needs the model, so it always runs the whole pipeline.
+    if args.report.is_none() {
+        if let Some(cached) = previous.and_then(|stamp| up_to_date(&args.out, stamp, &key)) {
+            if !args.quiet {
+                print_diagnostics(&cached.diagnostics);
+            }
+            say(format_args!(
+                "{}; up to date, wrote nothing in {:.2} s",
+                counts_summary(
+                    cached.pages,
+                    cached.operations,
+                    cached.types,
+                    &cached.diagnostics
+                ),
+                started.elapsed().as_secs_f64()
+            ));
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    // Only inside a real output folder: through a symbolic link it would delete
+    // outside it, and `write_crate` refuses such a folder anyway.
+    let real_dir = std::fs::symlink_metadata(&args.out).is_ok_and(|meta| meta.is_dir());
+    if real_dir {
+        stamp::remove(&stamp_path).map_err(|err| {
+            Failure(format!(
+                "cannot remove the stale stamp `{}`: {err}",
+                stamp_path.display()
+            ))
+        })?;
+    }
     let built = build(&args.docs.docs)?;
     if !args.quiet {
-        print_diagnostics(&built.model);
+        print_diagnostics(&built.model.diagnostics);
     }
     let stage = Instant::now();
     let summary = output::write_crate(&args.out, &built.generated)?;
+    let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
+        .with_files(output::known_files(&args.out, &built.generated))
+        .with_docs(&args.docs.docs, inputs.known());
+    if let Err(err) = stamp::write(&stamp_path, &stamp) {
+        eprintln!(
+            "warning: cannot write `{}` ({err}); the next run will regenerate everything",
+            stamp_path.display()
+        );
+    }
     let timings = Timings {
         write: Some(millis(stage.elapsed())),
         total: millis(started.elapsed()),
@@ -211,6 +260,40 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         started.elapsed().as_secs_f64()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The hash of everything that shapes `generate`'s output (see `docgen::stamp`).
+fn input_key(inputs: &stamp::Inputs, docs: &Path) -> String {
+    let tree_name = docgen::tree_name(docs);
+    inputs.key(&[
+        b"generate",
+        stamp::executable_fingerprint().as_bytes(),
+        tree_name.as_bytes(),
+    ])
+}
+
+/// What the last run reported, when its inputs were `key` and its output is
+/// still on disk exactly as it wrote it.
+struct Cached {
+    pages: usize,
+    operations: usize,
+    types: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn up_to_date(out: &Path, stamp: stamp::Stamp, key: &str) -> Option<Cached> {
+    if stamp.inputs != key {
+        return None;
+    }
+    if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {
+        return None;
+    }
+    Some(Cached {
+        pages: stamp.pages,
+        operations: stamp.operations,
+        types: stamp.types,
+        diagnostics: stamp.diagnostics()?,
+    })
 }
 
 fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
@@ -318,9 +401,9 @@ fn say(line: fmt::Arguments<'_>) {
 
 /// Diagnostics go to stderr, one per line in their `file:line:col: severity[code]:
 /// message` form, buffered because a large tree has thousands.
-fn print_diagnostics(model: &ApiModel) {
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut err = io::BufWriter::new(io::stderr().lock());
-    for diagnostic in &model.diagnostics {
+    for diagnostic in diagnostics {
         if writeln!(err, "{diagnostic}").is_err() {
             return;
         }
@@ -329,12 +412,23 @@ fn print_diagnostics(model: &ApiModel) {
 }
 
 fn model_summary(model: &ApiModel) -> String {
-    let counts = DiagnosticCounts::of(model);
-    format!(
-        "docgen: {} pages, {} operations, {} types, {} diagnostics ({} errors, {} warnings, {} notes)",
+    counts_summary(
         model.pages.len(),
         model.operations.len(),
         model.types.len(),
+        &model.diagnostics,
+    )
+}
+
+fn counts_summary(
+    pages: usize,
+    operations: usize,
+    types: usize,
+    diagnostics: &[Diagnostic],
+) -> String {
+    let counts = DiagnosticCounts::of(diagnostics);
+    format!(
+        "docgen: {pages} pages, {operations} operations, {types} types, {} diagnostics ({} errors, {} warnings, {} notes)",
         counts.total,
         counts.errors,
         counts.warnings,
@@ -480,9 +574,9 @@ struct DiagnosticCounts {
 }
 
 impl DiagnosticCounts {
-    fn of(model: &ApiModel) -> DiagnosticCounts {
+    fn of(diagnostics: &[Diagnostic]) -> DiagnosticCounts {
         let mut counts = DiagnosticCounts::default();
-        for diagnostic in &model.diagnostics {
+        for diagnostic in diagnostics {
             counts.total += 1;
             match diagnostic.severity {
                 Severity::Error => counts.errors += 1,
@@ -514,7 +608,7 @@ impl<'a> Report<'a> {
             types: model.types.len(),
             properties: model.types.iter().map(|t| t.properties.len()).sum(),
             examples: ExampleCounts::of(model),
-            diagnostics: DiagnosticCounts::of(model),
+            diagnostics: DiagnosticCounts::of(&model.diagnostics),
             write: None,
             check: None,
             timings_ms: timings,

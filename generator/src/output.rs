@@ -13,6 +13,8 @@
 //! folder exactly as it was.
 
 use crate::emit::GeneratedCrate;
+use crate::stamp;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -230,6 +232,90 @@ pub fn check_crate(out: &Path, generated: &GeneratedCrate) -> CheckReport {
     }
     stale.sort_by(|a, b| a.path.cmp(&b.path));
     CheckReport { stale }
+}
+
+/// The hash of a generated crate as [`write_crate`] writes it: the manifest and
+/// every file, by path. Equal to [`output_hash_on_disk`] of a folder that holds
+/// exactly that output.
+pub fn output_hash(generated: &GeneratedCrate) -> String {
+    let manifest = render_manifest(generated.files.keys());
+    let files: Vec<(&str, u64)> = generated
+        .files
+        .par_iter()
+        .map(|(path, text)| (path.as_str(), stamp::hash_bytes(text.as_bytes())))
+        .collect();
+    combine_hashes(manifest.as_bytes(), &files)
+}
+
+/// Size, modification time and content hash of every file of `generated` as
+/// it now is in `out` (just after [`write_crate`]); files that cannot be
+/// inspected are left out, so the next check reads them.
+pub fn known_files(out: &Path, generated: &GeneratedCrate) -> stamp::KnownFiles {
+    let out = normalize(out);
+    generated
+        .files
+        .par_iter()
+        .filter_map(|(path, text)| {
+            let file = inspect(&out, path).ok()??;
+            let metadata = fs::symlink_metadata(&file).ok()?;
+            let known = stamp::KnownFile {
+                len: metadata.len(),
+                modified_ns: stamp::modified_ns(&metadata),
+                hash: stamp::hash_bytes(text.as_bytes()),
+            };
+            Some((path.clone(), known))
+        })
+        .collect()
+}
+
+/// The hash of the output in `out` as it is on disk, from the manifest and every
+/// file it lists (in parallel); `None` when there is no valid manifest or a
+/// listed file is missing, unreadable or behind a symbolic link.
+///
+/// A file in `known` whose size and modification time are unchanged, and whose
+/// time is before `trusted_before_ns`, counts as its known hash without being
+/// read (see [`crate::stamp`]); every other file is read and hashed.
+pub fn output_hash_on_disk(
+    out: &Path,
+    known: &stamp::KnownFiles,
+    trusted_before_ns: u64,
+) -> Option<String> {
+    let out = normalize(out);
+    let manifest = read_existing(&out, MANIFEST).ok()??;
+    let text = std::str::from_utf8(&manifest).ok()?;
+    let entries: Vec<&str> = manifest_lines(text).map(|(_, entry)| entry).collect();
+    if entries.iter().any(|entry| validate_path(entry).is_err()) {
+        return None;
+    }
+    let files: Vec<Option<(&str, u64)>> = entries
+        .par_iter()
+        .map(|entry| {
+            let file = inspect(&out, entry).ok()??;
+            if let Some(known) = known.get(*entry) {
+                let metadata = fs::symlink_metadata(&file).ok()?;
+                let modified = stamp::modified_ns(&metadata);
+                if metadata.len() == known.len
+                    && modified == known.modified_ns
+                    && modified < trusted_before_ns
+                {
+                    return Some((*entry, known.hash));
+                }
+            }
+            let bytes = fs::read(&file).ok()?;
+            Some((*entry, stamp::hash_bytes(&bytes)))
+        })
+        .collect();
+    let files: Vec<(&str, u64)> = files.into_iter().collect::<Option<_>>()?;
+    Some(combine_hashes(&manifest, &files))
+}
+
+fn combine_hashes(manifest: &[u8], files: &[(&str, u64)]) -> String {
+    let mut hasher = stamp::FieldHasher::default();
+    hasher.field(manifest).u64(files.len() as u64);
+    for (path, hash) in files {
+        hasher.field(path.as_bytes()).u64(*hash);
+    }
+    format!("{:016x}-{}", hasher.finish(), files.len())
 }
 
 /// Strips trailing separators and `.` components: on Linux `lstat("link/")`
@@ -557,6 +643,15 @@ fn remove_emptied_dirs(out: &Path, deleted: &Path) {
         }
         dir = current.parent();
     }
+}
+
+/// Writes `content` to `target` through a temporary file and a rename (see
+/// [`write_crate`]); for docgen's own files beside the output, such as the stamp.
+pub(crate) fn write_file_atomic(target: &Path, content: &[u8]) -> io::Result<()> {
+    write_atomic(target, content).map_err(|err| match err {
+        OutputError::Io { source, .. } => source,
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 /// Writes `content` to a new temporary file next to `target`, then renames it over
@@ -891,6 +986,62 @@ mod tests {
 
         write_crate(dir.path(), &new).unwrap();
         assert!(check_crate(dir.path(), &new).is_clean());
+    }
+
+    #[test]
+    fn output_hash_on_disk_trusts_size_and_time_only_before_the_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let generated = crate_of(&[("src/lib.rs", LIB), ("src/models/a.rs", MODELS)]);
+        write_crate(dir.path(), &generated).unwrap();
+        let expected = output_hash(&generated);
+        let known = known_files(dir.path(), &generated);
+        assert_eq!(known.len(), 2);
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &stamp::KnownFiles::new(), 0),
+            Some(expected.clone()),
+            "read and hashed"
+        );
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone()),
+            "trusted by size and time"
+        );
+
+        // Same size, time put back: trusted before the stamp, read otherwise.
+        let lib = dir.path().join("src/lib.rs");
+        let modified = fs::metadata(&lib).unwrap().modified().unwrap();
+        fs::write(&lib, LIB.replace("models", "MODELS")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&lib)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone())
+        );
+        let racy = known["src/lib.rs"].modified_ns;
+        assert_ne!(
+            output_hash_on_disk(dir.path(), &known, racy),
+            Some(expected.clone()),
+            "a file as recent as the stamp is read"
+        );
+
+        // A new time: read, and the edit is seen.
+        let later = modified + std::time::Duration::from_secs(2);
+        fs::File::options()
+            .write(true)
+            .open(&lib)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_ne!(
+            output_hash_on_disk(dir.path(), &known, u64::MAX),
+            Some(expected.clone())
+        );
+        fs::remove_file(&lib).unwrap();
+        assert_eq!(output_hash_on_disk(dir.path(), &known, u64::MAX), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Reading a docs tree: every `.md` file under a folder, sorted, as text.
 
 use crate::diagnostics::{codes, Diagnostic, Location};
+use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -52,7 +53,9 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
             message: "not a directory".into(),
         });
     }
-    let mut tree = Tree::default();
+    // Walk first (cheap, and in a fixed order), then read and decode the pages
+    // in parallel; results are merged in walk order.
+    let mut found = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -62,11 +65,11 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map(relative_name)
                     .unwrap_or_default();
-                tree.diagnostics.push(Diagnostic::error(
+                found.push(Found::Problem(Diagnostic::error(
                     codes::READ_FAILED,
                     Location::new(relative, 1),
                     format!("cannot read: {err}"),
-                ));
+                )));
                 continue;
             }
         };
@@ -78,33 +81,60 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
             .strip_prefix(root)
             .map(relative_name)
             .unwrap_or_default();
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let text = match String::from_utf8(bytes) {
-                    Ok(text) => text,
-                    Err(err) => {
-                        tree.diagnostics.push(Diagnostic::error(
-                            codes::INVALID_UTF8,
-                            Location::new(&relative, 1),
-                            "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
-                        ));
-                        String::from_utf8_lossy(err.as_bytes()).into_owned()
-                    }
-                };
-                tree.files.push(SourceFile {
-                    relative,
-                    text: normalize(text),
-                });
-            }
-            Err(err) => tree.diagnostics.push(Diagnostic::error(
+        found.push(Found::Page(relative, entry.into_path()));
+    }
+    let read: Vec<(Option<SourceFile>, Option<Diagnostic>)> =
+        found.into_par_iter().map(read_page).collect();
+    let mut tree = Tree::default();
+    for (file, diagnostic) in read {
+        tree.files.extend(file);
+        tree.diagnostics.extend(diagnostic);
+    }
+    tree.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    Ok(tree)
+}
+
+/// What the walk found: a page to read, or an entry it could not read.
+enum Found {
+    Page(String, PathBuf),
+    Problem(Diagnostic),
+}
+
+/// Reads one page: its text (lossily decoded when it is not UTF-8) and the
+/// diagnostic that explains a problem, if any.
+fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
+    let (relative, path) = match found {
+        Found::Page(relative, path) => (relative, path),
+        Found::Problem(diagnostic) => return (None, Some(diagnostic)),
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let (text, diagnostic) = match String::from_utf8(bytes) {
+                Ok(text) => (text, None),
+                Err(err) => (
+                    String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                    Some(Diagnostic::error(
+                        codes::INVALID_UTF8,
+                        Location::new(&relative, 1),
+                        "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
+                    )),
+                ),
+            };
+            let file = SourceFile {
+                relative,
+                text: normalize(text),
+            };
+            (Some(file), diagnostic)
+        }
+        Err(err) => (
+            None,
+            Some(Diagnostic::error(
                 codes::READ_FAILED,
                 Location::new(relative, 1),
                 format!("cannot read: {err}"),
             )),
-        }
+        ),
     }
-    tree.files.sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(tree)
 }
 
 fn relative_name(path: &Path) -> String {

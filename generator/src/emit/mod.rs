@@ -15,6 +15,7 @@ use crate::model::{type_key, ApiModel};
 use context::Context;
 use proc_macro2::TokenStream;
 use quote::quote;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -88,12 +89,8 @@ impl Builder {
         pages: Vec<String>,
         tokens: TokenStream,
     ) -> Result<(), EmitError> {
-        let mut pages = pages;
-        pages.sort();
-        pages.dedup();
-        let text = format!("{}\n{}", header("//", &pages), format_file(path, tokens)?);
-        self.crate_.files.insert(path.to_string(), text);
-        self.crate_.sources.insert(path.to_string(), pages);
+        let (text, pages) = rust_file(path, pages, tokens)?;
+        self.text(path, pages, text);
         Ok(())
     }
 
@@ -103,13 +100,101 @@ impl Builder {
     }
 }
 
+/// A Rust file's text (header + formatted code) and its sorted source pages.
+fn rust_file(
+    path: &str,
+    pages: Vec<String>,
+    tokens: TokenStream,
+) -> Result<(String, Vec<String>), EmitError> {
+    let mut pages = pages;
+    pages.sort();
+    pages.dedup();
+    let text = format!("{}\n{}", header("//", &pages), format_file(path, tokens)?);
+    Ok((text, pages))
+}
+
+/// One file that can be emitted on its own, on any thread. Names are claimed
+/// before the jobs run, so no job depends on another.
+enum Job<'m> {
+    /// `tests/examples.rs`: the largest single file, first so it starts early.
+    Examples,
+    Model {
+        def: &'m crate::model::TypeDef,
+        module: &'m str,
+    },
+    Operations {
+        page: &'m str,
+        module: String,
+        ops: Vec<&'m crate::model::Operation>,
+    },
+}
+
+/// A finished job: path, sorted source pages, text.
+type EmittedFile = (String, Vec<String>, String);
+
+impl Job<'_> {
+    /// Runs on a worker thread: token trees (which are not `Send`) are built,
+    /// formatted and dropped here; only the text leaves.
+    fn run(&self, cx: &Context<'_>) -> Result<EmittedFile, EmitError> {
+        let (path, pages, tokens) = match self {
+            Job::Examples => {
+                let example_pages: BTreeSet<String> = cx
+                    .model
+                    .operations
+                    .iter()
+                    .filter(|op| !op.examples.is_empty())
+                    .map(|op| op.source.file.clone())
+                    .collect();
+                let crate_ident = names::ident(CRATE_IDENT);
+                (
+                    "tests/examples.rs".to_string(),
+                    example_pages.into_iter().collect(),
+                    example_tests::examples_file(cx, &crate_ident),
+                )
+            }
+            Job::Model { def, module } => {
+                let imports = models::type_imports(cx, def);
+                let items = models::type_items(cx, def);
+                (
+                    format!("src/models/{module}.rs"),
+                    def.sources.iter().map(|s| s.file.clone()).collect(),
+                    quote! { #imports #items },
+                )
+            }
+            Job::Operations { page, module, ops } => {
+                let mut uses = operations::Uses::default();
+                let mut ops = ops.clone();
+                ops.sort_by_key(|op| (op.path_index, op.name.clone()));
+                let items: Vec<TokenStream> = ops
+                    .iter()
+                    .map(|op| operations::operation_items(cx, op, &mut uses))
+                    .collect();
+                let imports = operations::operation_imports(&uses);
+                let doc = format!(" Operations documented in `{page}`.");
+                (
+                    format!("src/operations/{module}.rs"),
+                    vec![page.to_string()],
+                    quote! { #![doc = #doc] #imports #(#items)* },
+                )
+            }
+        };
+        let (text, pages) = rust_file(&path, pages, tokens)?;
+        Ok((path, pages, text))
+    }
+}
+
 /// Emits the whole crate for a model.
+///
+/// The per-type, per-page and examples files are emitted in parallel (rayon);
+/// their results are merged in job order, which is fixed by the model (sorted)
+/// before any job runs, so the output is the same for any number of threads.
 pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
     let cx = Context::new(model);
     let mut builder = Builder {
         crate_: GeneratedCrate::default(),
     };
     let all_pages: Vec<String> = model.pages.iter().map(|p| p.file.clone()).collect();
+    let mut jobs = vec![Job::Examples];
 
     // Models: one file per type.
     let mut model_modules = Vec::new();
@@ -118,14 +203,7 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
         let Some(module) = cx.module_names.get(&key) else {
             continue;
         };
-        let imports = models::type_imports(&cx, def);
-        let items = models::type_items(&cx, def);
-        let pages = def.sources.iter().map(|s| s.file.clone()).collect();
-        builder.rust(
-            &format!("src/models/{module}.rs"),
-            pages,
-            quote! { #imports #items },
-        )?;
+        jobs.push(Job::Model { def, module });
         let mut exports = vec![names::ident(&cx.type_names[&key])];
         if let Some(any) = cx.polymorphic.get(&key) {
             exports.push(names::ident(any));
@@ -162,24 +240,15 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
                 "_",
             )
             .0;
-        let mut uses = operations::Uses::default();
-        let mut ops = ops;
-        ops.sort_by_key(|op| (op.path_index, op.name.clone()));
-        let items: Vec<TokenStream> = ops
-            .iter()
-            .map(|op| operations::operation_items(&cx, op, &mut uses))
-            .collect();
-        let imports = operations::operation_imports(&uses);
-        let doc = format!(" Operations documented in `{page}`.");
-        builder.rust(
-            &format!("src/operations/{module_name}.rs"),
-            vec![page.to_string()],
-            quote! { #![doc = #doc] #imports #(#items)* },
-        )?;
         let module = names::ident(&module_name);
         let page_areas: areas::AreaSet = ops.iter().map(|op| op.area.clone()).collect();
         let cfg = cx.areas.cfg(&page_areas);
         operation_modules.push(quote! { #cfg mod #module; #cfg pub use #module::*; });
+        jobs.push(Job::Operations {
+            page,
+            module: module_name,
+            ops,
+        });
     }
     builder.rust(
         "src/operations/mod.rs",
@@ -191,6 +260,15 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
             #(#operation_modules)*
         },
     )?;
+
+    // `collect` on an indexed parallel iterator keeps job order, whatever
+    // order the jobs finish in; the first error in job order is returned.
+    let emitted: Vec<Result<EmittedFile, EmitError>> =
+        jobs.par_iter().map(|job| job.run(&cx)).collect();
+    for result in emitted {
+        let (path, pages, text) = result?;
+        builder.text(&path, pages, text);
+    }
 
     let service_root = &model.service_root;
     let root_doc = " The service root the docs send requests to.".to_string();
@@ -227,19 +305,6 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
         Vec::new(),
         format!("{}\n{CLIENT}", header("//", &[])),
     );
-
-    let crate_ident = names::ident(CRATE_IDENT);
-    let example_pages: BTreeSet<String> = model
-        .operations
-        .iter()
-        .filter(|op| !op.examples.is_empty())
-        .map(|op| op.source.file.clone())
-        .collect();
-    builder.rust(
-        "tests/examples.rs",
-        example_pages.into_iter().collect(),
-        example_tests::examples_file(&cx, &crate_ident),
-    )?;
     builder.text("Cargo.toml", all_pages.clone(), cargo_toml(&cx.areas));
     // The crate is formatted by prettyplease; rustfmt must leave it as written so
     // that `docgen check` compares exactly what docgen wrote.

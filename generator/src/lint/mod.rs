@@ -11,7 +11,7 @@ pub mod config;
 pub mod render;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::parse::{parse_page, Page};
+use crate::parse::Page;
 use crate::source::{self, SourceError, SourceFile};
 use baseline::{Baseline, BaselineError};
 use config::{Config, ConfigError};
@@ -135,11 +135,7 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
     let tree = source::read_tree(docs).map_err(LintError::Docs)?;
     let config = Config::load(docs).map_err(LintError::Config)?;
     let model = crate::model_for_tree(docs).map_err(LintError::Docs)?;
-    let pages: Vec<Page> = tree
-        .files
-        .iter()
-        .map(|file| parse_page(&file.relative, &file.text))
-        .collect();
+    let pages: Vec<Page> = crate::parse_pages(&tree.files);
     let lint_pages: Vec<LintPage<'_>> = tree
         .files
         .iter()
