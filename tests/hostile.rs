@@ -9,7 +9,7 @@ use docgen::diagnostics::codes;
 use docgen::emit::GeneratedCrate;
 use docgen::output::{check_crate, write_crate, OutputError, StaleReason, MANIFEST};
 use docgen::ApiModel;
-use docgen_e2e::{cargo_check, corpus, docgen_bin, docs_input, list_files, workspace_root};
+use docgen_e2e::{cargo_check, corpus, docgen_bin, docs_input, list_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
