@@ -76,7 +76,28 @@ pub fn serde_camel_case(field: &str) -> String {
 }
 
 /// An identifier token for a (snake or camel) name, raw where it is a keyword.
+///
+/// Names normally come here already cleaned (see [`type_name`], [`snake_name`]);
+/// anything else is made valid rather than panicking: characters other than
+/// ASCII letters, digits and `_` become `_`, a leading digit gets `n_`, and an
+/// empty name becomes `unnamed`.
 pub fn ident(name: &str) -> Ident {
+    let cleaned;
+    let name = if is_plain_ident(name) {
+        name
+    } else {
+        let mut text: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if text.is_empty() {
+            text = "unnamed".into();
+        } else if text.starts_with(|c: char| c.is_ascii_digit()) {
+            text.insert_str(0, "n_");
+        }
+        cleaned = text;
+        cleaned.as_str()
+    };
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
@@ -84,6 +105,13 @@ pub fn ident(name: &str) -> Ident {
     } else {
         Ident::new(name, Span::call_site())
     }
+}
+
+/// Whether `name` is ASCII letters, digits and `_`, not starting with a digit.
+fn is_plain_ident(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Hands out unique names within one scope: a name already taken gets `_2`, `_3`…
@@ -138,6 +166,10 @@ mod tests {
         assert_eq!(snake_name("2fa"), "n_2fa");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("9\u{1b}").to_string(), "n_9_");
+        assert_eq!(ident("").to_string(), "unnamed");
+        assert_eq!(ident("a b/c").to_string(), "a_b_c");
+        assert_eq!(ident("_").to_string(), "__");
     }
 
     #[test]
