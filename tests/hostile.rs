@@ -553,6 +553,18 @@ fn hostile_tree() -> (Docs, BTreeMap<&'static str, String>) {
             "{}",
         ),
     );
+    // Pages whose names are keywords that cannot be raw identifiers.
+    for (file, path) in [
+        ("api/self.md", "/selves/{id}"),
+        ("api/crate.md", "/crates/{id}"),
+        ("api/super.md", "/supers/{id}"),
+    ] {
+        page(
+            &mut pages,
+            file,
+            api_page("Get", "Keyword page.", path, "String", "{}"),
+        );
+    }
     page(
         &mut pages,
         "api/...md",
@@ -664,12 +676,18 @@ const HOSTILE_MEMBERS: &[(&str, &str)] = &[
 ];
 
 /// Types whose names are keywords, start with a digit, hold punctuation or
-/// non-ASCII letters, or collide after case conversion (file, name).
-///
-/// Left out until the emitter handles them (they do not compile yet): types
-/// named `self`, `Self`, `crate`, `super`, `String`, `Option`, `Serialize`,
-/// `Deserialize`.
+/// non-ASCII letters, collide after case conversion, or are names the generated
+/// code uses itself (file, name).
 const HOSTILE_TYPES: &[(&str, &str)] = &[
+    ("resources/self.md", "self"),
+    ("resources/self-upper.md", "Self"),
+    ("resources/crate.md", "crate"),
+    ("resources/super.md", "super"),
+    ("resources/string.md", "String"),
+    ("resources/option.md", "Option"),
+    ("resources/serialize.md", "Serialize"),
+    ("resources/deserialize.md", "Deserialize"),
+    ("resources/result.md", "Result"),
     ("resources/type.md", "type"),
     ("resources/fn.md", "fn"),
     ("resources/match.md", "match"),
@@ -829,6 +847,9 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     assert_operation(&model, "api/get-thing.md");
     assert_operation(&model, "api/get_thing.md");
     assert_operation(&model, "api/...md");
+    for file in ["api/self.md", "api/crate.md", "api/super.md"] {
+        assert_operation(&model, file);
+    }
 
     // Links out of the tree are broken links, and nothing outside was read.
     let escaper = &pages["resources/escaper.md"];
@@ -886,6 +907,36 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
         args.extend(["--docs", path_arg(docs.root())]);
         let output = docgen(&args, &[]);
         assert_ne!(output.status.code(), Some(2), "docgen {args:?}");
+    }
+}
+
+/// A tree of types only, named like what generated code uses itself: no
+/// operation, so no example test either, and the crate still compiles.
+#[test]
+fn a_tree_of_types_only_compiles() {
+    let docs = Docs::new();
+    for (file, name) in HOSTILE_TYPES.iter().take(9) {
+        docs.write(
+            file,
+            resource_page(
+                name,
+                HOSTILE_TEXT,
+                &[
+                    ("id", "String", "x"),
+                    ("names", "String collection", "x"),
+                    ("other", &format!("[{name}]({name}.md)"), "x"),
+                ],
+                "",
+            ),
+        );
+    }
+    let (model, generated) = generate(docs.root());
+    assert!(model.operations.is_empty());
+    let out = tempfile::tempdir().expect("temp dir");
+    write_crate(out.path(), &generated).expect("the crate is written");
+    if let Err(err) = cargo_check(out.path()) {
+        keep_for_inspection([docs.tmp, out]);
+        panic!("{err}");
     }
 }
 

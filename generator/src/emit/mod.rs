@@ -187,7 +187,7 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
     for (page, ops) in by_page {
         let module_name = module_scope
             .claim(
-                &names::snake_name(
+                &names::module_name(
                     page.rsplit('/')
                         .next()
                         .unwrap_or(page)

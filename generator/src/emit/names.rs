@@ -43,6 +43,17 @@ pub fn type_name(doc_name: &str) -> String {
     name
 }
 
+/// A module (and file) name for a doc name: [`snake_name`], with `_` after the
+/// keywords that cannot be raw identifiers (`crate`, `self`, `super`), so that
+/// `mod crate_;` and the file `crate_.rs` agree.
+pub fn module_name(doc_name: &str) -> String {
+    let mut name = snake_name(doc_name);
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
 /// `targetGroupId` → `target_group_id`; `@odata.etag` → `odata_etag`.
 pub fn snake_name(doc_name: &str) -> String {
     let mut name = words(doc_name).to_snake_case();
@@ -170,6 +181,9 @@ mod tests {
         assert_eq!(ident("").to_string(), "unnamed");
         assert_eq!(ident("a b/c").to_string(), "a_b_c");
         assert_eq!(ident("_").to_string(), "__");
+        assert_eq!(module_name("crate"), "crate_");
+        assert_eq!(module_name("Self"), "self_");
+        assert_eq!(module_name("type"), "type");
     }
 
     #[test]
