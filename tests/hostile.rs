@@ -738,15 +738,31 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
         line_of(lone_cr, "|short|"),
     );
 
-    // Invalid UTF-8: reported at line 1, the rest of the page still read.
-    assert_diagnostic(&model, codes::INVALID_UTF8, "resources/latinthing.md", 1);
+    // Invalid UTF-8: reported at the first bad byte's line, the rest still read.
+    let latin = &pages["resources/latinthing.md"];
+    assert_diagnostic(
+        &model,
+        codes::INVALID_UTF8,
+        "resources/latinthing.md",
+        line_of(latin, "Caf\u{fffd}"),
+    );
     assert!(assert_type(&model, "latinThing")
         .description
         .contains("Caf\u{fffd}"));
 
     // Empty and binary pages yield nothing, and say why.
     assert_diagnostic(&model, codes::PAGE_EMPTY, "resources/empty.md", 1);
-    assert_diagnostic(&model, codes::INVALID_UTF8, "api/binary.md", 1);
+    let binary = noise(64 * 1024, 0x5eed);
+    let valid = match std::str::from_utf8(&binary) {
+        Ok(_) => panic!("the noise is valid UTF-8"),
+        Err(err) => &binary[..err.valid_up_to()],
+    };
+    let breaks = valid
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && valid.get(i + 1) != Some(&b'\n')))
+        .count();
+    assert_diagnostic(&model, codes::INVALID_UTF8, "api/binary.md", breaks + 1);
     assert_diagnostic(&model, codes::PAGE_EMPTY, "api/binary.md", 1);
 
     // Large pages are read whole.

@@ -110,9 +110,15 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
                 let text = match String::from_utf8(bytes) {
                     Ok(text) => text,
                     Err(err) => {
+                        // Located at the first invalid byte, as an editor counts lines.
+                        let valid = err.as_bytes().get(..err.utf8_error().valid_up_to());
+                        let line = valid.map_or(1, |before| {
+                            let text = String::from_utf8_lossy(before);
+                            crate::parse::line_index::LineIndex::new(&text).line(text.len())
+                        });
                         tree.diagnostics.push(Diagnostic::error(
                             codes::INVALID_UTF8,
-                            Location::new(&relative, 1),
+                            Location::new(&relative, line),
                             "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
                         ));
                         String::from_utf8_lossy(err.as_bytes()).into_owned()
