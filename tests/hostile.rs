@@ -657,13 +657,13 @@ fn hostile_tree() -> (Docs, BTreeMap<&'static str, String>) {
 }
 
 /// Enum members that are keywords, digits, punctuation, non-ASCII, collide
-/// after case conversion, or hold values out of range. Left out until the
-/// emitter handles it: `self` together with `Self` (a `Self_2` variant warns).
+/// after case conversion, or hold values out of range.
 const HOSTILE_MEMBERS: &[(&str, &str)] = &[
     ("unknown", "0"),
     ("Unknown", "1"),
     ("type", "2"),
     ("self", "3"),
+    ("Self", "4"),
     ("1", "5"),
     ("-", "6"),
     ("naïve", "7"),

@@ -149,8 +149,15 @@ impl Scope {
             return (name.to_string(), false);
         }
         let mut n = *count;
+        // `Self_` numbered without a separator would be `Self_2`, which is not
+        // camel case (a warning): it becomes `Self2`.
+        let base = if separator.is_empty() {
+            name.trim_end_matches('_')
+        } else {
+            name
+        };
         loop {
-            let candidate = format!("{name}{separator}{n}");
+            let candidate = format!("{base}{separator}{n}");
             if !self.taken.contains_key(&candidate) {
                 self.taken.insert(candidate.clone(), 1);
                 return (candidate, true);
@@ -212,5 +219,8 @@ mod tests {
             scope.claim("additional_properties", "_"),
             ("additional_properties_2".into(), true)
         );
+        let mut types = Scope::default();
+        assert_eq!(types.claim("Self_", ""), ("Self_".into(), false));
+        assert_eq!(types.claim("Self_", ""), ("Self2".into(), true));
     }
 }
