@@ -3,8 +3,8 @@
 #
 #     fuzz/run.sh SECONDS [TARGET...]      # default: every target
 #
-# FUZZ_DEV=1 builds without optimisation: the build takes about 40% less time
-# (CI's short runs are dominated by the build), each execution is slower.
+# FUZZ_DEV=1 builds with the dev profile of fuzz/Cargo.toml (opt-level 1, no
+# debug info) instead of release: CI's short runs are dominated by the build.
 #
 # Seeds each target's corpus from the pages in docs-input/ (whole pages for
 # the page parser and the pipeline, their JSON and HTTP code blocks for the
