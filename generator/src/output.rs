@@ -511,6 +511,8 @@ struct Plan {
     deletes: Vec<String>,
     /// The manifest's current content, to leave it alone when it is already right.
     manifest_on_disk: Option<Vec<u8>>,
+    /// Temporary files a killed run left beside generated files, to remove.
+    leftovers: Vec<PathBuf>,
 }
 
 fn plan_write(
@@ -523,6 +525,7 @@ fn plan_write(
         unchanged: 0,
         deletes: Vec::new(),
         manifest_on_disk: read_existing(out, MANIFEST)?,
+        leftovers: Vec::new(),
     };
     for (path, content) in &generated.files {
         match read_existing(out, path)? {
@@ -542,7 +545,101 @@ fn plan_write(
             plan.deletes.push(path.clone());
         }
     }
+    let ours: BTreeSet<&str> = generated
+        .files
+        .keys()
+        .chain(previous.into_iter().flatten())
+        .map(String::as_str)
+        .chain([MANIFEST])
+        .collect();
+    plan.leftovers = leftover_temp_files(out, &ours)?;
     Ok(plan)
+}
+
+/// The temporary files ([`create_temp`]) that an interrupted run left next to
+/// files docgen generates, in the folders it writes to. A file is only taken
+/// when its name says which generated file it was for and the process that
+/// made it is gone, so a concurrent run's files are left alone.
+fn leftover_temp_files(out: &Path, ours: &BTreeSet<&str>) -> Result<Vec<PathBuf>, OutputError> {
+    let mut dirs: BTreeSet<&str> = BTreeSet::new();
+    for path in ours {
+        dirs.insert(path.rsplit_once('/').map_or("", |(dir, _)| dir));
+    }
+    let mut found = Vec::new();
+    for dir in dirs {
+        let folder = if dir.is_empty() {
+            out.to_path_buf()
+        } else {
+            // Only real directories inside `out`, never through a link.
+            match inspect_dir(out, dir)? {
+                Some(folder) => folder,
+                None => continue,
+            }
+        };
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some((target, pid)) = name.to_str().and_then(parse_temp_name) else {
+                continue;
+            };
+            let generated = if dir.is_empty() {
+                target.to_string()
+            } else {
+                format!("{dir}/{target}")
+            };
+            let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+            if is_file && ours.contains(generated.as_str()) && !may_be_in_use(pid, &entry.path()) {
+                found.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `.{name}.{pid}-{attempt}.docgen-tmp` → (`name`, pid).
+fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
+    let inner = file_name.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let (target, counters) = inner.rsplit_once('.')?;
+    let (pid, attempt) = counters.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if target.is_empty() || !digits(attempt) {
+        return None;
+    }
+    digits(pid).then_some(())?;
+    Some((target, pid.parse().ok()?))
+}
+
+/// Whether the run that made temporary file `path` (process `pid`) may still be
+/// writing it.
+fn may_be_in_use(pid: u32, path: &Path) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // No cheap portable check: a leftover is only taken once no run can still
+    // be writing it.
+    let age = fs::symlink_metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok());
+    age.is_none_or(|age| age < std::time::Duration::from_secs(3600))
+}
+
+/// The real directory at `out/relative`, without following symlinks; `None` when absent.
+fn inspect_dir(out: &Path, relative: &str) -> Result<Option<PathBuf>, OutputError> {
+    let mut path = out.to_path_buf();
+    for component in relative.split('/') {
+        path.push(component);
+        if !existing_dir(&path)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(path))
 }
 
 /// An existing file may be replaced only if docgen wrote it: listed in the previous
@@ -604,6 +701,10 @@ fn apply(
     if manifest_on_disk.as_deref() != Some(manifest.as_bytes()) {
         write_atomic(&out.join(MANIFEST), manifest.as_bytes())?;
         manifest_written = true;
+    }
+    for leftover in &plan.leftovers {
+        // Best effort: a leftover that cannot be removed harms nothing.
+        let _ = fs::remove_file(leftover);
     }
     Ok(summarize(
         plan.writes,
@@ -672,6 +773,9 @@ fn write_and_close(mut file: fs::File, content: &[u8]) -> io::Result<()> {
     file.flush()
 }
 
+/// How temporary files end: `.{name}.{pid}-{attempt}.docgen-tmp`, next to `name`.
+const TEMP_SUFFIX: &str = ".docgen-tmp";
+
 /// Creates a temporary file that did not exist before (`create_new`), so a
 /// leftover from a crashed run, or anything else, is never overwritten.
 fn create_temp(target: &Path) -> Result<(fs::File, PathBuf), OutputError> {
@@ -682,7 +786,7 @@ fn create_temp(target: &Path) -> Result<(fs::File, PathBuf), OutputError> {
     let pid = std::process::id();
     let mut last_error = None;
     for attempt in 0..100 {
-        let temp = target.with_file_name(format!(".{name}.{pid}-{attempt}.docgen-tmp"));
+        let temp = target.with_file_name(format!(".{name}.{pid}-{attempt}{TEMP_SUFFIX}"));
         match fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -986,6 +1090,60 @@ mod tests {
 
         write_crate(dir.path(), &new).unwrap();
         assert!(check_crate(dir.path(), &new).is_clean());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temporary_files_of_a_killed_run_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let generated = crate_of(&[("src/lib.rs", LIB)]);
+        write_crate(dir.path(), &generated).unwrap();
+        // No process has this id: the run that left these files is gone.
+        let dead = u32::MAX;
+        let leftovers = [
+            format!("src/.lib.rs.{dead}-0.docgen-tmp"),
+            format!(".{MANIFEST}.{dead}-3.docgen-tmp"),
+        ];
+        let kept = [
+            // A live process (this one) may still be writing it.
+            format!("src/.lib.rs.{}-0.docgen-tmp", std::process::id()),
+            // Not beside a generated file, or not docgen's name: the user's.
+            format!("src/.notes.txt.{dead}-0.docgen-tmp"),
+            "src/.lib.rs.docgen-tmp".to_string(),
+            format!("src/.lib.rs.x{dead}-0.docgen-tmp"),
+        ];
+        for name in leftovers.iter().chain(&kept) {
+            fs::write(dir.path().join(name), "partial").unwrap();
+        }
+        write_crate(dir.path(), &crate_of(&[("src/lib.rs", MODELS)])).unwrap();
+        for name in &leftovers {
+            assert!(!dir.path().join(name).exists(), "{name} is left");
+        }
+        for name in &kept {
+            assert_eq!(read(&dir.path().join(name)), "partial", "{name}");
+        }
+    }
+
+    #[test]
+    fn temporary_file_names_are_recognised() {
+        assert_eq!(
+            parse_temp_name(".lib.rs.123-4.docgen-tmp"),
+            Some(("lib.rs", 123))
+        );
+        assert_eq!(
+            parse_temp_name("..docgen-manifest.7-0.docgen-tmp"),
+            Some((".docgen-manifest", 7))
+        );
+        for other in [
+            "lib.rs.123-4.docgen-tmp",
+            ".lib.rs.123.docgen-tmp",
+            ".lib.rs.-4.docgen-tmp",
+            "..123-4.docgen-tmp",
+            ".lib.rs.123-4.docgen-tmp.bak",
+            ".lib.rs.99999999999-0.docgen-tmp",
+        ] {
+            assert_eq!(parse_temp_name(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -74,13 +74,40 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
             }
         };
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("md") {
+        let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            // A link could lead out of the tree (or loop); say so rather than
+            // silently skipping what looks like a page or a folder of pages.
+            if is_page || std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                let relative = path
+                    .strip_prefix(root)
+                    .map(relative_name)
+                    .unwrap_or_default();
+                found.push(Found::Problem(Diagnostic::warning(
+                    codes::READ_FAILED,
+                    Location::new(relative, 1),
+                    "symbolic link not followed: docgen reads only files inside the docs folder",
+                )));
+            }
+            continue;
+        }
+        if !is_page || entry.file_type().is_dir() {
             continue;
         }
         let relative = path
             .strip_prefix(root)
             .map(relative_name)
             .unwrap_or_default();
+        // Only regular files: reading a FIFO or a device named `.md` could block
+        // or never end.
+        if !entry.file_type().is_file() {
+            found.push(Found::Problem(Diagnostic::warning(
+                codes::READ_FAILED,
+                Location::new(relative, 1),
+                "not a regular file; not read",
+            )));
+            continue;
+        }
         found.push(Found::Page(relative, entry.into_path()));
     }
     let read: Vec<(Option<SourceFile>, Option<Diagnostic>)> =
@@ -111,14 +138,22 @@ fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
         Ok(bytes) => {
             let (text, diagnostic) = match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
-                Err(err) => (
-                    String::from_utf8_lossy(err.as_bytes()).into_owned(),
-                    Some(Diagnostic::error(
-                        codes::INVALID_UTF8,
-                        Location::new(&relative, 1),
-                        "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
-                    )),
-                ),
+                Err(err) => {
+                    // Located at the first invalid byte, as an editor counts lines.
+                    let valid = err.as_bytes().get(..err.utf8_error().valid_up_to());
+                    let line = valid.map_or(1, |before| {
+                        let text = String::from_utf8_lossy(before);
+                        crate::parse::line_index::LineIndex::new(&text).line(text.len())
+                    });
+                    (
+                        String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                        Some(Diagnostic::error(
+                            codes::INVALID_UTF8,
+                            Location::new(&relative, line),
+                            "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
+                        )),
+                    )
+                }
             };
             let file = SourceFile {
                 relative,
@@ -144,15 +179,60 @@ fn relative_name(path: &Path) -> String {
         .join("/")
 }
 
-/// Drops a byte-order mark and turns CRLF into LF, so lines count the same everywhere.
+/// Drops a byte-order mark and turns CRLF and lone CR (old Mac line ends) into LF,
+/// so lines count the same everywhere: Markdown and editors take a lone CR as a
+/// line end too.
 fn normalize(text: String) -> String {
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
     if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_reported_not_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(docs.join("api")).unwrap();
+        std::fs::write(dir.path().join("outside.md"), "# outside").unwrap();
+        std::fs::write(docs.join("api/inside.md"), "# inside").unwrap();
+        symlink(dir.path().join("outside.md"), docs.join("api/link.md")).unwrap();
+        symlink(dir.path(), docs.join("folder")).unwrap();
+        symlink(dir.path().join("outside.md"), docs.join("not-a-page.txt")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(docs.join("api/fifo.md"))
+            .status()
+            .is_ok_and(|s| s.success());
+        let tree = read_tree(&docs).unwrap();
+        let files: Vec<&str> = tree.files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(files, ["api/inside.md"]);
+        let reported: Vec<(&str, &str)> = tree
+            .diagnostics
+            .iter()
+            .map(|d| (d.location.file.as_str(), d.code))
+            .collect();
+        let mut expected = vec![("api/link.md", codes::READ_FAILED)];
+        if fifo {
+            expected.insert(0, ("api/fifo.md", codes::READ_FAILED));
+        }
+        expected.push(("folder", codes::READ_FAILED));
+        assert_eq!(reported, expected);
+    }
+
+    #[test]
+    fn normalize_drops_the_bom_and_unifies_line_ends() {
+        assert_eq!(normalize("\u{feff}a\r\nb\rc\nd".into()), "a\nb\nc\nd");
+        assert_eq!(normalize("plain\n".into()), "plain\n");
     }
 }

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 /// Every code `docgen lint` reports, with where its `fires` tree reports it.
 const CASES: &[(&str, &str, usize)] = &[
-    ("invalid-utf8", "api/widget-get.md", 1),
+    ("invalid-utf8", "api/widget-get.md", 3),
     ("front-matter-invalid", "api/widget-get.md", 2),
-    ("annotation-invalid", "api/widget-get.md", 39),
+    ("annotation-invalid", "api/widget-get.md", 41),
     ("annotation-repaired", "api/widget-get.md", 39),
     ("comment-unclosed", "api/widget-get.md", 64),
     ("fence-unclosed", "api/widget-get.md", 54),

@@ -8,8 +8,41 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// Names the generated crate reserves in its `models` module.
-const RESERVED_TYPE_NAMES: &[&str] = &["Nullable", "Value", "Map", "Page", "Request", "Error"];
+/// Names the generated crate reserves in its `models` module: its runtime's
+/// types, and the prelude, std and serde names generated code uses unqualified
+/// (a model named `String` or `Option` would shadow them).
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Nullable",
+    "Value",
+    "Map",
+    "Page",
+    "Request",
+    "Error",
+    "String",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "From",
+    "Into",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "Serialize",
+    "Deserialize",
+];
 
 pub struct Context<'m> {
     pub model: &'m ApiModel,
@@ -38,7 +71,7 @@ impl<'m> Context<'m> {
         for (key, def) in &types {
             let wanted = names::type_name(&def.name);
             let (name, _) = scope.claim(&wanted, "");
-            let (module, _) = modules.claim(&names::snake_name(&name), "_");
+            let (module, _) = modules.claim(&names::module_name(&name), "_");
             type_names.insert(key.clone(), name);
             module_names.insert(key.clone(), module);
         }

@@ -148,15 +148,25 @@ fn escape_stray_brackets(text: &str) -> String {
 }
 
 /// `#[doc = "..."]` attributes for each line of `text` (nothing for empty text).
+/// Control characters other than line feeds and tabs become spaces: a bare
+/// carriage return, for one, is not allowed in a doc comment.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines: Vec<String> = if text.trim().is_empty() {
         Vec::new()
     } else {
         text.lines()
-            .map(|l| format!(" {l}").trim_end().to_string())
+            .map(|l| format!(" {}", doc_safe(l)).trim_end().to_string())
             .collect()
     };
     quote! { #( #[doc = #lines] )* }
+}
+
+/// One line of doc text without the control characters rustc refuses in doc
+/// comments (all but tabs become spaces).
+pub fn doc_safe(line: &str) -> String {
+    line.chars()
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect()
 }
 
 /// Joins paragraphs of doc text with blank lines, skipping empty ones.

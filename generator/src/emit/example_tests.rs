@@ -197,7 +197,10 @@ fn example_test(
     let expected_path = if request.path_matches {
         format!(
             "{service_path}{}",
-            &request.path[request.root.len().min(request.path.len())..]
+            request
+                .path
+                .get(request.root.len().min(request.path.len())..)
+                .unwrap_or_default()
         )
     } else {
         // The example's path differs from the documented one (diagnosed); the code

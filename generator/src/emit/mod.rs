@@ -64,17 +64,53 @@ fn header(comment: &str, pages: &[String]) -> String {
         env!("CARGO_PKG_VERSION")
     );
     if !pages.is_empty() {
-        text.push_str(&format!("{comment} Source pages: {}\n", pages.join(", ")));
+        // A page name may hold a line break (file names can): it must not end the comment.
+        let pages = docs::doc_safe(&pages.join(", "));
+        text.push_str(&format!("{comment} Source pages: {pages}\n"));
     }
     text
 }
 
+/// Makes every doc attribute of a file safe to print as a doc comment: page
+/// text reaches doc strings in many places, and rustc refuses control
+/// characters such as a bare carriage return in a doc comment.
+struct DocSanitizer;
+
+impl syn::visit_mut::VisitMut for DocSanitizer {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(meta) = &mut attr.meta {
+            if meta.path.is_ident("doc") {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) = &mut meta.value
+                {
+                    let value = text.value();
+                    if value
+                        .chars()
+                        .any(|c| c.is_control() && c != '\n' && c != '\t')
+                    {
+                        let safe: String = value
+                            .split('\n')
+                            .map(docs::doc_safe)
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        *text = syn::LitStr::new(&safe, text.span());
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_attribute_mut(self, attr);
+    }
+}
+
 /// Formats a token stream as a Rust file.
 fn format_file(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| EmitError {
+    let mut syntax = syn::parse2::<syn::File>(tokens).map_err(|e| EmitError {
         file: file.to_string(),
         message: e.to_string(),
     })?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut DocSanitizer, &mut syntax);
     Ok(prettyplease::unparse(&syntax))
 }
 
@@ -231,7 +267,7 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
     for (page, ops) in by_page {
         let module_name = module_scope
             .claim(
-                &names::snake_name(
+                &names::module_name(
                     page.rsplit('/')
                         .next()
                         .unwrap_or(page)

@@ -43,6 +43,17 @@ pub fn type_name(doc_name: &str) -> String {
     name
 }
 
+/// A module (and file) name for a doc name: [`snake_name`], with `_` after the
+/// keywords that cannot be raw identifiers (`crate`, `self`, `super`), so that
+/// `mod crate_;` and the file `crate_.rs` agree.
+pub fn module_name(doc_name: &str) -> String {
+    let mut name = snake_name(doc_name);
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
 /// `targetGroupId` → `target_group_id`; `@odata.etag` → `odata_etag`.
 pub fn snake_name(doc_name: &str) -> String {
     let mut name = words(doc_name).to_snake_case();
@@ -76,7 +87,28 @@ pub fn serde_camel_case(field: &str) -> String {
 }
 
 /// An identifier token for a (snake or camel) name, raw where it is a keyword.
+///
+/// Names normally come here already cleaned (see [`type_name`], [`snake_name`]);
+/// anything else is made valid rather than panicking: characters other than
+/// ASCII letters, digits and `_` become `_`, a leading digit gets `n_`, and an
+/// empty name becomes `unnamed`.
 pub fn ident(name: &str) -> Ident {
+    let cleaned;
+    let name = if is_plain_ident(name) {
+        name
+    } else {
+        let mut text: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if text.is_empty() {
+            text = "unnamed".into();
+        } else if text.starts_with(|c: char| c.is_ascii_digit()) {
+            text.insert_str(0, "n_");
+        }
+        cleaned = text;
+        cleaned.as_str()
+    };
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
@@ -84,6 +116,13 @@ pub fn ident(name: &str) -> Ident {
     } else {
         Ident::new(name, Span::call_site())
     }
+}
+
+/// Whether `name` is ASCII letters, digits and `_`, not starting with a digit.
+fn is_plain_ident(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Hands out unique names within one scope: a name already taken gets `_2`, `_3`…
@@ -110,8 +149,15 @@ impl Scope {
             return (name.to_string(), false);
         }
         let mut n = *count;
+        // `Self_` numbered without a separator would be `Self_2`, which is not
+        // camel case (a warning): it becomes `Self2`.
+        let base = if separator.is_empty() {
+            name.trim_end_matches('_')
+        } else {
+            name
+        };
         loop {
-            let candidate = format!("{name}{separator}{n}");
+            let candidate = format!("{base}{separator}{n}");
             if !self.taken.contains_key(&candidate) {
                 self.taken.insert(candidate.clone(), 1);
                 return (candidate, true);
@@ -138,6 +184,13 @@ mod tests {
         assert_eq!(snake_name("2fa"), "n_2fa");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("9\u{1b}").to_string(), "n_9_");
+        assert_eq!(ident("").to_string(), "unnamed");
+        assert_eq!(ident("a b/c").to_string(), "a_b_c");
+        assert_eq!(ident("_").to_string(), "__");
+        assert_eq!(module_name("crate"), "crate_");
+        assert_eq!(module_name("Self"), "self_");
+        assert_eq!(module_name("type"), "type");
     }
 
     #[test]
@@ -166,5 +219,8 @@ mod tests {
             scope.claim("additional_properties", "_"),
             ("additional_properties_2".into(), true)
         );
+        let mut types = Scope::default();
+        assert_eq!(types.claim("Self_", ""), ("Self_".into(), false));
+        assert_eq!(types.claim("Self_", ""), ("Self2".into(), true));
     }
 }

@@ -6,7 +6,7 @@ use super::names::{self, Scope};
 use crate::model::{type_key, Operation, RequestBody, ResponseShape};
 use crate::parse::path_template::PathPart;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeSet;
 
 /// What a request function's code needs from the models module.
@@ -78,7 +78,9 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
         ResponseShape::Stream => quote! { crate::runtime::parse_bytes },
         _ => quote! { crate::runtime::parse_json },
     };
-    let method = format_ident!("{}", op.method);
+    // The model only holds the methods the parser knows (all `http::Method`
+    // constants); anything else still becomes a valid identifier, never a panic.
+    let method = names::ident(&op.method);
     let status = proc_macro2::Literal::u16_unsuffixed(op.success_status);
     let path = path_expression(op, &param_idents);
 

@@ -37,27 +37,38 @@ pub enum Parsed {
         repairs: Vec<RepairKind>,
     },
     /// Looks like an annotation but is not JSON even leniently.
-    Invalid(String),
+    Invalid {
+        message: String,
+        /// 0-based line of the error within the comment text.
+        line_offset: usize,
+    },
 }
 
 /// Reads the inside of `<!-- ... -->`.
 pub fn parse_comment(comment: &str) -> Parsed {
-    let inner = comment
-        .trim()
-        .trim_start_matches("<!--")
-        .trim_end_matches("-->")
-        .trim();
+    let opened = comment.trim_start().trim_start_matches("<!--").trim_start();
+    let inner = opened.trim_end().trim_end_matches("-->").trim_end();
     if !inner.starts_with('{') {
         return Parsed::NotAnnotation;
     }
+    // Lines before the JSON starts, so the error can be located in the page.
+    let lines_before = comment
+        .get(..comment.len() - opened.len())
+        .map_or(0, |before| before.matches('\n').count());
     let parsed = parse_lenient(inner);
     match (parsed.value, parsed.error) {
         (Some(Value::Object(fields)), _) => Parsed::Annotation {
             annotation: Annotation { fields },
             repairs: parsed.repairs.iter().map(|r| r.kind).collect(),
         },
-        (_, Some(error)) => Parsed::Invalid(error.message),
-        _ => Parsed::Invalid("the annotation is not a JSON object".into()),
+        (_, Some(error)) => Parsed::Invalid {
+            message: error.message,
+            line_offset: lines_before + error.line.saturating_sub(1),
+        },
+        _ => Parsed::Invalid {
+            message: "the annotation is not a JSON object".into(),
+            line_offset: lines_before,
+        },
     }
 }
 
@@ -96,7 +107,19 @@ mod tests {
     fn bad_json_is_invalid_not_a_panic() {
         assert!(matches!(
             parse_comment("<!-- { \"blockType\": : } -->"),
-            Parsed::Invalid(_)
+            Parsed::Invalid { line_offset: 0, .. }
+        ));
+        assert!(matches!(
+            parse_comment("<!--\n{\n  \"blockType\": \"request\",\n  \"name\": : x\n} -->"),
+            Parsed::Invalid { line_offset: 3, .. }
+        ));
+        assert!(matches!(
+            parse_comment("<!-- [1] -->"),
+            Parsed::NotAnnotation
+        ));
+        assert!(matches!(
+            parse_comment("<!-- {} trailing { -->"),
+            Parsed::Annotation { .. } | Parsed::Invalid { .. }
         ));
     }
 

@@ -7,9 +7,17 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end at LF, CRLF or a lone CR, as in Markdown (and editors).
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -41,5 +49,14 @@ mod tests {
         assert_eq!(index.line_column(3), (2, 1));
         assert_eq!(index.line_column(6), (3, 1));
         assert_eq!(index.line_column(8), (4, 2));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines_too() {
+        let index = LineIndex::new("a\r\nb\rc\nd");
+        assert_eq!(index.line(0), 1);
+        assert_eq!(index.line(3), 2);
+        assert_eq!(index.line(5), 3);
+        assert_eq!(index.line(7), 4);
     }
 }

@@ -424,6 +424,10 @@ impl Walker<'_> {
             return;
         }
         let location = self.location(start);
+        // Lines of leading blank space before the comment itself.
+        let lines_before = html
+            .get(..html.len() - html.trim_start().len())
+            .map_or(0, |before| before.matches('\n').count());
         if !trimmed.contains("-->") {
             self.page.diagnostics.push(Diagnostic::error(
                 codes::COMMENT_UNCLOSED,
@@ -453,10 +457,14 @@ impl Walker<'_> {
                 }
                 self.pending_annotation = Some((annotation, location.line));
             }
-            annotation::Parsed::Invalid(message) => {
+            annotation::Parsed::Invalid {
+                message,
+                line_offset,
+            } => {
+                let line = location.line + lines_before + line_offset;
                 self.page.diagnostics.push(Diagnostic::error(
                     codes::ANNOTATION_INVALID,
-                    location,
+                    Location::new(self.file, line),
                     format!("annotation is not JSON: {message}"),
                 ));
             }
@@ -562,6 +570,18 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == codes::ANNOTATION_INVALID && d.location.line == 1));
+    }
+
+    #[test]
+    fn bad_annotation_is_located_at_the_bad_line() {
+        let page = blocks("# T\n\n<!-- {\n  \"blockType\": \"request\",\n  \"name\": : x\n}\n-->\n```http\nGET /me\n```\n");
+        let lines: Vec<usize> = page
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::ANNOTATION_INVALID)
+            .map(|d| d.location.line)
+            .collect();
+        assert_eq!(lines, vec![5]);
     }
 
     #[test]
