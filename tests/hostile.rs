@@ -1288,7 +1288,7 @@ fn big_trees() -> (PathBuf, PathBuf, Option<(Docs, Docs)>) {
 
 #[cfg(unix)]
 #[test]
-fn a_run_killed_while_writing_leaves_every_file_whole() {
+fn a_run_killed_while_writing_leaves_the_previous_output_whole() {
     let (old_docs, new_docs, _synthetic) = big_trees();
     let (old, new) = std::thread::scope(|scope| {
         let old = scope.spawn(|| generate(&old_docs).1);
@@ -1299,9 +1299,11 @@ fn a_run_killed_while_writing_leaves_every_file_whole() {
     let out = tmp.path().join("out");
     write_crate(&out, &old).expect("previous generation is written");
     let manifest = out.join(MANIFEST);
+    let before = list_files(&out);
 
-    // Kill the run in the middle of its write phase: once the file halfway
-    // through the files it changes (it writes them in path order) is there.
+    // Kill the run in the middle of its write phase: once the temporary file
+    // of the file halfway through the files it changes (staged in path order)
+    // is there.
     let changing: Vec<&String> = new
         .files
         .iter()
@@ -1309,8 +1311,7 @@ fn a_run_killed_while_writing_leaves_every_file_whole() {
         .map(|(path, _)| path)
         .collect();
     assert!(changing.len() > 100, "the two trees differ in few files");
-    let probe = changing[changing.len() / 2];
-    let probe_content = new.files[probe].as_bytes();
+    let probe = out.join(changing[changing.len() / 2]);
     let mut child = Command::new(docgen_bin())
         .args([
             "generate",
@@ -1324,14 +1325,20 @@ fn a_run_killed_while_writing_leaves_every_file_whole() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("docgen starts");
+    let name = probe
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let probe_temp = probe.with_file_name(format!(".{name}.{}-0.docgen-tmp", child.id()));
     let started = Instant::now();
-    while fs::read(out.join(probe)).ok().as_deref() != Some(probe_content) {
+    while !probe_temp.exists() {
         if child.try_wait().expect("wait").is_some() {
             break;
         }
         assert!(
             started.elapsed() < Duration::from_secs(600),
-            "docgen never wrote {probe}"
+            "docgen never staged {}",
+            probe.display()
         );
         std::thread::sleep(Duration::from_micros(200));
     }
@@ -1343,66 +1350,39 @@ fn a_run_killed_while_writing_leaves_every_file_whole() {
         "docgen finished before it could be killed; nothing was tested"
     );
 
-    // Every file is whole: the old generation's or the new one's, never a mix.
+    // The previous output is whole: every file, the manifest included, is as
+    // it was; the run left only temporary files.
     let disk = list_files(&out);
-    let (mut old_kept, mut new_written) = (0, 0);
-    for (path, content) in &old.files {
-        match (disk.get(path), new.files.get(path)) {
-            (Some(on_disk), _) if on_disk == content.as_bytes() => old_kept += 1,
-            (Some(on_disk), Some(next)) if on_disk == next.as_bytes() => new_written += 1,
-            (None, None) => {} // deleted, as the new generation wants
-            (on_disk, _) => panic!(
-                "{path} is neither the old nor the new generation ({} bytes on disk)",
-                on_disk.map_or(0, Vec::len)
-            ),
-        }
-    }
-    let listed = fs::read_to_string(&manifest).expect("a manifest is always there");
-    let listed: BTreeSet<&str> = listed.lines().filter(|l| !l.starts_with('#')).collect();
-    for (path, content) in &new.files {
-        if old.files.contains_key(path) {
+    let mut temporary = 0;
+    for (path, content) in &disk {
+        if path.ends_with(".docgen-tmp") {
+            temporary += 1;
             continue;
         }
-        if let Some(on_disk) = disk.get(path) {
-            assert_eq!(on_disk, content.as_bytes(), "{path} is partial");
-            assert!(
-                listed.contains(path.as_str()),
-                "{path} is not in the manifest"
-            );
-            new_written += 1;
-        }
-    }
-    for path in disk.keys() {
-        let known = old.files.contains_key(path) || new.files.contains_key(path);
-        assert!(
-            known || path == MANIFEST || path.ends_with(".docgen-tmp"),
-            "unexpected file {path}"
+        assert_eq!(
+            Some(content),
+            before.get(path),
+            "{path} changed although the run was killed before renaming"
         );
     }
+    assert_eq!(disk.len() - temporary, before.len(), "a file went missing");
+    assert!(temporary > 0, "the run had staged nothing");
     println!(
-        "killed mid-write after {:?}: {old_kept} files as before, {new_written} new",
-        started.elapsed()
+        "killed while staging after {:?}: {} files as before, {temporary} temporary files",
+        started.elapsed(),
+        before.len()
     );
-    // A real mix: some files are the old generation's, some the new one's.
-    assert!(old_kept > 0 && new_written > 0, "no partial state");
-    // The command line says so too: something is stale (exit 1).
+    // `check` answers for the new docs: the previous output is stale (exit 1),
+    // and exactly the files that the new generation changes are named.
     assert_exit(&cli_check(&new_docs, &out), 1);
-
-    // `check` names exactly the files that differ from the new generation.
     let report = check_crate(&out, &new);
-    let mut expected: BTreeSet<String> = new
-        .files
-        .iter()
-        .filter(|(path, content)| disk.get(*path).map(Vec::as_slice) != Some(content.as_bytes()))
-        .map(|(path, _)| path.clone())
-        .collect();
+    let mut expected: BTreeSet<String> = changing.iter().map(|p| p.to_string()).collect();
     expected.extend(
-        listed
-            .iter()
-            .filter(|path| !new.files.contains_key(**path) && disk.contains_key(**path))
-            .map(|path| path.to_string()),
+        old.files
+            .keys()
+            .filter(|path| !new.files.contains_key(*path))
+            .cloned(),
     );
-    let manifest_after_kill = fs::read(&manifest).expect("manifest");
     let stale: BTreeSet<String> = report
         .stale
         .iter()
@@ -1414,11 +1394,14 @@ fn a_run_killed_while_writing_leaves_every_file_whole() {
         let reason = match file.path.as_str() {
             MANIFEST => continue,
             path if !new.files.contains_key(path) => StaleReason::Extra,
-            path if disk.contains_key(path) => StaleReason::Differs,
+            path if before.contains_key(path) => StaleReason::Differs,
             _ => StaleReason::Missing,
         };
         assert_eq!(file.reason, reason, "{}", file.path);
     }
+    // For the old docs, nothing is stale: the previous output is intact.
+    assert_exit(&cli_check(&old_docs, &out), 0);
+    let manifest_after_kill = fs::read(&manifest).expect("manifest");
 
     // The next run completes, cleans up, and leaves nothing stale.
     write_crate(&out, &new).expect("the next run completes");

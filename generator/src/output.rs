@@ -677,20 +677,50 @@ fn apply(
     let mut listed = previous.unwrap_or_default();
     let mut manifest_on_disk = plan.manifest_on_disk;
     let mut manifest_written = false;
-    if plan.writes.iter().any(|path| !listed.contains(path)) {
-        listed.extend(generated.files.keys().cloned());
-        let interim = render_manifest(&listed);
-        write_atomic(&out.join(MANIFEST), interim.as_bytes())?;
-        manifest_on_disk = Some(interim.into_bytes());
-        manifest_written = true;
-    }
+    // Two phases, so that a run killed while writing (the long part) leaves the
+    // previous output exactly as it was, plus temporary files the next run
+    // removes: first every changed file goes to a temporary file beside its
+    // target, then all are renamed into place, which takes moments.
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(plan.writes.len());
     for path in &plan.writes {
         let content = generated.files.get(path).map_or("", String::as_str);
         let target = out.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        let stage = || -> Result<PathBuf, OutputError> {
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            let (file, temp) = create_temp(&target)?;
+            write_and_close(file, content.as_bytes()).map_err(|err| {
+                let _ = fs::remove_file(&temp);
+                io_error(&target)(err)
+            })?;
+            Ok(temp)
+        };
+        match stage() {
+            Ok(temp) => staged.push((temp, target)),
+            Err(err) => {
+                discard(&staged);
+                return Err(err);
+            }
         }
-        write_atomic(&target, content.as_bytes())?;
+    }
+    // The new files are listed before they appear, so an interrupted rename
+    // phase still leaves every file docgen wrote recognisable as its own.
+    if plan.writes.iter().any(|path| !listed.contains(path)) {
+        listed.extend(generated.files.keys().cloned());
+        let interim = render_manifest(&listed);
+        if let Err(err) = write_atomic(&out.join(MANIFEST), interim.as_bytes()) {
+            discard(&staged);
+            return Err(err);
+        }
+        manifest_on_disk = Some(interim.into_bytes());
+        manifest_written = true;
+    }
+    for (index, (temp, target)) in staged.iter().enumerate() {
+        if let Err(err) = fs::rename(temp, target) {
+            discard(&staged[index..]);
+            return Err(io_error(target)(err));
+        }
     }
     for path in &plan.deletes {
         let target = out.join(path);
@@ -712,6 +742,14 @@ fn apply(
         plan.deletes,
         manifest_written,
     ))
+}
+
+/// Removes staged temporary files after a failure (best effort: the error that
+/// stopped the run is what matters, and the next run removes leftovers).
+fn discard(staged: &[(PathBuf, PathBuf)]) {
+    for (temp, _) in staged {
+        let _ = fs::remove_file(temp);
+    }
 }
 
 fn summarize(
