@@ -42,7 +42,8 @@ while IFS= read -r page; do
     awk -v json="corpus/lenient_json/$name" -v http="corpus/http_example/$name" '
         /^```/ {
             if (out != "") { close(out); out = ""; next }
-            lang = tolower(substr($0, 4)); n++
+            # The info string may follow a space: ``` http
+            lang = tolower(substr($0, 4)); sub(/^[ \t]+/, "", lang); n++
             if (lang ~ /^json/) out = json "." n
             else if (lang ~ /^http/) out = http "." n
             else out = "/dev/null"
