@@ -172,7 +172,8 @@ fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
     }
 }
 
-fn relative_name(path: &Path) -> String {
+/// A path as docgen names files: its components joined with `/`.
+pub(crate) fn relative_name(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

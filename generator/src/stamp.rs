@@ -29,7 +29,7 @@
 
 use crate::diagnostics::{codes, Diagnostic, Location, Severity};
 use crate::model::ApiModel;
-use crate::source::SourceError;
+use crate::source::{relative_name, SourceError};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -237,13 +237,6 @@ pub fn scan_inputs_with(root: &Path, known: &KnownFiles) -> Result<Inputs, Sourc
     inputs.pages.sort_by(|a, b| a.relative.cmp(&b.relative));
     inputs.dirs.sort();
     Ok(inputs)
-}
-
-fn relative_name(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Path, size and modification time of the running executable: a docgen that

@@ -219,11 +219,7 @@ fn example_test(
     };
     let method = &op.method;
     // The documented query, as the pairs it holds (a stray `&` adds nothing).
-    let pairs: Vec<String> = request
-        .query
-        .iter()
-        .flat_map(|q| q.split('&'))
-        .filter(|pair| !pair.is_empty())
+    let pairs: Vec<String> = crate::model::query_pairs(request.query.as_deref())
         .map(percent_decode)
         .collect();
     let query_literal = if pairs.is_empty() {
@@ -232,11 +228,7 @@ fn example_test(
         let joined = pairs.join("&");
         quote! { Some(#joined) }
     };
-    let with_query: Vec<TokenStream> = request
-        .query
-        .iter()
-        .flat_map(|q| q.split('&'))
-        .filter(|pair| !pair.is_empty())
+    let with_query: Vec<TokenStream> = crate::model::query_pairs(request.query.as_deref())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = percent_decode(name);

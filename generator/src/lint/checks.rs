@@ -9,7 +9,7 @@ use crate::diagnostics::{codes, Diagnostic, Location, Severity};
 use crate::model::PageKind;
 use crate::parse::front_matter;
 use crate::parse::http_example::{self, Body};
-use crate::parse::{Block, CodeBlock, Table};
+use crate::parse::{links, Block, CodeBlock, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -414,7 +414,7 @@ fn attribute_value(tag: &str, attribute: &str) -> Option<String> {
 fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Finding>) {
     let split = front_matter::split(page.text);
     let base = split.body_offset;
-    let dir = page.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let dir = links::page_dir(page.file);
     let parser = Parser::new_ext(split.body, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {
@@ -431,7 +431,7 @@ fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Fin
         let target_file = if target.is_empty() {
             page.file.to_string()
         } else if target.ends_with(".md") && !target.contains("://") && !target.starts_with('/') {
-            match resolve_relative(dir, target) {
+            match links::resolve_relative(dir, target) {
                 Some(file) => file,
                 None => continue,
             }
@@ -538,21 +538,6 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Joins a relative link to its page's folder; `None` when it climbs out of the tree.
-fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for piece in dest.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 // ---------------------------------------------------------------------------

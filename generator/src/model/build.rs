@@ -11,7 +11,7 @@ use super::{
 };
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::parse::path_template::{PathPart, PathTemplate};
-use crate::parse::{Block, Page};
+use crate::parse::{links, Block, Page};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Service roots examples may be sent to; anything else is reported.
@@ -723,24 +723,17 @@ fn service_root(tree_name: &str, operations: &[Operation]) -> String {
 fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
     let files: BTreeSet<String> = pages.iter().map(|p| p.file.to_ascii_lowercase()).collect();
     for page in pages {
-        let dir = page.file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let mut check = |dest: &str, line: usize| {
-            // `..\resources\x.md`: the docs site reads backslashes as slashes.
-            let dest = dest.replace('\\', "/");
-            let dest = dest.split('#').next().unwrap_or("");
+        let dir = links::page_dir(&page.file);
+        for (link, line) in page.links() {
+            let Some(dest) = links::page_dest(&link.dest) else {
+                continue;
+            };
             // Include files and snippets live outside API trees by design.
-            if dest.is_empty()
-                || dest.contains("includes/")
-                || dest.starts_with('/')
-                || dest.contains("://")
-                || !dest.ends_with(".md")
-            {
-                return;
+            if dest.contains("includes/") {
+                continue;
             }
-            let resolved = resolve_relative(dir, dest);
             // Case differences are tolerated: the docs site is case-insensitive.
-            let found = resolved
-                .as_ref()
+            let found = links::resolve_relative(dir, &dest)
                 .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
             if !found {
                 diagnostics.push(Diagnostic::warning(
@@ -749,34 +742,6 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
                     format!("link to `{dest}`, which is not in the docs tree"),
                 ));
             }
-        };
-        for block in &page.blocks {
-            match block {
-                Block::Paragraph(p) => p.links.iter().for_each(|l| check(&l.dest, p.line)),
-                Block::Table(t) => {
-                    for (line, row) in &t.rows {
-                        row.iter()
-                            .flat_map(|c| &c.links)
-                            .for_each(|l| check(&l.dest, *line));
-                    }
-                }
-                _ => {}
-            }
         }
     }
-}
-
-/// Joins a relative link to its page's folder; `None` when it climbs out of the tree.
-pub(super) fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for piece in dest.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }

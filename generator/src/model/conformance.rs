@@ -126,31 +126,23 @@ impl Checker<'_> {
         let Some(value) = documented.body.as_ref().filter(|_| success) else {
             return outcome;
         };
+        let contradiction = match response {
+            ResponseShape::Single { ty } => self.collection_for_single(value, ty),
+            ResponseShape::Collection { ty } => single_for_collection(value, ty),
+            ResponseShape::None | ResponseShape::Stream => None,
+        };
+        if let Some(shape) = contradiction {
+            diagnostics.push(Diagnostic::warning(
+                codes::RESPONSE_SHAPE_CONTRADICTS,
+                documented.location.clone(),
+                shape,
+            ));
+            problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
+            return outcome;
+        }
         let mismatches = match response {
-            ResponseShape::Single { ty } => {
-                if let Some(shape) = self.collection_for_single(value, ty) {
-                    diagnostics.push(Diagnostic::warning(
-                        codes::RESPONSE_SHAPE_CONTRADICTS,
-                        documented.location.clone(),
-                        shape,
-                    ));
-                    problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
-                    return outcome;
-                }
-                self.check(value, ty, 0)
-            }
-            ResponseShape::Collection { ty } => {
-                if let Some(shape) = single_for_collection(value, ty) {
-                    diagnostics.push(Diagnostic::warning(
-                        codes::RESPONSE_SHAPE_CONTRADICTS,
-                        documented.location.clone(),
-                        shape,
-                    ));
-                    problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
-                    return outcome;
-                }
-                self.check_page(value, ty)
-            }
+            ResponseShape::Single { ty } => self.check(value, ty, 0),
+            ResponseShape::Collection { ty } => self.check_page(value, ty),
             ResponseShape::None | ResponseShape::Stream => Vec::new(),
         };
         if let Some((code, blocks)) = self.report(

@@ -248,12 +248,9 @@ fn response(page: &Page, code: &CodeBlock, diagnostics: &mut Vec<Diagnostic>) ->
 }
 
 /// The parameters of a query string written without `=` (such as `$orderbydisplayName`,
-/// a lost `=`). A stray `&` is not a parameter.
+/// a lost `=`).
 pub(super) fn parameters_without_value(query: Option<&str>) -> impl Iterator<Item = &str> {
-    query
-        .into_iter()
-        .flat_map(|q| q.split('&'))
-        .filter(|pair| !pair.is_empty() && !pair.contains('='))
+    super::query_pairs(query).filter(|pair| !pair.contains('='))
 }
 
 /// Line of the first heading that starts the request section ("HTTP request").

@@ -8,7 +8,7 @@
 //! one type, whose name contains the text.
 
 use super::{type_key, Operation, RequestBody, ResponseShape, TypeDef, TypeRef};
-use crate::parse::{Block, Page};
+use crate::parse::{links, Page};
 use std::collections::BTreeMap;
 
 /// `single_type_of_page`: lowercased page file → key of the only type that page
@@ -63,25 +63,10 @@ fn link_targets(
 ) -> BTreeMap<(String, String), Option<String>> {
     let mut targets: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
     for page in pages {
-        let dir = page.file.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let links = page.blocks.iter().flat_map(|block| -> Vec<_> {
-            match block {
-                Block::Paragraph(p) => p.links.iter().collect(),
-                Block::Table(t) => t
-                    .rows
-                    .iter()
-                    .flat_map(|(_, row)| row.iter().flat_map(|cell| &cell.links))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        });
-        for link in links {
-            let dest = link.dest.replace('\\', "/");
-            let dest = dest.split('#').next().unwrap_or("");
-            if !dest.ends_with(".md") || dest.contains("://") {
-                continue;
-            }
-            let Some(target) = super::build::resolve_relative(dir, dest)
+        let dir = links::page_dir(&page.file);
+        for (link, _) in page.links() {
+            let Some(target) = links::page_dest(&link.dest)
+                .and_then(|dest| links::resolve_relative(dir, &dest))
                 .and_then(|file| single_type_of_page.get(&file.to_ascii_lowercase()))
                 .and_then(|key| types.get(key))
             else {

@@ -83,6 +83,15 @@ pub fn descendants<'a>(
         .collect()
 }
 
+/// The `name=value` pairs of an example's query string, as written (a stray `&`
+/// adds nothing).
+pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = &str> {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty())
+}
+
 /// The key types are identified by: the simple name, lowercased, because pages
 /// disagree on case (`deviceManagementScript` vs `devicemanagementscript`).
 pub fn type_key(name: &str) -> String {

@@ -106,7 +106,8 @@ pub fn http_request_blocks<'p>(
             Block::Heading(h) => {
                 if h.text.to_ascii_lowercase().starts_with("http request") {
                     level = Some(h.level);
-                } else if level.is_some_and(|l| h.level <= l) && !is_tab(&h.text) {
+                } else if level.is_some_and(|l| h.level <= l) && !sections::is_tab_heading(&h.text)
+                {
                     level = None;
                 }
             }
@@ -202,23 +203,6 @@ fn without_optional_parts(path: &str) -> String {
             _ => depth == 0,
         })
         .collect()
-}
-
-/// Tab headings (`# [HTTP](#tab/http)`) do not end a section.
-fn is_tab(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "http"
-            | "c#"
-            | "javascript"
-            | "objective-c"
-            | "java"
-            | "go"
-            | "powershell"
-            | "cli"
-            | "python"
-            | "php"
-    )
 }
 
 /// `METHOD /path` lines of the HTTP request blocks.

@@ -22,7 +22,7 @@ pub fn title(page: &Page) -> Option<(&str, usize)> {
 
 /// Tab headings such as `# [HTTP](#tab/http)` inside example sections; their
 /// visible text is just the tab name.
-fn is_tab_heading(text: &str) -> bool {
+pub(super) fn is_tab_heading(text: &str) -> bool {
     matches!(
         text.to_ascii_lowercase().as_str(),
         "http"

@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod http_example;
 pub mod lenient_json;
 pub mod line_index;
+pub mod links;
 pub mod markdown;
 pub mod path_template;
 pub mod status;
