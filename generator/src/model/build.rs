@@ -12,6 +12,7 @@ use super::{
 use crate::diagnostics::{codes, Diagnostic, Location};
 use crate::parse::path_template::{PathPart, PathTemplate};
 use crate::parse::{links, Block, Page};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Service roots examples may be sent to; anything else is reported.
@@ -32,71 +33,28 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut single_type_of_page: BTreeMap<String, String> = BTreeMap::new();
     let areas = super::areas::page_areas(&pages);
 
-    for page in &pages {
-        diagnostics.append(&mut page.diagnostics.clone());
-        let kind = PageKind::of(page);
-        let mut page_types = Vec::new();
-        let mut page_ops = Vec::new();
-        match kind {
-            PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
-            PageKind::Enum => page_types = enum_page_types(page),
-            PageKind::Api => {
-                let (ops, examples) = page_operations(page, &mut diagnostics);
-                page_ops = ops;
-                if let Some(area) = areas.get(&page.file) {
-                    for op in &mut page_ops {
-                        op.area = area.clone();
-                    }
-                }
-                distribute_examples(&mut page_ops, examples, &mut diagnostics);
-            }
-            PageKind::Other => {}
+    // What each page yields on its own is found in parallel; merging runs in
+    // page order (sorted above), so the model is the same for any thread count.
+    let extracts: Vec<PageExtract> = pages
+        .par_iter()
+        .map(|page| extract_page(page, &areas))
+        .collect();
+    for extract in extracts {
+        let PageExtract {
+            diagnostics: mut page_diagnostics,
+            summary,
+            types: page_types,
+            operations: mut page_ops,
+            resource_rows: rows,
+        } = extract;
+        diagnostics.append(&mut page_diagnostics);
+        if let Some((key, rows)) = rows {
+            resource_rows.push((summaries.len(), key, rows));
         }
-        let empty_reason = match (kind, page_types.is_empty() && page_ops.is_empty()) {
-            (_, false) => None,
-            (PageKind::Other, true) => {
-                Some("not an API, resource or enum page (by front matter and headings)".to_string())
-            }
-            (PageKind::Api, true) => {
-                Some("API page without a usable HTTP request section".to_string())
-            }
-            (PageKind::Enum, true) => Some("enum page without a member table".to_string()),
-            (PageKind::Resource, true) => Some("resource page without a type".to_string()),
-        };
-        if let Some(reason) = &empty_reason {
-            diagnostics.push(Diagnostic::note(
-                codes::PAGE_EMPTY,
-                Location::new(&page.file, 1),
-                format!("page yields nothing: {reason}"),
-            ));
-        }
-        if kind == PageKind::Resource {
-            if let Some(main) = page_types.first() {
-                let rows = super::types::property_row_names(page);
-                resource_rows.push((summaries.len(), type_key(&main.name), rows));
-            }
-        }
-        let has_http_section = kind == PageKind::Api
-            && page.blocks.iter().any(|b| {
-                matches!(b, Block::Heading(h) if h.text.to_ascii_lowercase().starts_with("http request"))
-            });
-        summaries.push(PageSummary {
-            file: page.file.clone(),
-            kind,
-            area: areas
-                .get(&page.file)
-                .cloned()
-                .unwrap_or_else(|| super::FALLBACK_AREA.to_string()),
-            has_http_section,
-            property_rows: 0,
-            properties_carried: 0,
-            operations: page_ops.len(),
-            types: page_types.len(),
-            empty_reason,
-        });
         if let [only] = page_types.as_slice() {
-            single_type_of_page.insert(page.file.to_ascii_lowercase(), type_key(&only.name));
+            single_type_of_page.insert(summary.file.to_ascii_lowercase(), type_key(&only.name));
         }
+        summaries.push(summary);
         for def in page_types {
             merge_type(&mut types, def, &mut diagnostics);
         }
@@ -146,6 +104,86 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         operations,
         pages: summaries,
         diagnostics,
+    }
+}
+
+/// What one page yields before merging: its diagnostics, summary, types and
+/// operations (examples attached), and for a resource page the key of its main
+/// type with its property row names, checked once types are merged.
+struct PageExtract {
+    diagnostics: Vec<Diagnostic>,
+    summary: PageSummary,
+    types: Vec<TypeDef>,
+    operations: Vec<Operation>,
+    resource_rows: Option<(String, Vec<String>)>,
+}
+
+fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
+    let mut diagnostics = page.diagnostics.clone();
+    let kind = PageKind::of(page);
+    let mut page_types = Vec::new();
+    let mut page_ops = Vec::new();
+    match kind {
+        PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
+        PageKind::Enum => page_types = enum_page_types(page),
+        PageKind::Api => {
+            let (ops, examples) = page_operations(page, &mut diagnostics);
+            page_ops = ops;
+            if let Some(area) = areas.get(&page.file) {
+                for op in &mut page_ops {
+                    op.area = area.clone();
+                }
+            }
+            distribute_examples(&mut page_ops, examples, &mut diagnostics);
+        }
+        PageKind::Other => {}
+    }
+    let empty_reason = match (kind, page_types.is_empty() && page_ops.is_empty()) {
+        (_, false) => None,
+        (PageKind::Other, true) => {
+            Some("not an API, resource or enum page (by front matter and headings)".to_string())
+        }
+        (PageKind::Api, true) => Some("API page without a usable HTTP request section".to_string()),
+        (PageKind::Enum, true) => Some("enum page without a member table".to_string()),
+        (PageKind::Resource, true) => Some("resource page without a type".to_string()),
+    };
+    if let Some(reason) = &empty_reason {
+        diagnostics.push(Diagnostic::note(
+            codes::PAGE_EMPTY,
+            Location::new(&page.file, 1),
+            format!("page yields nothing: {reason}"),
+        ));
+    }
+    let resource_rows = match (kind, page_types.first()) {
+        (PageKind::Resource, Some(main)) => {
+            Some((type_key(&main.name), super::types::property_row_names(page)))
+        }
+        _ => None,
+    };
+    let has_http_section = kind == PageKind::Api
+        && page.blocks.iter().any(|b| {
+            matches!(b, Block::Heading(h) if h.text.to_ascii_lowercase().starts_with("http request"))
+        });
+    let summary = PageSummary {
+        file: page.file.clone(),
+        kind,
+        area: areas
+            .get(&page.file)
+            .cloned()
+            .unwrap_or_else(|| super::FALLBACK_AREA.to_string()),
+        has_http_section,
+        property_rows: 0,
+        properties_carried: 0,
+        operations: page_ops.len(),
+        types: page_types.len(),
+        empty_reason,
+    };
+    PageExtract {
+        diagnostics,
+        summary,
+        types: page_types,
+        operations: page_ops,
+        resource_rows,
     }
 }
 
@@ -722,26 +760,35 @@ fn service_root(tree_name: &str, operations: &[Operation]) -> String {
 /// Reports relative links to pages that are not in the tree.
 fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
     let files: BTreeSet<String> = pages.iter().map(|p| p.file.to_ascii_lowercase()).collect();
-    for page in pages {
-        let dir = links::page_dir(&page.file);
-        for (link, line) in page.links() {
-            let Some(dest) = links::page_dest(&link.dest) else {
-                continue;
-            };
-            // Include files and snippets live outside API trees by design.
-            if dest.contains("includes/") {
-                continue;
-            }
-            // Case differences are tolerated: the docs site is case-insensitive.
-            let found = links::resolve_relative(dir, &dest)
-                .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
-            if !found {
-                diagnostics.push(Diagnostic::warning(
-                    codes::LINK_BROKEN,
-                    Location::new(&page.file, line),
-                    format!("link to `{dest}`, which is not in the docs tree"),
-                ));
-            }
+    let per_page: Vec<Vec<Diagnostic>> = pages
+        .par_iter()
+        .map(|page| broken_links(page, &files))
+        .collect();
+    diagnostics.extend(per_page.into_iter().flatten());
+}
+
+/// The links of `page` to pages that are not among `files` (lowercased paths).
+fn broken_links(page: &Page, files: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let dir = links::page_dir(&page.file);
+    let mut broken = Vec::new();
+    for (link, line) in page.links() {
+        let Some(dest) = links::page_dest(&link.dest) else {
+            continue;
+        };
+        // Include files and snippets live outside API trees by design.
+        if dest.contains("includes/") {
+            continue;
+        }
+        // Case differences are tolerated: the docs site is case-insensitive.
+        let found = links::resolve_relative(dir, &dest)
+            .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
+        if !found {
+            broken.push(Diagnostic::warning(
+                codes::LINK_BROKEN,
+                Location::new(&page.file, line),
+                format!("link to `{dest}`, which is not in the docs tree"),
+            ));
         }
     }
+    broken
 }
