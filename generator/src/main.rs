@@ -200,7 +200,10 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let key = input_key(&inputs, &args.docs.docs);
     // `--report` needs the model, so it always runs the whole pipeline.
     if args.report.is_none() {
-        if let Some(cached) = previous.and_then(|stamp| up_to_date(&args.out, stamp, &key)) {
+        if let Some(cached) = previous
+            .as_ref()
+            .and_then(|stamp| up_to_date(&args.out, stamp, &key))
+        {
             if !args.quiet {
                 print_diagnostics(&cached.diagnostics);
             }
@@ -228,7 +231,15 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
             ))
         })?;
     }
-    let built = build(&args.docs.docs)?;
+    // The code of files whose token trees did not change since the last run
+    // is taken from that run's output instead of being formatted again.
+    let formatter = stamp::formatter_fingerprint();
+    let cache = match &previous {
+        Some(stamp) if real_dir => stamp.format_cache(&args.out, &formatter),
+        _ => emit::FormatCache::default(),
+    };
+    let built = build(&args.docs.docs, &cache)?;
+    drop(cache);
     if !args.quiet {
         print_diagnostics(&built.model.diagnostics);
     }
@@ -236,7 +247,8 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let summary = output::write_crate(&args.out, &built.generated)?;
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
         .with_files(output::known_files(&args.out, &built.generated))
-        .with_docs(&args.docs.docs, inputs.known());
+        .with_docs(&args.docs.docs, inputs.known())
+        .with_formatted(formatter, built.token_hashes.clone());
     if let Err(err) = stamp::write(&stamp_path, &stamp) {
         eprintln!(
             "warning: cannot write `{}` ({err}); the next run will regenerate everything",
@@ -281,7 +293,7 @@ struct Cached {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn up_to_date(out: &Path, stamp: stamp::Stamp, key: &str) -> Option<Cached> {
+fn up_to_date(out: &Path, stamp: &stamp::Stamp, key: &str) -> Option<Cached> {
     if stamp.inputs != key {
         return None;
     }
@@ -298,7 +310,7 @@ fn up_to_date(out: &Path, stamp: stamp::Stamp, key: &str) -> Option<Cached> {
 
 fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
-    let built = build(&args.docs.docs)?;
+    let built = build(&args.docs.docs, &emit::FormatCache::default())?;
     let stage = Instant::now();
     let result = output::check_crate(&args.out, &built.generated);
     let timings = Timings {
@@ -372,15 +384,26 @@ fn write_dump_json(out: &mut impl Write, model: &ApiModel) -> io::Result<()> {
 struct Built {
     model: ApiModel,
     generated: GeneratedCrate,
+    /// Hash of the token tree of every formatted file, for the next run's cache.
+    token_hashes: emit::TokenHashes,
+    formatting: Formatting,
     timings: Timings,
 }
 
-fn build(docs: &Path) -> Result<Built, Failure> {
+/// How many Rust files were formatted, and how many of them took their code
+/// from the previous run instead (their token trees were unchanged).
+#[derive(Serialize, Default, Clone, Copy)]
+struct Formatting {
+    files: usize,
+    reused: usize,
+}
+
+fn build(docs: &Path, cache: &emit::FormatCache) -> Result<Built, Failure> {
     let stage = Instant::now();
     let model = docgen::model_for_tree(docs)?;
     let read_parse_model = stage.elapsed();
     let stage = Instant::now();
-    let generated = emit::emit_crate(&model)?;
+    let emitted = emit::emit_crate_reusing(&model, cache)?;
     let timings = Timings {
         read_parse_model: millis(read_parse_model),
         emit: millis(stage.elapsed()),
@@ -388,7 +411,12 @@ fn build(docs: &Path) -> Result<Built, Failure> {
     };
     Ok(Built {
         model,
-        generated,
+        generated: emitted.generated,
+        formatting: Formatting {
+            files: emitted.token_hashes.len(),
+            reused: emitted.reused,
+        },
+        token_hashes: emitted.token_hashes,
         timings,
     })
 }
@@ -514,6 +542,7 @@ struct Report<'a> {
     write: Option<&'a WriteSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     check: Option<&'a CheckReport>,
+    formatting: Formatting,
     timings_ms: Timings,
 }
 
@@ -611,6 +640,7 @@ impl<'a> Report<'a> {
             diagnostics: DiagnosticCounts::of(&model.diagnostics),
             write: None,
             check: None,
+            formatting: built.formatting,
             timings_ms: timings,
         }
     }

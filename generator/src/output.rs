@@ -425,6 +425,13 @@ fn inspect(out: &Path, relative: &str) -> Result<Option<PathBuf>, OutputError> {
     }
 }
 
+/// The content of the generated file `relative` in `out`, when its path is one
+/// docgen may write and it is a regular file reached without symbolic links.
+pub(crate) fn read_generated(out: &Path, relative: &str) -> Option<Vec<u8>> {
+    validate_path(relative).ok()?;
+    read_existing(&normalize(out), relative).ok()?
+}
+
 /// The content of the regular file at `out/relative`, if there is one.
 fn read_existing(out: &Path, relative: &str) -> Result<Option<Vec<u8>>, OutputError> {
     match inspect(out, relative)? {

@@ -28,6 +28,8 @@
 //! after such a toolchain upgrade a full one.
 
 use crate::diagnostics::{codes, Diagnostic, Location, Severity};
+use crate::emit::format_cache::formatted_code;
+use crate::emit::{FormatCache, TokenHashes};
 use crate::model::ApiModel;
 use crate::source::{relative_name, SourceError};
 use rayon::prelude::*;
@@ -259,6 +261,16 @@ pub fn executable_fingerprint() -> String {
     format!("exe:{}:{}:{modified}", exe.display(), metadata.len())
 }
 
+/// What formatted code depends on besides its tokens: docgen's version and
+/// executable (prettyplease and the emitter's post-processing are built in).
+pub fn formatter_fingerprint() -> String {
+    format!(
+        "docgen {} {}",
+        env!("CARGO_PKG_VERSION"),
+        executable_fingerprint()
+    )
+}
+
 /// A generated file as a full run left it: size and modification time (for
 /// the quick check) and the hash of its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,6 +315,13 @@ pub struct Stamp {
     pub docs: KnownFiles,
     #[serde(default)]
     pub docs_root: String,
+    /// The docgen that formatted the code (see [`formatter_fingerprint`]), and
+    /// for each Rust file the hash of the token tree it formatted: the next
+    /// full run reuses the code of files whose tokens are unchanged.
+    #[serde(default)]
+    pub formatter: String,
+    #[serde(default)]
+    pub formatted: TokenHashes,
     /// When the stamp file was last modified (ns), set by [`read`]: files not
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
@@ -326,6 +345,8 @@ impl Stamp {
             files: KnownFiles::new(),
             docs: KnownFiles::new(),
             docs_root: String::new(),
+            formatter: String::new(),
+            formatted: TokenHashes::new(),
             written_ns: 0,
         }
     }
@@ -342,6 +363,43 @@ impl Stamp {
         self.docs_root = docs_root(root);
         self.docs = docs;
         self
+    }
+
+    /// The stamp with the token hashes of the files `formatter` formatted.
+    pub fn with_formatted(mut self, formatter: String, formatted: TokenHashes) -> Stamp {
+        self.formatter = formatter;
+        self.formatted = formatted;
+        self
+    }
+
+    /// The formatted code of the files in `out` that are still as this stamp's
+    /// run wrote them (content hash as recorded), when `formatter` formatted
+    /// them: a run over changed docs takes their code instead of formatting
+    /// their token trees again. Anything else is left out, never an error: the
+    /// file is then formatted as on a first run.
+    pub fn format_cache(&self, out: &Path, formatter: &str) -> FormatCache {
+        if self.formatter != formatter {
+            return FormatCache::default();
+        }
+        let found: Vec<(String, u64, String)> = self
+            .formatted
+            .par_iter()
+            .filter_map(|(path, &tokens)| {
+                let known = self.files.get(path)?;
+                let bytes = crate::output::read_generated(out, path)?;
+                if hash_bytes(&bytes) != known.hash {
+                    return None;
+                }
+                let text = String::from_utf8(bytes).ok()?;
+                let code = formatted_code(&text)?.to_string();
+                Some((path.clone(), tokens, code))
+            })
+            .collect();
+        let mut cache = FormatCache::default();
+        for (path, tokens, code) in found {
+            cache.insert(path, tokens, code);
+        }
+        cache
     }
 
     /// The pages the stamp knows, when they are of the docs folder `root`: the

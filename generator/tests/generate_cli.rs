@@ -340,3 +340,78 @@ fn an_output_folder_behind_a_symlink_is_refused_and_its_stamp_kept() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert_eq!(fs::read(real.join(STAMP)).expect("stamp"), stamp);
 }
+
+/// `formatting` of a `--report` file: (files formatted from tokens, of them reused).
+fn formatting(report: &Path) -> (u64, u64) {
+    let text = fs::read_to_string(report).expect("report");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("report is JSON");
+    let files = value["formatting"]["files"]
+        .as_u64()
+        .expect("formatting.files");
+    let reused = value["formatting"]["reused"]
+        .as_u64()
+        .expect("formatting.reused");
+    (files, reused)
+}
+
+#[test]
+fn a_run_after_a_page_change_reuses_unchanged_code_and_writes_what_a_first_run_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("docs");
+    copy_tree(&docs_input(), &docs);
+    let out = dir.path().join("out");
+    let report = dir.path().join("report.json");
+    let report_arg = ["-q", "--report", report.to_str().expect("UTF-8 path")];
+    generate(&docs, &out, 2, &report_arg);
+    let (files, reused) = formatting(&report);
+    assert!(files > 10, "{files} files formatted");
+    assert_eq!(reused, 0, "a first run has nothing to reuse");
+
+    // A description the generated code carries: only its file is formatted again.
+    let page = docs.join("api/devicemanagementscript-get.md");
+    let text = fs::read_to_string(&page).expect("page");
+    let documented = "Read the properties and relationships of a [deviceManagementScript]";
+    assert!(text.contains(documented), "the page the test edits");
+    fs::write(
+        &page,
+        text.replace(
+            documented,
+            "Fetch the properties and relationships of a [deviceManagementScript]",
+        ),
+    )
+    .expect("edit page");
+    // And a generated file edited by hand: its code must not be reused.
+    let edited = out.join("src/models/device_management_script.rs");
+    let original = fs::read_to_string(&edited).expect("generated model");
+    fs::write(&edited, original.replace("pub struct", "pub(crate) struct")).expect("edit");
+
+    generate(&docs, &out, 2, &report_arg);
+    let (files_again, reused) = formatting(&report);
+    assert_eq!(files_again, files);
+    assert_eq!(
+        reused,
+        files - 2,
+        "all but the changed page's file and the edited file are reused"
+    );
+    let fresh = dir.path().join("fresh");
+    generate(&docs, &fresh, 2, &["-q"]);
+    assert_same(&crate_files(&out), &crate_files(&fresh), "reused output");
+    assert!(String::from_utf8_lossy(
+        &crate_files(&out)["src/operations/devicemanagementscript_get.rs"]
+    )
+    .contains("Fetch the properties"));
+
+    // Code formatted by another docgen (another executable) is never reused.
+    let stamp = out.join(STAMP);
+    let text = fs::read_to_string(&stamp).expect("stamp");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("stamp is JSON");
+    let formatter = value["formatter"].as_str().expect("formatter");
+    fs::write(
+        &stamp,
+        text.replace(formatter, "docgen 0.0.0 exe:elsewhere"),
+    )
+    .expect("tamper");
+    generate(&docs, &out, 2, &report_arg);
+    assert_eq!(formatting(&report), (files, 0));
+    assert_same(&crate_files(&out), &crate_files(&fresh), "formatted anew");
+}

@@ -7,12 +7,14 @@ mod areas;
 mod context;
 pub mod docs;
 mod example_tests;
+pub mod format_cache;
 mod models;
 pub mod names;
 mod operations;
 
 use crate::model::{type_key, ApiModel};
 use context::Context;
+pub use format_cache::{FormatCache, TokenHashes};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
@@ -114,39 +116,77 @@ fn format_file(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
     Ok(prettyplease::unparse(&syntax))
 }
 
-struct Builder {
-    crate_: GeneratedCrate,
+/// The emitted crate, with what lets the next run reuse its formatted code.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    pub generated: GeneratedCrate,
+    /// Every Rust file formatted from a token tree, with the tree's hash.
+    pub token_hashes: TokenHashes,
+    /// How many of those files took their code from the [`FormatCache`].
+    pub reused: usize,
 }
 
-impl Builder {
+struct Builder<'c> {
+    emitted: Emitted,
+    cache: &'c FormatCache,
+}
+
+impl Builder<'_> {
     fn rust(
         &mut self,
         path: &str,
         pages: Vec<String>,
         tokens: TokenStream,
     ) -> Result<(), EmitError> {
-        let (text, pages) = rust_file(path, pages, tokens)?;
-        self.text(path, pages, text);
+        let file = rust_file(path, pages, tokens, self.cache)?;
+        self.formatted(path, file);
         Ok(())
     }
 
+    fn formatted(&mut self, path: &str, file: RustFile) {
+        self.emitted
+            .token_hashes
+            .insert(path.to_string(), file.token_hash);
+        self.emitted.reused += usize::from(file.reused);
+        self.text(path, file.pages, file.text);
+    }
+
     fn text(&mut self, path: &str, pages: Vec<String>, text: String) {
-        self.crate_.files.insert(path.to_string(), text);
-        self.crate_.sources.insert(path.to_string(), pages);
+        let generated = &mut self.emitted.generated;
+        generated.files.insert(path.to_string(), text);
+        generated.sources.insert(path.to_string(), pages);
     }
 }
 
-/// A Rust file's text (header + formatted code) and its sorted source pages.
+/// A Rust file: its text (header + formatted code), its sorted source pages,
+/// the hash of the token tree it was formatted from, and whether its code came
+/// from the cache.
+struct RustFile {
+    text: String,
+    pages: Vec<String>,
+    token_hash: u64,
+    reused: bool,
+}
+
 fn rust_file(
     path: &str,
-    pages: Vec<String>,
+    mut pages: Vec<String>,
     tokens: TokenStream,
-) -> Result<(String, Vec<String>), EmitError> {
-    let mut pages = pages;
+    cache: &FormatCache,
+) -> Result<RustFile, EmitError> {
     pages.sort();
     pages.dedup();
-    let text = format!("{}\n{}", header("//", &pages), format_file(path, tokens)?);
-    Ok((text, pages))
+    let token_hash = format_cache::token_hash(&tokens);
+    let (code, reused) = match cache.lookup(path, token_hash) {
+        Some(code) => (code.to_string(), true),
+        None => (format_file(path, tokens)?, false),
+    };
+    Ok(RustFile {
+        text: format!("{}\n{code}", header("//", &pages)),
+        pages,
+        token_hash,
+        reused,
+    })
 }
 
 /// One file that can be emitted on its own, on any thread. Names are claimed
@@ -165,13 +205,13 @@ enum Job<'m> {
     },
 }
 
-/// A finished job: path, sorted source pages, text.
-type EmittedFile = (String, Vec<String>, String);
+/// A finished job: its path and file.
+type EmittedFile = (String, RustFile);
 
 impl Job<'_> {
     /// Runs on a worker thread: token trees (which are not `Send`) are built,
     /// formatted and dropped here; only the text leaves.
-    fn run(&self, cx: &Context<'_>) -> Result<EmittedFile, EmitError> {
+    fn run(&self, cx: &Context<'_>, cache: &FormatCache) -> Result<EmittedFile, EmitError> {
         let (path, pages, tokens) = match self {
             Job::Examples => {
                 let example_pages: BTreeSet<String> = cx
@@ -214,8 +254,8 @@ impl Job<'_> {
                 )
             }
         };
-        let (text, pages) = rust_file(&path, pages, tokens)?;
-        Ok((path, pages, text))
+        let file = rust_file(&path, pages, tokens, cache)?;
+        Ok((path, file))
     }
 }
 
@@ -225,9 +265,17 @@ impl Job<'_> {
 /// their results are merged in job order, which is fixed by the model (sorted)
 /// before any job runs, so the output is the same for any number of threads.
 pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
+    emit_crate_reusing(model, &FormatCache::default()).map(|emitted| emitted.generated)
+}
+
+/// [`emit_crate`], taking each Rust file's formatted code from `cache` when its
+/// token tree is the one the cached code was formatted from. The crate is the
+/// same as [`emit_crate`]'s; only the time differs.
+pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitted, EmitError> {
     let cx = Context::new(model);
     let mut builder = Builder {
-        crate_: GeneratedCrate::default(),
+        emitted: Emitted::default(),
+        cache,
     };
     let all_pages: Vec<String> = model.pages.iter().map(|p| p.file.clone()).collect();
     let mut jobs = vec![Job::Examples];
@@ -300,10 +348,10 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
     // `collect` on an indexed parallel iterator keeps job order, whatever
     // order the jobs finish in; the first error in job order is returned.
     let emitted: Vec<Result<EmittedFile, EmitError>> =
-        jobs.par_iter().map(|job| job.run(&cx)).collect();
+        jobs.par_iter().map(|job| job.run(&cx, cache)).collect();
     for result in emitted {
-        let (path, pages, text) = result?;
-        builder.text(&path, pages, text);
+        let (path, file) = result?;
+        builder.formatted(&path, file);
     }
 
     let service_root = &model.service_root;
@@ -349,7 +397,7 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
         Vec::new(),
         format!("{}disable_all_formatting = true\n", header("#", &[])),
     );
-    Ok(builder.crate_)
+    Ok(builder.emitted)
 }
 
 fn cargo_toml(areas: &areas::Areas) -> String {

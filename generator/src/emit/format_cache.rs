@@ -1,0 +1,134 @@
+//! Reusing the formatted code of an earlier run.
+//!
+//! Formatting (syn parsing the token tree, then prettyplease) is most of what
+//! emitting costs, and after a docs change most files' token trees are the same
+//! as before. A file's formatted code depends only on its token tree (and on
+//! docgen itself), so the code of an earlier run, found under the same path
+//! with the same token hash, is used as it is. The caller vouches that the
+//! cached code is what this docgen formatted from those tokens (see
+//! `stamp::Stamp::format_cache`, which only takes files still as written by
+//! the same executable).
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::stamp::FieldHasher;
+
+/// Formatted code from an earlier run, by output path.
+#[derive(Debug, Default, Clone)]
+pub struct FormatCache {
+    files: HashMap<String, (u64, String)>,
+}
+
+impl FormatCache {
+    /// Records that `code` is the formatted code of the token tree hashed as
+    /// `tokens` (see [`token_hash`]) for the file at `path`.
+    pub fn insert(&mut self, path: String, tokens: u64, code: String) {
+        self.files.insert(path, (tokens, code));
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The cached code for `path`, when it was formatted from the same tokens.
+    pub(super) fn lookup(&self, path: &str, tokens: u64) -> Option<&str> {
+        self.files
+            .get(path)
+            .filter(|(hash, _)| *hash == tokens)
+            .map(|(_, code)| code.as_str())
+    }
+}
+
+/// Output path → hash of the token tree its code was formatted from, for every
+/// Rust file the emitter formats.
+pub type TokenHashes = BTreeMap<String, u64>;
+
+/// A hash of a token tree that two trees share only when they print the same
+/// Rust code: every token's kind, text and spacing, and every group's delimiter.
+pub fn token_hash(tokens: &TokenStream) -> u64 {
+    let mut hasher = FieldHasher::default();
+    hash_stream(tokens.clone(), &mut hasher);
+    hasher.finish()
+}
+
+fn hash_stream(tokens: TokenStream, hasher: &mut FieldHasher) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => {
+                let open: &[u8] = match group.delimiter() {
+                    Delimiter::Parenthesis => b"(",
+                    Delimiter::Brace => b"{",
+                    Delimiter::Bracket => b"[",
+                    Delimiter::None => b"<none>",
+                };
+                hasher.field(open);
+                hash_stream(group.stream(), hasher);
+                hasher.field(b"<end>");
+            }
+            TokenTree::Ident(ident) => {
+                hasher.u64(1).field(ident.to_string().as_bytes());
+            }
+            TokenTree::Punct(punct) => {
+                let joint = u64::from(punct.spacing() == Spacing::Joint);
+                hasher.u64(2).u64(u64::from(punct.as_char())).u64(joint);
+            }
+            TokenTree::Literal(literal) => {
+                hasher.u64(3).field(literal.to_string().as_bytes());
+            }
+        }
+    }
+}
+
+/// The formatted code of a generated Rust file's text: what follows its header
+/// (a few `//` lines, then an empty line).
+pub fn formatted_code(text: &str) -> Option<&str> {
+    text.split_once("\n\n").map(|(_, code)| code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn equal_tokens_hash_equal_and_any_difference_shows() {
+        let base = token_hash(&quote! { pub struct A { x: Vec<u8> } });
+        assert_eq!(base, token_hash(&quote! { pub struct A { x: Vec<u8> } }));
+        for other in [
+            quote! { pub struct B { x: Vec<u8> } },
+            quote! { pub struct A { x: Vec<u16> } },
+            quote! { pub struct A ( x: Vec<u8> ) },
+            quote! { pub struct A { x: Vec<u8>, } },
+            quote! { pub struct A { x: Vec<u8> } ; },
+        ] {
+            assert_ne!(base, token_hash(&other), "{other}");
+        }
+        // Spacing changes what the tokens print (`: :` vs `::`).
+        let joint: TokenStream = "a::b".parse().unwrap();
+        let alone: TokenStream = "a: :b".parse().unwrap();
+        assert_ne!(token_hash(&joint), token_hash(&alone));
+        // Literals by their text: `1` and `"1"` differ.
+        assert_ne!(token_hash(&quote! { 1 }), token_hash(&quote! { "1" }));
+    }
+
+    #[test]
+    fn the_cache_answers_only_for_the_same_path_and_tokens() {
+        let mut cache = FormatCache::default();
+        cache.insert("src/a.rs".into(), 7, "struct A;\n".into());
+        assert_eq!(cache.lookup("src/a.rs", 7), Some("struct A;\n"));
+        assert_eq!(cache.lookup("src/a.rs", 8), None);
+        assert_eq!(cache.lookup("src/b.rs", 7), None);
+    }
+
+    #[test]
+    fn formatted_code_follows_the_header() {
+        let text = "// @generated by docgen\n// Source pages: a.md\n\nstruct A;\n\nstruct B;\n";
+        assert_eq!(formatted_code(text), Some("struct A;\n\nstruct B;\n"));
+        assert_eq!(formatted_code("no header"), None);
+    }
+}
