@@ -271,6 +271,10 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         write_summary(&summary),
         started.elapsed().as_secs_f64()
     ));
+    // The process ends here: freeing the model and the crate node by node
+    // costs about 5% of a run on the corpus (perf), for memory the system
+    // takes back at once on exit.
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -61,6 +61,12 @@ impl FieldHasher {
         self
     }
 
+    /// Bytes without a length prefix, for callers that end a field themselves.
+    pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.write(bytes);
+        self
+    }
+
     pub fn u64(&mut self, value: u64) -> &mut Self {
         self.0.write_u64(value);
         self

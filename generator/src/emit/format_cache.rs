@@ -11,6 +11,7 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
 
 use crate::stamp::FieldHasher;
 
@@ -70,18 +71,30 @@ fn hash_stream(tokens: TokenStream, hasher: &mut FieldHasher) {
                 hash_stream(group.stream(), hasher);
                 hasher.field(b"<end>");
             }
-            TokenTree::Ident(ident) => {
-                hasher.u64(1).field(ident.to_string().as_bytes());
-            }
+            TokenTree::Ident(ident) => hash_text(hasher, 1, &ident),
             TokenTree::Punct(punct) => {
                 let joint = u64::from(punct.spacing() == Spacing::Joint);
                 hasher.u64(2).u64(u64::from(punct.as_char())).u64(joint);
             }
-            TokenTree::Literal(literal) => {
-                hasher.u64(3).field(literal.to_string().as_bytes());
-            }
+            TokenTree::Literal(literal) => hash_text(hasher, 3, &literal),
         }
     }
+}
+
+/// Hashes a token's kind and printed text without allocating it: the text is
+/// streamed into the hasher and ended by a byte UTF-8 never contains.
+fn hash_text(hasher: &mut FieldHasher, kind: u64, token: &dyn fmt::Display) {
+    struct Sink<'h>(&'h mut FieldHasher);
+    impl fmt::Write for Sink<'_> {
+        fn write_str(&mut self, text: &str) -> fmt::Result {
+            self.0.raw(text.as_bytes());
+            Ok(())
+        }
+    }
+    hasher.u64(kind);
+    // Writing into the hasher cannot fail.
+    let _ = write!(Sink(hasher), "{token}");
+    hasher.raw(&[0xff]);
 }
 
 /// The formatted code of a generated Rust file's text: what follows its header

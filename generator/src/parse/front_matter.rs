@@ -65,7 +65,7 @@ pub fn split(text: &str) -> Split<'_> {
         };
     };
     let yaml = &text[opening..yaml_end];
-    let (front_matter, error) = match serde_yaml_ng::from_str::<FrontMatter>(yaml) {
+    let (front_matter, error) = match read_yaml(yaml) {
         Ok(front_matter) => (front_matter, None),
         Err(err) => {
             let line = err.location().map(|l| l.line() + 1).unwrap_or(1);
@@ -78,6 +78,101 @@ pub fn split(text: &str) -> Split<'_> {
         body: &text[body_offset..],
         error,
     }
+}
+
+/// Reads front matter YAML: a flat list of simple `key: value` lines (nearly
+/// every page) by [`read_simple`], anything else by serde_yaml_ng, which costs
+/// more than pulldown-cmark's whole pass over the page.
+pub fn read_yaml(yaml: &str) -> Result<FrontMatter, serde_yaml_ng::Error> {
+    match read_simple(yaml) {
+        Some(front_matter) => Ok(front_matter),
+        None => serde_yaml_ng::from_str(yaml),
+    }
+}
+
+/// Front matter read without a YAML parser, or `None` when `yaml` is not a
+/// flat mapping of simple scalars that reads the same in any YAML parser:
+/// every line empty or `key: value` at column 0, with no key twice, and every
+/// value empty, a plain scalar that starts with a letter or digit and holds no
+/// `: ` or ` #`, or a quoted string with no escapes. A value of a key docgen
+/// reads must also read as a string, not as a number, boolean or null. On
+/// `None` the caller parses with serde_yaml_ng; the two agree on every page of
+/// the corpus and on generated inputs (tests below and in `tests/`).
+pub fn read_simple(yaml: &str) -> Option<FrontMatter> {
+    let mut front_matter = FrontMatter::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for line in yaml.split('\n') {
+        if line.trim().is_empty() && !line.contains('\r') {
+            continue;
+        }
+        let (key, rest) = line.split_once(':')?;
+        let simple_key = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !simple_key || seen.contains(&key) {
+            return None;
+        }
+        seen.push(key);
+        let value = match rest {
+            "" => None,
+            _ => simple_value(rest.strip_prefix(' ')?)?,
+        };
+        let field = match key {
+            "title" => &mut front_matter.title,
+            "description" => &mut front_matter.description,
+            "ms.prod" => &mut front_matter.ms_prod,
+            "doc_type" => &mut front_matter.doc_type,
+            _ => continue,
+        };
+        *field = match value {
+            None => None,
+            Some(Scalar::Quoted(text)) => Some(text.to_string()),
+            Some(Scalar::Plain(text)) if reads_as_string(text) => Some(text.to_string()),
+            Some(Scalar::Plain(_)) => return None,
+        };
+    }
+    Some(front_matter)
+}
+
+enum Scalar<'a> {
+    Quoted(&'a str),
+    Plain(&'a str),
+}
+
+/// The scalar after `key: `: `Some(None)` for an empty value (null), `None`
+/// when it is not simple.
+fn simple_value(raw: &str) -> Option<Option<Scalar<'_>>> {
+    if raw.chars().any(|c| c.is_control() && c != '\t') {
+        return None;
+    }
+    let value = raw.trim_end_matches([' ', '\t']);
+    if value.is_empty() {
+        return Some(None);
+    }
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote) {
+            let inner = inner.strip_suffix(quote)?;
+            let plain_inside = !inner.contains(quote) && !inner.contains('\\');
+            return plain_inside.then_some(Some(Scalar::Quoted(inner)));
+        }
+    }
+    let plain = value.starts_with(|c: char| c.is_alphanumeric())
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.contains("\t#")
+        && !value.ends_with(':');
+    plain.then_some(Some(Scalar::Plain(value)))
+}
+
+/// Whether a plain scalar is a string in YAML 1.1 and 1.2 alike: not a number
+/// (it starts with a letter) and not a boolean or null word.
+fn reads_as_string(plain: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf",
+    ];
+    plain.starts_with(|c: char| c.is_alphabetic())
+        && !WORDS.contains(&plain.to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -115,6 +210,44 @@ mod tests {
     fn unclosed_front_matter_is_reported() {
         let split = split("---\ntitle: x\n# no end");
         assert!(split.error.is_some());
+    }
+
+    #[test]
+    fn simple_lines_are_read_without_a_yaml_parser_and_as_it_reads_them() {
+        let yaml = "title: \"Get user: by id\"\ndescription: Retrieve a user.  \nauthor: 'someone'\nms.prod: microsoft-identity-platform\ndoc_type: apiPageType\nms.date: 09/15/2020\n\ntitle2:\n";
+        let simple = read_simple(yaml).expect("simple");
+        assert_eq!(simple.title.as_deref(), Some("Get user: by id"));
+        assert_eq!(simple.description.as_deref(), Some("Retrieve a user."));
+        assert_eq!(
+            Ok(simple),
+            serde_yaml_ng::from_str::<FrontMatter>(yaml).map_err(|e| e.to_string())
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_yaml_parser() {
+        for yaml in [
+            "title: [unclosed\n",
+            "title: a: b\n",
+            "title: x # comment\n",
+            "title: \"esc\\\"aped\"\n",
+            "title: 'it''s'\n",
+            "title: true\n",
+            "title: 12\n",
+            "title: Null\n",
+            "title: x\ntitle: y\n",
+            "  title: indented\n",
+            "title: >\n  folded\n",
+            "- a list\n",
+            "# a comment\n",
+            "title:x\n",
+            "title: x\r\n",
+            "title: \"unclosed\n",
+            "title: -dash\n",
+            "title: &anchor x\n",
+        ] {
+            assert_eq!(read_simple(yaml), None, "{yaml:?}");
+        }
     }
 
     #[test]
