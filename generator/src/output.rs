@@ -287,12 +287,24 @@ pub fn output_hash_on_disk(
     if entries.iter().any(|entry| validate_path(entry).is_err()) {
         return None;
     }
+    // Each folder is checked once (a real directory, reached without symbolic
+    // links), then each file with one `lstat`: a no-op run is mostly these calls.
+    let folders: BTreeSet<&str> = entries
+        .iter()
+        .filter_map(|entry| entry.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        inspect_dir(&out, folder).ok()??;
+    }
     let files: Vec<Option<(&str, u64)>> = entries
         .par_iter()
         .map(|entry| {
-            let file = inspect(&out, entry).ok()??;
+            let file = out.join(entry);
+            let metadata = fs::symlink_metadata(&file).ok()?;
+            if !metadata.is_file() {
+                return None;
+            }
             if let Some(known) = known.get(*entry) {
-                let metadata = fs::symlink_metadata(&file).ok()?;
                 let modified = stamp::modified_ns(&metadata);
                 if metadata.len() == known.len
                     && modified == known.modified_ns
@@ -1189,6 +1201,36 @@ mod tests {
         ] {
             assert_eq!(parse_temp_name(other), None, "{other}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_hash_on_disk_is_none_through_a_symlinked_folder_or_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let generated = crate_of(&[("src/lib.rs", LIB), ("src/models/a.rs", MODELS)]);
+        write_crate(&out, &generated).unwrap();
+        let known = known_files(&out, &generated);
+        let expected = Some(output_hash(&generated));
+        assert_eq!(output_hash_on_disk(&out, &known, u64::MAX), expected);
+
+        // The same files, reached through a link to a folder elsewhere.
+        let elsewhere = dir.path().join("elsewhere");
+        fs::rename(out.join("src/models"), &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("src/models")).unwrap();
+        assert_eq!(output_hash_on_disk(&out, &known, u64::MAX), None);
+        fs::remove_file(out.join("src/models")).unwrap();
+        fs::rename(&elsewhere, out.join("src/models")).unwrap();
+        assert_eq!(output_hash_on_disk(&out, &known, u64::MAX), expected);
+
+        // A file replaced by a link to the same content.
+        let moved = dir.path().join("a.rs");
+        fs::rename(out.join("src/models/a.rs"), &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, out.join("src/models/a.rs")).unwrap();
+        assert_eq!(
+            output_hash_on_disk(&out, &stamp::KnownFiles::new(), 0),
+            None
+        );
     }
 
     #[test]

@@ -512,7 +512,7 @@ pub fn remove(path: &Path) -> io::Result<()> {
 
 /// Writes the stamp through a temporary file and a rename.
 pub fn write(path: &Path, stamp: &Stamp) -> io::Result<()> {
-    let mut text = serde_json::to_vec_pretty(stamp).map_err(io::Error::other)?;
+    let mut text = serde_json::to_vec(stamp).map_err(io::Error::other)?;
     text.push(b'\n');
     crate::output::write_file_atomic(path, &text)
 }
