@@ -20,6 +20,9 @@
 //!   unchanged docs (the no-op), with their ratios to the floor and to each
 //!   other, and a third run without the stamp (everything regenerated in
 //!   memory, every file found already right), the run the no-op replaces;
+//! - `docgen generate` after one page of a copy of the docs is edited, over
+//!   the output of the previous run (formatted code of unchanged files reused),
+//!   with how many files were reused;
 //! - `build_script::Builder::generate` into an empty `OUT_DIR` (full) and again
 //!   over unchanged docs (no-op);
 //! - peak memory (`VmHWM` of `/proc/self/status`) of the process that ran the
@@ -27,6 +30,9 @@
 //!   child process, so one version's peak does not hide in the other's), and of
 //!   one full `docgen generate` run of the binary (`/usr/bin/time -f %M`, where
 //!   GNU time is installed).
+//!
+//! Output folders are created in one scratch folder that is deleted only when
+//! every version is measured (see `scratch_dir`).
 //!
 //! Every version is measured twice: with rayon's default thread count (one per
 //! core) and with `RAYON_NUM_THREADS=1`, to show what the parallelism buys.
