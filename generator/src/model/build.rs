@@ -95,8 +95,8 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     assign_names(&mut operations, &mut diagnostics);
     let service_root = service_root(tree_name, &operations);
 
-    operations.sort_by(|a, b| a.name.cmp(&b.name));
-    diagnostics.sort();
+    operations.par_sort_by(|a, b| a.name.cmp(&b.name));
+    diagnostics.par_sort();
     diagnostics.dedup();
     ApiModel {
         service_root,

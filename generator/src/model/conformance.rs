@@ -13,6 +13,7 @@ use super::{
     type_key, Example, ExampleOutcome, Operation, RequestBody, ResponseShape, TypeDef, TypeKind,
 };
 use crate::diagnostics::{codes, Diagnostic, Location};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -44,13 +45,22 @@ pub fn classify(
         types,
         descendants: super::descendants(types.values()),
     };
-    for op in operations.iter_mut() {
-        let (body, response) = (op.body.clone(), op.response.clone());
-        let path_params = op.path_params.len();
-        for example in &mut op.examples {
-            example.outcome = checker.outcome(&body, &response, path_params, example, diagnostics);
-        }
-    }
+    // Operations are checked in parallel (each reads only the types); their
+    // diagnostics are appended in operation order, whatever the thread count.
+    let found: Vec<Vec<Diagnostic>> = operations
+        .par_iter_mut()
+        .map(|op| {
+            let mut found = Vec::new();
+            let (body, response) = (op.body.clone(), op.response.clone());
+            let path_params = op.path_params.len();
+            for example in &mut op.examples {
+                example.outcome =
+                    checker.outcome(&body, &response, path_params, example, &mut found);
+            }
+            found
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
 }
 
 impl Checker<'_> {
