@@ -23,8 +23,8 @@
 //! - `docgen generate` after one page of a copy of the docs is edited, over
 //!   the output of the previous run (formatted code of unchanged files reused),
 //!   with how many files were reused;
-//! - `build_script::Builder::generate` into an empty `OUT_DIR` (full) and again
-//!   over unchanged docs (no-op);
+//! - `build_script::Builder::generate` into an empty `OUT_DIR` (full), again
+//!   over unchanged docs (no-op), and after one page is edited;
 //! - peak memory (`VmHWM` of `/proc/self/status`) of the process that ran the
 //!   floor and the pipeline for that version only (each version runs in its own
 //!   child process, so one version's peak does not hide in the other's), and of
@@ -168,6 +168,9 @@ struct Measured {
     cli_edit: f64,
     /// Of the Rust files of that run, how many took their code from the last run.
     cli_edit_reused: String,
+    /// `build_script::Builder::generate` after one page was edited.
+    build_edit: f64,
+    build_edit_reused: usize,
     peak_mb: f64,
 }
 
@@ -341,6 +344,7 @@ fn measure(docs: &Path) -> BenchResult<Measured> {
     }
     m.build_full = median(full);
     m.build_noop = median(noop);
+    (m.build_edit, m.build_edit_reused) = builder_one_page_edited(docs, runs)?;
     Ok(m)
 }
 
@@ -357,12 +361,7 @@ fn one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, String)> {
     let report = out.with_extension("report.json");
     let mut samples = Vec::new();
     for run in 0..runs {
-        let text = std::fs::read_to_string(&page)?;
-        let Some((before, after)) = text.split_once("\n# ") else {
-            return Err(format!("{} has no title", page.display()).into());
-        };
-        let edited = format!("{before}\n# Edited {run}: {after}");
-        std::fs::write(&page, edited)?;
+        edit_title(&page, run)?;
         let stdout = timed(&mut samples, || {
             docgen_generate_with(&copy, &out, &["--report".as_ref(), report.as_os_str()])
         })?;
@@ -376,6 +375,40 @@ fn one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, String)> {
         report["formatting"]["reused"], report["formatting"]["files"]
     );
     Ok((median(samples), reused))
+}
+
+/// [`one_page_edited`] for the build-script API.
+fn builder_one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, usize)> {
+    let copy = scratch_dir()?.join(docs.file_name().unwrap_or_default());
+    copy_tree(docs, &copy)?;
+    let page = first_api_page(&copy)?;
+    let out = scratch_dir()?;
+    let builder = Builder::new(&copy)
+        .out_dir(&out)
+        .cargo_directives(false)
+        .fail_on(None);
+    builder.generate()?;
+    let mut samples = Vec::new();
+    let mut reused = 0;
+    for run in 0..runs {
+        edit_title(&page, run)?;
+        let summary = timed(&mut samples, || builder.generate())?;
+        if summary.up_to_date {
+            return Err("a build-script run after an edit was a no-op".into());
+        }
+        reused = summary.formatted_reused;
+    }
+    Ok((median(samples), reused))
+}
+
+/// Puts `Edited {run}: ` at the start of the page's first `# ` title.
+fn edit_title(page: &Path, run: usize) -> BenchResult<()> {
+    let text = std::fs::read_to_string(page)?;
+    let Some((before, after)) = text.split_once("\n# ") else {
+        return Err(format!("{} has no title", page.display()).into());
+    };
+    std::fs::write(page, format!("{before}\n# Edited {run}: {after}"))?;
+    Ok(())
 }
 
 /// The first page under `api/` (by path) with a `# ` title line.
@@ -535,6 +568,12 @@ fn print_table(corpus: &Path, runs: usize, results: &[(String, Measured)]) {
     });
     row("build_script generate, full", &|m| secs(m.build_full));
     row("build_script generate, no-op", &|m| secs(m.build_noop));
+    row("build_script generate, one page edited", &|m| {
+        secs(m.build_edit)
+    });
+    row("  formatted files reused", &|m| {
+        m.build_edit_reused.to_string()
+    });
 
     println!(
         "docgen pipeline on {} (median of {runs} runs; writes go to new folders in {}, deleted at the end)\n",

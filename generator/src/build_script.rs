@@ -77,7 +77,7 @@
 //! `cargo:warning=…` lines only with [`Builder::print_warnings`].
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
-use crate::emit::{self, EmitError, GeneratedCrate};
+use crate::emit::{self, EmitError, FormatCache, GeneratedCrate};
 use crate::output::{self, OutputError};
 use crate::source::SourceError;
 use crate::stamp;
@@ -92,6 +92,9 @@ use std::sync::OnceLock;
 pub const INCLUDE_DIR: &str = "docgen";
 /// The file to `include!`: `concat!(env!("OUT_DIR"), "/docgen/sdk.rs")`.
 pub const ENTRY_FILE: &str = "sdk.rs";
+/// The formatted code of the last run, in `OUT_DIR/docgen/` beside the stamp
+/// (see [`FormatCache`]); not part of the output.
+pub const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
 
 /// Configures and runs one generation for a build script.
 #[derive(Debug, Clone)]
@@ -210,6 +213,7 @@ impl Builder {
                 up_to_date: true,
                 written: Vec::new(),
                 deleted: Vec::new(),
+                formatted_reused: 0,
             },
             None => {
                 stamp::remove(&stamp_path).map_err(|source| Error::Io {
@@ -217,10 +221,24 @@ impl Builder {
                     source,
                 })?;
                 let model = crate::model_for_tree(&self.docs_dir).map_err(Error::Source)?;
-                let generated = emit::emit_crate(&one_area(model.clone())).map_err(Error::Emit)?;
-                let included = include_form(&generated, &self.module_path, self.client)?;
+                // The files written are rewritten from the emitted code, so the
+                // formatted code the next run may reuse is kept in a file of its own.
+                let cache_path = include_dir.join(FORMAT_CACHE_FILE);
+                let formatter = stamp::formatter_fingerprint();
+                let cache = FormatCache::load(&cache_path, &formatter);
+                let emitted = emit::emit_crate_reusing(&one_area(model.clone()), &cache)
+                    .map_err(Error::Emit)?;
+                drop(cache);
+                let included = include_form(&emitted.generated, &self.module_path, self.client)?;
                 let written =
                     output::write_crate(&include_dir, &included).map_err(Error::Output)?;
+                // Best effort: without the cache the next run only formats everything.
+                let _ = FormatCache::save(
+                    &cache_path,
+                    &formatter,
+                    &emitted.generated,
+                    &emitted.token_hashes,
+                );
                 let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model)
                     .with_files(output::known_files(&include_dir, &included))
                     .with_docs(&self.docs_dir, inputs.known());
@@ -237,6 +255,7 @@ impl Builder {
                     up_to_date: false,
                     written: written.written,
                     deleted: written.deleted,
+                    formatted_reused: emitted.reused,
                 }
             }
         };
@@ -298,6 +317,9 @@ pub struct Summary {
     pub written: Vec<String>,
     /// Files of an earlier run that are no longer generated and were deleted.
     pub deleted: Vec<String>,
+    /// Rust files whose formatted code came from the last run's cache (their
+    /// token trees were unchanged); 0 when [`Summary::up_to_date`].
+    pub formatted_reused: usize,
 }
 
 /// Why [`Builder::generate`] failed.
@@ -1037,6 +1059,62 @@ mod tests {
             .generate()
             .expect_err("still fails");
         assert_eq!(again.diagnostics(), err.diagnostics());
+    }
+
+    #[test]
+    fn a_run_after_a_page_change_reuses_formatted_code_and_writes_what_a_first_run_writes() {
+        let docs = tempfile::tempdir().expect("tempdir");
+        let docs_root = docs.path().join("beta");
+        for entry in WalkDir::new(docs_input()) {
+            let entry = entry.expect("walk");
+            let target = docs_root.join(entry.path().strip_prefix(docs_input()).expect("inside"));
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).expect("mkdir");
+            } else {
+                fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+        let out = tempfile::tempdir().expect("tempdir");
+        let first = builder(&docs_root, out.path()).generate().expect("first");
+        assert_eq!(first.formatted_reused, 0);
+
+        let page = docs_root.join("api/devicemanagementscript-get.md");
+        let text = fs::read_to_string(&page).expect("page");
+        let documented = "Read the properties and relationships of a [deviceManagementScript]";
+        assert!(text.contains(documented), "the page the test edits");
+        let edited = text.replace(
+            documented,
+            "Fetch the properties and relationships of a [deviceManagementScript]",
+        );
+        fs::write(&page, edited).expect("edit");
+        let second = builder(&docs_root, out.path()).generate().expect("second");
+        assert!(!second.up_to_date);
+        assert!(second.formatted_reused > 10, "{}", second.formatted_reused);
+        assert_eq!(second.written, ["operations/devicemanagementscript_get.rs"]);
+
+        let fresh = tempfile::tempdir().expect("tempdir");
+        builder(&docs_root, fresh.path()).generate().expect("fresh");
+        let files = |dir: &Path| -> BTreeMap<String, String> {
+            let manifest =
+                fs::read_to_string(dir.join("docgen").join(output::MANIFEST)).expect("manifest");
+            manifest
+                .lines()
+                .filter(|line| !line.starts_with('#') && !line.is_empty())
+                .map(|path| {
+                    let text = fs::read_to_string(dir.join("docgen").join(path)).expect("file");
+                    (path.to_string(), text)
+                })
+                .collect()
+        };
+        let reused = files(out.path());
+        assert!(reused.len() > 10);
+        assert_eq!(reused, files(fresh.path()));
+
+        // A damaged cache is ignored, never an error.
+        fs::write(out.path().join("docgen").join(FORMAT_CACHE_FILE), "{").expect("damage");
+        fs::write(&page, text).expect("undo the edit");
+        let third = builder(&docs_root, out.path()).generate().expect("third");
+        assert_eq!(third.formatted_reused, 0);
     }
 
     #[test]
