@@ -830,6 +830,22 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input")
     }
 
+    /// A copy of `docs-input/` in `dir/beta`, for tests that edit pages.
+    fn copy_of_docs_input(dir: &Path) -> PathBuf {
+        let docs_root = dir.join("beta");
+        for entry in WalkDir::new(docs_input()) {
+            let entry = entry.expect("walk");
+            let relative = entry.path().strip_prefix(docs_input()).expect("inside");
+            let target = docs_root.join(relative);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).expect("mkdir");
+            } else {
+                fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+        docs_root
+    }
+
     fn builder(docs: &Path, out: &Path) -> Builder {
         Builder::new(docs).out_dir(out).cargo_directives(false)
     }
@@ -981,17 +997,7 @@ mod tests {
     #[test]
     fn second_run_is_a_no_op_and_a_change_regenerates() {
         let docs = tempfile::tempdir().expect("tempdir");
-        let docs_root = docs.path().join("beta");
-        for entry in WalkDir::new(docs_input()) {
-            let entry = entry.expect("walk");
-            let relative = entry.path().strip_prefix(docs_input()).expect("inside");
-            let target = docs_root.join(relative);
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&target).expect("mkdir");
-            } else {
-                fs::copy(entry.path(), &target).expect("copy");
-            }
-        }
+        let docs_root = copy_of_docs_input(docs.path());
         let out = tempfile::tempdir().expect("tempdir");
 
         let first = builder(&docs_root, out.path()).generate().expect("first");
@@ -1064,16 +1070,7 @@ mod tests {
     #[test]
     fn a_run_after_a_page_change_reuses_formatted_code_and_writes_what_a_first_run_writes() {
         let docs = tempfile::tempdir().expect("tempdir");
-        let docs_root = docs.path().join("beta");
-        for entry in WalkDir::new(docs_input()) {
-            let entry = entry.expect("walk");
-            let target = docs_root.join(entry.path().strip_prefix(docs_input()).expect("inside"));
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&target).expect("mkdir");
-            } else {
-                fs::copy(entry.path(), &target).expect("copy");
-            }
-        }
+        let docs_root = copy_of_docs_input(docs.path());
         let out = tempfile::tempdir().expect("tempdir");
         let first = builder(&docs_root, out.path()).generate().expect("first");
         assert_eq!(first.formatted_reused, 0);
