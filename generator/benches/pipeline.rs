@@ -353,10 +353,11 @@ fn measure(docs: &Path) -> BenchResult<Measured> {
 /// files is reused). A copy of the docs gets one page's title edited before
 /// each run. Returns the median time and the last run's reuse count.
 fn one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, String)> {
-    let copy = scratch_dir()?.join(docs.file_name().unwrap_or_default());
-    copy_tree(docs, &copy)?;
-    let page = first_api_page(&copy)?;
-    let out = scratch_dir()?;
+    let EditableCopy {
+        docs: copy,
+        page,
+        out,
+    } = editable_copy(docs)?;
     docgen_generate(&copy, &out)?;
     let report = out.with_extension("report.json");
     let mut samples = Vec::new();
@@ -377,12 +378,31 @@ fn one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, String)> {
     Ok((median(samples), reused))
 }
 
-/// [`one_page_edited`] for the build-script API.
-fn builder_one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, usize)> {
+/// A copy of a docs tree in the scratch folder, the page the runs edit, and an
+/// empty output folder.
+struct EditableCopy {
+    docs: PathBuf,
+    page: PathBuf,
+    out: PathBuf,
+}
+
+fn editable_copy(docs: &Path) -> BenchResult<EditableCopy> {
     let copy = scratch_dir()?.join(docs.file_name().unwrap_or_default());
     copy_tree(docs, &copy)?;
-    let page = first_api_page(&copy)?;
-    let out = scratch_dir()?;
+    Ok(EditableCopy {
+        page: first_api_page(&copy)?,
+        docs: copy,
+        out: scratch_dir()?,
+    })
+}
+
+/// [`one_page_edited`] for the build-script API.
+fn builder_one_page_edited(docs: &Path, runs: usize) -> BenchResult<(f64, usize)> {
+    let EditableCopy {
+        docs: copy,
+        page,
+        out,
+    } = editable_copy(docs)?;
     let builder = Builder::new(&copy)
         .out_dir(&out)
         .cargo_directives(false)

@@ -238,7 +238,7 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         Some(stamp) if real_dir => stamp.format_cache(&args.out, &formatter),
         _ => emit::FormatCache::default(),
     };
-    let built = build(&args.docs.docs, &cache)?;
+    let mut built = build(&args.docs.docs, &cache)?;
     drop(cache);
     if !args.quiet {
         print_diagnostics(&built.model.diagnostics);
@@ -248,7 +248,7 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
         .with_files(output::known_files(&args.out, &built.generated))
         .with_docs(&args.docs.docs, inputs.known())
-        .with_formatted(formatter, built.token_hashes.clone());
+        .with_formatted(formatter, std::mem::take(&mut built.token_hashes));
     if let Err(err) = stamp::write(&stamp_path, &stamp) {
         eprintln!(
             "warning: cannot write `{}` ({err}); the next run will regenerate everything",

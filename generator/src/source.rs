@@ -40,19 +40,27 @@ impl fmt::Display for SourceError {
 
 impl std::error::Error for SourceError {}
 
-/// Reads every Markdown page under `root`. Unreadable files become diagnostics;
-/// symbolic links are not followed, so reading never leaves the tree.
-pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
+/// `Ok` when `root` is a directory (links followed: the docs folder itself may
+/// be one); the error names it otherwise.
+pub fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
     let metadata = std::fs::metadata(root).map_err(|e| SourceError {
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;
-    if !metadata.is_dir() {
-        return Err(SourceError {
+    if metadata.is_dir() {
+        Ok(())
+    } else {
+        Err(SourceError {
             path: root.to_path_buf(),
             message: "not a directory".into(),
-        });
+        })
     }
+}
+
+/// Reads every Markdown page under `root`. Unreadable files become diagnostics;
+/// symbolic links are not followed, so reading never leaves the tree.
+pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
+    ensure_docs_dir(root)?;
     // Walk first (cheap, and in a fixed order), then read and decode the pages
     // in parallel; results are merged in walk order.
     let mut found = Vec::new();

@@ -167,16 +167,7 @@ pub fn scan_inputs_with(root: &Path, known: &KnownFiles) -> Result<Inputs, Sourc
         .ok()
         .and_then(|d| u64::try_from(d.as_nanos()).ok())
         .unwrap_or_default();
-    let metadata = fs::metadata(root).map_err(|e| SourceError {
-        path: root.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    if !metadata.is_dir() {
-        return Err(SourceError {
-            path: root.to_path_buf(),
-            message: "not a directory".into(),
-        });
-    }
+    crate::source::ensure_docs_dir(root)?;
     let mut inputs = Inputs {
         scanned_ns,
         ..Inputs::default()
