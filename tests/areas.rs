@@ -35,7 +35,9 @@ fn one_area_compiles_alone_without_another_areas_operations() {
     // The area with the most operations, one of its operations, and an operation of another area.
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for op in &model.operations {
-        *counts.entry(op.area.as_str()).or_default() += 1;
+        for area in &op.areas {
+            *counts.entry(area.as_str()).or_default() += 1;
+        }
     }
     let (area, _) = counts
         .iter()
@@ -44,12 +46,12 @@ fn one_area_compiles_alone_without_another_areas_operations() {
     let own = model
         .operations
         .iter()
-        .find(|op| op.area == *area)
+        .find(|op| op.areas.iter().any(|a| a == area))
         .expect("the area has an operation");
     let foreign = model
         .operations
         .iter()
-        .find(|op| op.area != *area)
+        .find(|op| !op.areas.iter().any(|a| a == area))
         .expect("docs-input has operations in a second area");
 
     let manifest = &generated.files["Cargo.toml"];
@@ -59,7 +61,7 @@ fn one_area_compiles_alone_without_another_areas_operations() {
         "the area `{area}` is a feature: {manifest}"
     );
     assert!(
-        manifest.contains(&format!("\n{} = []\n", foreign.area)),
+        manifest.contains(&format!("\n{} = []\n", foreign.areas[0])),
         "{manifest}"
     );
 
@@ -113,7 +115,7 @@ fn one_area_compiles_alone_without_another_areas_operations() {
         !output.status.success(),
         "`{}` of area `{}` compiles with only the feature `{area}`",
         foreign.name,
-        foreign.area
+        foreign.areas[0]
     );
     assert!(
         stderr(&output).contains(&foreign.name),

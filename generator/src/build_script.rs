@@ -476,7 +476,7 @@ fn one_area(mut model: crate::model::ApiModel) -> crate::model::ApiModel {
         page.area = AREA.to_string();
     }
     for op in &mut model.operations {
-        op.area = AREA.to_string();
+        op.areas = vec![AREA.to_string()];
     }
     model
 }

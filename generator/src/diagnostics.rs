@@ -155,6 +155,7 @@ pub mod codes {
     pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
     pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
     pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
+    pub const BODY_UNTYPED: &str = "body-untyped";
     pub const LINK_BROKEN: &str = "link-broken";
     // Found by `docgen lint` (generator/src/lint/checks.rs) on the pages themselves.
     pub const CONTENT_LENGTH_MISMATCH: &str = "content-length-mismatch";
@@ -275,6 +276,10 @@ pub mod codes {
         (
             DUPLICATE_OPERATION,
             "two pages document the same method and path",
+        ),
+        (
+            BODY_UNTYPED,
+            "the examples show a JSON body but the page names no type for it; it is kept as untyped JSON",
         ),
         (
             LINK_BROKEN,

@@ -551,13 +551,16 @@ struct Report<'a> {
 }
 
 /// Examples by outcome: `pass` examples are run as tests of the generated crate
-/// (a failing one is a generator failure); docs problems by the code that explains them.
+/// (a failing one is a generator failure); docs problems by the code that
+/// explains them; generator failures (JSON the model has no place for) by cause.
 #[derive(Serialize)]
 struct ExampleCounts {
     total: usize,
     pass: usize,
     docs_problem: usize,
     docs_problem_by_code: BTreeMap<&'static str, usize>,
+    generator_failure: usize,
+    generator_failure_by_cause: BTreeMap<&'static str, usize>,
 }
 
 impl ExampleCounts {
@@ -567,6 +570,8 @@ impl ExampleCounts {
             pass: 0,
             docs_problem: 0,
             docs_problem_by_code: BTreeMap::new(),
+            generator_failure: 0,
+            generator_failure_by_cause: BTreeMap::new(),
         };
         for example in model.operations.iter().flat_map(|op| &op.examples) {
             counts.total += 1;
@@ -575,6 +580,10 @@ impl ExampleCounts {
                 docgen::model::ExampleOutcome::DocsProblem { code, .. } => {
                     counts.docs_problem += 1;
                     *counts.docs_problem_by_code.entry(code).or_default() += 1;
+                }
+                docgen::model::ExampleOutcome::GeneratorFailure { cause } => {
+                    counts.generator_failure += 1;
+                    *counts.generator_failure_by_cause.entry(cause).or_default() += 1;
                 }
             }
         }

@@ -253,6 +253,18 @@ pub struct Page<T> {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A primitive result (a `String`, a `Boolean`, …) as OData sends it: an object
+/// `{"value": …}`. Other members (`@odata.context`) are kept in
+/// `additional_properties`, so the result serializes back unchanged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ODataValue<T> {
+    /// The result.
+    pub value: T,
+    /// Any other properties or annotations of the response object.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
 // Written by hand so that `Page<T>: Default` does not require `T: Default`.
 impl<T> Default for Page<T> {
     fn default() -> Self {

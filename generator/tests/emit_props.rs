@@ -463,12 +463,12 @@ fn operation(seed: &OperationSeed, names: &[String]) -> Operation {
         examples,
         source: Location::new(format!("api/{}.md", seed.name), 1),
         // Two areas, so that some items carry `#[cfg(feature = …)]` gates.
-        area: if seed.path_index.is_multiple_of(2) {
+        areas: vec![if seed.path_index.is_multiple_of(2) {
             "mail"
         } else {
             "calendar"
         }
-        .into(),
+        .into()],
     }
 }
 

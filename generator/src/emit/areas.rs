@@ -62,8 +62,6 @@ impl Areas {
             }
         }
         for op in &model.operations {
-            contents.entry(op.area.clone()).or_default().operations += 1;
-            let area_roots = roots.entry(op.area.clone()).or_default();
             let mut named = Vec::new();
             match &op.body {
                 RequestBody::Type { ty } => named.push(ty),
@@ -75,10 +73,14 @@ impl Areas {
             if let ResponseShape::Single { ty } | ResponseShape::Collection { ty } = &op.response {
                 named.push(ty);
             }
-            for ty in named {
-                let key = type_key(&ty.name);
-                if ty.primitive.is_none() && types.contains_key(&key) {
-                    area_roots.insert(key);
+            for area in &op.areas {
+                contents.entry(area.clone()).or_default().operations += 1;
+                let area_roots = roots.entry(area.clone()).or_default();
+                for ty in &named {
+                    let key = type_key(&ty.name);
+                    if ty.primitive.is_none() && types.contains_key(&key) {
+                        area_roots.insert(key);
+                    }
                 }
             }
         }

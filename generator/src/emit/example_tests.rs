@@ -13,7 +13,7 @@ use quote::quote;
 /// The whole `tests/examples.rs` file body.
 pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> TokenStream {
     let mut scope = Scope::default();
-    // (test, its operation's area, whether it reads a documented body)
+    // (test, its operation's areas); the test says whether it reads a documented body
     let mut tests = Vec::new();
     for op in &cx.model.operations {
         for (index, example) in op.examples.iter().enumerate() {
@@ -25,7 +25,7 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
             };
             let (name, _) = scope.claim(&wanted, "_");
             if let Some(test) = example_test(cx, op, example, &name, crate_ident) {
-                tests.push((test, op.area.clone()));
+                tests.push((test, op.areas.iter().cloned().collect::<AreaSet>()));
             }
         }
     }
@@ -35,11 +35,14 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
         };
     }
     // Each test runs when its operation's area is enabled; the helpers when any test runs.
-    let test_areas: AreaSet = tests.iter().map(|(_, area)| area.clone()).collect();
+    let test_areas: AreaSet = tests
+        .iter()
+        .flat_map(|(_, areas)| areas.iter().cloned())
+        .collect();
     let body_areas: AreaSet = tests
         .iter()
         .filter(|(test, _)| test.reads_body)
-        .map(|(_, area)| area.clone())
+        .flat_map(|(_, areas)| areas.iter().cloned())
         .collect();
     let file_cfg = match predicate_within(&test_areas, cx.areas.all()) {
         Some(predicate) => quote! { #![cfg(#predicate)] },
@@ -57,8 +60,8 @@ pub fn examples_file(cx: &Context<'_>, crate_ident: &proc_macro2::Ident) -> Toke
             }
         }
     };
-    let tests = tests.into_iter().map(|(test, area)| {
-        let cfg = cx.areas.cfg_within(&AreaSet::from([area]), &test_areas);
+    let tests = tests.into_iter().map(|(test, areas)| {
+        let cfg = cx.areas.cfg_within(&areas, &test_areas);
         let ExampleTest {
             doc, name, body, ..
         } = test;

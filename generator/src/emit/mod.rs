@@ -325,7 +325,8 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
             )
             .0;
         let module = names::ident(&module_name);
-        let page_areas: areas::AreaSet = ops.iter().map(|op| op.area.clone()).collect();
+        let page_areas: areas::AreaSet =
+            ops.iter().flat_map(|op| op.areas.iter().cloned()).collect();
         let cfg = cx.areas.cfg(&page_areas);
         operation_modules.push(quote! { #cfg mod #module; #cfg pub use #module::*; });
         jobs.push(Job::Operations {

@@ -34,6 +34,11 @@ pub fn response_type(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Token
     match &op.response {
         ResponseShape::None => quote! { () },
         ResponseShape::Stream => quote! { Vec<u8> },
+        // OData sends a primitive result as `{"value": …}`.
+        ResponseShape::Single { ty } if ty.is_odata_value() => {
+            let value = cx.rust_type(ty);
+            quote! { crate::runtime::ODataValue<#value> }
+        }
         ResponseShape::Single { ty } => {
             note_use(cx, &ty.name, ty.primitive.is_none(), true, uses);
             cx.rust_type(ty)

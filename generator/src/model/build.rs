@@ -131,7 +131,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
             page_ops = ops;
             if let Some(area) = areas.get(&page.file) {
                 for op in &mut page_ops {
-                    op.area = area.clone();
+                    op.areas = vec![area.clone()];
                 }
             }
             distribute_examples(&mut page_ops, examples, &mut diagnostics);
@@ -310,46 +310,158 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
     }
 }
 
-/// Pages often document one endpoint twice (a list page per derived type, the
-/// same GET with other query options). Those become one operation: the first by
-/// file order, with the others' examples, and a response and body type that are
-/// the common base of what the pages say. Endpoints whose responses or bodies
-/// share no base stay apart.
+/// One endpoint (method and path, parameter names and case aside) is one
+/// operation. Pages often document an endpoint more than once: the page about
+/// the resource the path addresses, pages about an extension of it (extended
+/// properties, open extensions), a list page per derived type, the same GET with
+/// a query string. The canonical documentation ([`canonical_rank`]) gives the
+/// operation its page, response, body and name; the others add their examples,
+/// query options and areas, and are reported. When no page is more about the
+/// resource than the others (a list page per derived type), the response and
+/// body are the common base of what the pages say, where there is one.
 fn merge_duplicate_operations(
     operations: &mut Vec<Operation>,
     types: &BTreeMap<String, TypeDef>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut first_of: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut merged: Vec<Operation> = Vec::with_capacity(operations.len());
+    let mut group_of: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<Operation>> = Vec::new();
     for op in operations.drain(..) {
         let key = (op.method.clone(), endpoint_key(&op.path));
-        let Some(&index) = first_of.get(&key) else {
-            first_of.insert(key, merged.len());
-            merged.push(op);
-            continue;
-        };
-        let first = &mut merged[index];
-        let (Some(response), Some(body)) = (
-            common_response(&first.response, &op.response, types),
-            common_body(&first.body, &op.body, types),
-        ) else {
-            merged.push(op);
-            continue;
-        };
-        first.response = response;
-        first.body = body;
-        diagnostics.push(Diagnostic::note(
-            codes::DUPLICATE_OPERATION,
-            op.source.clone(),
-            format!(
-                "`{} {}` is also documented at {}; the two are one operation",
-                op.method, op.path.raw, first.source
-            ),
-        ));
-        first.examples.extend(op.examples);
+        match group_of.get(&key) {
+            Some(&index) => groups[index].push(op),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push(vec![op]);
+            }
+        }
     }
-    *operations = merged;
+    for mut group in groups {
+        let ranks: Vec<CanonicalRank> = group.iter().map(canonical_rank).collect();
+        // The first of the best ranked, so ties keep file order.
+        let best =
+            (0..ranks.len()).fold(0, |best, i| if ranks[i] > ranks[best] { i } else { best });
+        let lead_rank = ranks[best];
+        let one_is_about_it = ranks.iter().any(|r| r.about != lead_rank.about);
+        // Query-string variants (`GET /me?$expand=manager`) only add examples.
+        let peers: Vec<usize> = (0..group.len())
+            .filter(|&i| i != best && ranks[i].plain_path == lead_rank.plain_path)
+            .collect();
+        if !one_is_about_it && !peers.is_empty() {
+            let response = peers
+                .iter()
+                .try_fold(group[best].response.clone(), |acc, &i| {
+                    common_response(&acc, &group[i].response, types)
+                });
+            let body = peers.iter().try_fold(group[best].body.clone(), |acc, &i| {
+                common_body(&acc, &group[i].body, types)
+            });
+            if let (Some(response), Some(body)) = (response, body) {
+                group[best].response = response;
+                group[best].body = body;
+            }
+        }
+        let mut lead = group.remove(best);
+        for op in group {
+            diagnostics.push(Diagnostic::note(
+                codes::DUPLICATE_OPERATION,
+                op.source.clone(),
+                format!(
+                    "`{} {}` is also documented at {}; the two are one operation, and that page gives its response, body and name",
+                    op.method, op.path.raw, lead.source
+                ),
+            ));
+            lead.examples.extend(op.examples);
+            lead.query_options.extend(op.query_options);
+            lead.areas.extend(op.areas);
+        }
+        lead.query_options.sort();
+        lead.query_options.dedup();
+        lead.areas.sort();
+        lead.areas.dedup();
+        operations.push(lead);
+    }
+}
+
+/// How well one documentation of an endpoint fits as its canonical page; the
+/// greatest wins. Compared field by field, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct CanonicalRank {
+    /// How much the page is about the resource the path addresses: its file is
+    /// named after it (`user-list.md` for `GET /users`: 3), names it among its
+    /// words (`user-post-events.md` for `POST /me/events`: 2), and its response
+    /// or body is of that type (1 more).
+    about: u8,
+    /// The path line has no query string (`GET /me`, not `GET /me?$expand=manager`).
+    plain_path: bool,
+    /// The page documents a response (or, for writes, a body).
+    documents_shape: bool,
+}
+
+fn canonical_rank(op: &Operation) -> CanonicalRank {
+    let resource = addressed_resource(&op.path);
+    let singular = singular(&resource);
+    let stem = op
+        .source
+        .file
+        .rsplit('/')
+        .next()
+        .unwrap_or(&op.source.file)
+        .trim_end_matches(".md")
+        .to_ascii_lowercase();
+    let names_it = |word: &str| !resource.is_empty() && (word == resource || word == singular);
+    let mut about = if stem.split('-').next().is_some_and(names_it) {
+        3
+    } else if stem.split('-').any(names_it) {
+        2
+    } else {
+        0
+    };
+    let shape_type = match (&op.response, &op.body) {
+        (ResponseShape::Single { ty } | ResponseShape::Collection { ty }, _) => Some(ty),
+        (_, RequestBody::Type { ty }) => Some(ty),
+        _ => None,
+    };
+    if shape_type.is_some_and(|ty| !resource.is_empty() && type_key(&ty.name) == singular) {
+        about += 1;
+    }
+    let documents_shape = !matches!(op.response, ResponseShape::None)
+        || (op.method != "GET" && !matches!(op.body, RequestBody::None));
+    CanonicalRank {
+        about,
+        plain_path: op.path.query.is_none(),
+        documents_shape,
+    }
+}
+
+/// The resource a path addresses, lowercased: its last named segment, without a
+/// `$ref`/`$value`/`$count` modifier, a namespace or function arguments
+/// (`/me/drive/root/children` → `children`; `/groups/{id}/members/$ref` → `members`).
+/// `/me` is the signed-in user.
+fn addressed_resource(path: &PathTemplate) -> String {
+    let resource = path
+        .literal_segments()
+        .iter()
+        .rev()
+        .find(|s| !s.starts_with('$'))
+        .map(|s| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase())
+        .unwrap_or_default();
+    if resource == "me" {
+        "user".to_string()
+    } else {
+        resource
+    }
+}
+
+/// `users` → `user`, `policies` → `policy`: the English plural of path segments.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("ss") {
+        word.to_string()
+    } else {
+        word.strip_suffix('s').unwrap_or(word).to_string()
+    }
 }
 
 /// A path with parameter names erased and case folded: `/users/{id}` = `/Users/{user-id}`.

@@ -53,14 +53,63 @@ pub fn classify(
             let mut found = Vec::new();
             let (body, response) = (op.body.clone(), op.response.clone());
             let path_params = op.path_params.len();
+            let no_content = op.success_status == 204;
             for example in &mut op.examples {
-                example.outcome =
-                    checker.outcome(&body, &response, path_params, example, &mut found);
+                example.outcome = dropped_json(&body, &response, no_content, example, &mut found)
+                    .unwrap_or_else(|| {
+                        checker.outcome(&body, &response, path_params, example, &mut found)
+                    });
             }
             found
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
+}
+
+/// An example whose JSON the operation has no place for. That is docgen's
+/// failure to read the page, unless the page says there is no content (`204`):
+/// then the example contradicts its page.
+fn dropped_json(
+    body: &RequestBody,
+    response: &ResponseShape,
+    no_content: bool,
+    example: &Example,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ExampleOutcome> {
+    use super::failure_causes::*;
+    let sends_json = example.request.as_ref().is_some_and(|r| r.body.is_some());
+    if sends_json && matches!(body, RequestBody::None) {
+        return Some(ExampleOutcome::GeneratorFailure {
+            cause: REQUEST_BODY_DROPPED,
+        });
+    }
+    let documented = example.response.as_ref()?;
+    let success = documented.status.is_none_or(|s| (200..300).contains(&s));
+    let json = documented
+        .body
+        .as_ref()
+        .filter(|v| success && (v.is_object() || v.is_array()))?;
+    match response {
+        ResponseShape::None if no_content => {
+            diagnostics.push(Diagnostic::warning(
+                codes::RESPONSE_SHAPE_CONTRADICTS,
+                documented.location.clone(),
+                format!(
+                    "the Response section documents no content (`204`), but the example responds with {}",
+                    kind(json)
+                ),
+            ));
+            Some(ExampleOutcome::DocsProblem {
+                code: codes::RESPONSE_SHAPE_CONTRADICTS,
+                blocks_test: true,
+            })
+        }
+        ResponseShape::None => Some(ExampleOutcome::GeneratorFailure {
+            cause: RESPONSE_BODY_DROPPED,
+        }),
+        // A stream is bytes, whatever they hold; JSON ones are not compared.
+        _ => None,
+    }
 }
 
 impl Checker<'_> {
@@ -151,6 +200,9 @@ impl Checker<'_> {
             return outcome;
         }
         let mismatches = match response {
+            ResponseShape::Single { ty } if ty.is_odata_value() => {
+                self.check_odata_value(value, ty)
+            }
             ResponseShape::Single { ty } => self.check(value, ty, 0),
             ResponseShape::Collection { ty } => self.check_page(value, ty),
             ResponseShape::None | ResponseShape::Stream => Vec::new(),
@@ -229,6 +281,22 @@ impl Checker<'_> {
             }
         }
         worst
+    }
+
+    /// A primitive result: `{"value": …}` holding the primitive.
+    fn check_odata_value(&self, value: &Value, ty: &TypeRef) -> Vec<Mismatch> {
+        match value.as_object().and_then(|o| o.get("value")) {
+            Some(inner) => prefixed("value", self.check(inner, ty, 1)),
+            None => vec![Mismatch {
+                path: String::new(),
+                message: format!(
+                    "a `{}` result is sent as `{{\"value\": …}}`, but the example is {}",
+                    ty.name,
+                    kind(value)
+                ),
+                code: codes::EXAMPLE_TYPE_MISMATCH,
+            }],
+        }
     }
 
     fn check_page(&self, value: &Value, ty: &TypeRef) -> Vec<Mismatch> {

@@ -184,8 +184,9 @@ pub struct Operation {
     pub response: ResponseShape,
     pub examples: Vec<Example>,
     pub source: Location,
-    /// The API area of the page the operation comes from (its cargo feature).
-    pub area: String,
+    /// The API areas (cargo features) of every page that documents the
+    /// operation, sorted: enabling any of them compiles it.
+    pub areas: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -251,6 +252,19 @@ pub enum ExampleOutcome {
         /// (for example a value of the wrong type); such examples get no test.
         blocks_test: bool,
     },
+    /// The example documents JSON that the operation has no place for: a
+    /// response body where the model has no response, or a request body where
+    /// it takes none. Its JSON would never be compared, so docgen failed to read
+    /// the page; `cause` says which part.
+    GeneratorFailure { cause: &'static str },
+}
+
+/// Causes of [`ExampleOutcome::GeneratorFailure`].
+pub mod failure_causes {
+    /// The example responds with JSON; the operation's response is none.
+    pub const RESPONSE_BODY_DROPPED: &str = "response-body-dropped";
+    /// The example sends JSON; the operation takes no body.
+    pub const REQUEST_BODY_DROPPED: &str = "request-body-dropped";
 }
 
 impl ExampleOutcome {
@@ -260,7 +274,7 @@ impl ExampleOutcome {
             ExampleOutcome::DocsProblem {
                 blocks_test: true,
                 ..
-            }
+            } | ExampleOutcome::GeneratorFailure { .. }
         )
     }
 }

@@ -40,6 +40,18 @@ pub fn page_operations(
     let body = request_body(page, &all_sections, &response, diagnostics);
     let skip: Vec<usize> = blocks.iter().map(|b| b.line).collect();
     let examples = page_examples(page, &all_sections, &skip, diagnostics);
+    let response = match response {
+        ResponseShape::None if documented_status != Some(204) => {
+            untyped_response(&examples, &page.file, diagnostics).unwrap_or(ResponseShape::None)
+        }
+        shape => shape,
+    };
+    let body = match body {
+        RequestBody::None if !says_no_body(&all_sections) => {
+            untyped_body(&examples, &page.file, diagnostics).unwrap_or(RequestBody::None)
+        }
+        body => body,
+    };
     // A page that states no status answers with its examples' success status.
     let success_status = documented_status
         .or_else(|| {
@@ -84,7 +96,7 @@ pub fn page_operations(
                 response,
                 examples: Vec::new(),
                 source: Location::new(&page.file, if line > 0 { line } else { title_line }),
-                area: String::new(),
+                areas: Vec::new(),
             }
         })
         .collect();
@@ -205,6 +217,17 @@ fn without_optional_parts(path: &str) -> String {
         .collect()
 }
 
+/// The path without a leading `/v1.0` or `/beta` segment, when it has one: the
+/// service root (`https://graph.microsoft.com/v1.0`) already ends in the version,
+/// so `GET /v1.0/sites/{id}` is the endpoint `/sites/{id}`.
+fn without_version_segment(path: &str) -> Option<&str> {
+    ["/v1.0/", "/beta/"].iter().find_map(|version| {
+        let head = path.get(..version.len())?;
+        head.eq_ignore_ascii_case(version)
+            .then(|| &path[version.len() - 1..])
+    })
+}
+
 /// `METHOD /path` lines of the HTTP request blocks.
 fn path_lines(
     file: &str,
@@ -240,6 +263,16 @@ fn path_lines(
                     if !path.starts_with('/') {
                         // `GET policies/x`: a path written without its leading slash.
                         path.insert(0, '/');
+                    }
+                    if let Some(rest) = without_version_segment(&path) {
+                        diagnostics.push(Diagnostic::warning(
+                            codes::HTTP_LINE_INVALID,
+                            Location::new(file, line_number),
+                            format!(
+                                "`{trimmed}` starts with the API version, which the service root already ends in; the path is read as `{rest}`"
+                            ),
+                        ));
+                        path = rest.to_string();
                     }
                     let template = PathTemplate::parse(&without_spaces_in_arguments(&path));
                     if template.is_plausible() {
@@ -340,14 +373,15 @@ fn headers(all_sections: &[Section<'_>]) -> Vec<HeaderParam> {
     headers
 }
 
-/// The paragraphs under the page's Response heading: the `## Response` section,
-/// or a `### Response` heading at another level (some pages nest it).
+/// The paragraphs under the page's Response heading, sub-headings included: the
+/// `## Response` section, or a `### Response` heading at another level (some
+/// pages nest it, some name it `Response for getting the photo`).
 fn response_paragraphs(page: &Page) -> Option<(usize, Vec<&crate::parse::Paragraph>)> {
     let mut found: Option<(u8, usize)> = None;
     let mut paragraphs = Vec::new();
     for block in &page.blocks {
         match block {
-            Block::Heading(h) if found.is_none() && h.text.eq_ignore_ascii_case("response") => {
+            Block::Heading(h) if found.is_none() && is_response_heading(&h.text) => {
                 found = Some((h.level, h.line));
             }
             Block::Heading(h) if found.is_some_and(|(level, _)| h.level <= level) => break,
@@ -358,8 +392,18 @@ fn response_paragraphs(page: &Page) -> Option<(usize, Vec<&crate::parse::Paragra
     found.map(|(_, line)| (line, paragraphs))
 }
 
-/// Success status (when the page states one) and response shape from the
-/// Response section's text.
+fn is_response_heading(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    lower == "response" || lower.starts_with("response for ") || lower == "responses"
+}
+
+/// Success status (when the page states one) and response shape. The shape is
+/// read from what the Response section says, in this order: the sentence with
+/// the success status, then its other paragraphs (links, inline or by
+/// reference, and **bold** type names; then primitives such as `a String`,
+/// `true`, `String collection`; then streams); else from the response
+/// examples' annotation (`@odata.type` or `@type`, with `isCollection`); else,
+/// when an example response shows a JSON body, that body as untyped JSON.
 fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape) {
     let file = page.file.as_str();
     let Some((line, paragraphs)) = response_paragraphs(page) else {
@@ -368,7 +412,10 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             Location::new(file, 1),
             "page has no Response section; the success status is taken from the examples, else 200",
         ));
-        return (None, ResponseShape::None);
+        return (
+            None,
+            annotated_response(page).unwrap_or(ResponseShape::None),
+        );
     };
     let status = status::documented_status(paragraphs.iter().map(|p| p.text.as_str()));
     if status.is_none() {
@@ -381,34 +428,179 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
     if status == Some(204) {
         return (status, ResponseShape::None);
     }
-    let Some(sentence) = paragraphs
+    // `302 Found` to a preauthenticated download URL (reports): following the
+    // redirect gives the content.
+    if status == Some(302) {
+        return (status, ResponseShape::Stream);
+    }
+    let first = paragraphs
         .iter()
-        .find(|p| status::success_status(&p.text).is_some())
-        .or(paragraphs.first())
-    else {
-        return (status, ResponseShape::None);
-    };
-    let lower = sentence.text.to_ascii_lowercase();
-    let link_type = sentence
+        .position(|p| status::success_status(&p.text).is_some())
+        .unwrap_or(0);
+    let ordered: Vec<&crate::parse::Paragraph> = paragraphs
+        .get(first)
+        .into_iter()
+        .chain(
+            paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != first)
+                .map(|(_, p)| p),
+        )
+        .copied()
+        .collect();
+    let shape = ordered
+        .iter()
+        .find_map(|p| named_response(p))
+        .or_else(|| ordered.iter().find_map(|p| primitive_response(&p.text)))
+        .or_else(|| {
+            ordered.iter().find_map(|p| {
+                let lower = p.text.to_ascii_lowercase();
+                (lower.contains("stream") || lower.contains("binary"))
+                    .then_some(ResponseShape::Stream)
+            })
+        })
+        .or_else(|| annotated_response(page))
+        .unwrap_or(ResponseShape::None);
+    (status, shape)
+}
+
+/// The type a paragraph names by a link to a page of the tree or in **bold**,
+/// and whether it says there are many.
+fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> {
+    let lower = paragraph.text.to_ascii_lowercase();
+    let linked = paragraph
         .links
         .iter()
         .filter(|l| {
-            !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with("/")
+            !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with('/')
         })
-        .find_map(|l| TypeRef::from_text(&l.text, Some(l.text.trim())));
-    let collection = link_type
-        .as_ref()
-        .is_some_and(|ty| ty.collection || says_collection(&lower, &ty.name.to_ascii_lowercase()));
-    let shape = match link_type {
-        Some(ty) if ty.primitive == Some(Primitive::Stream) => ResponseShape::Stream,
-        Some(ty) if collection => ResponseShape::Collection { ty: ty.element() },
-        Some(ty) => ResponseShape::Single { ty },
-        None if lower.contains("stream") || lower.contains("binary content") => {
-            ResponseShape::Stream
-        }
-        None => ResponseShape::None,
+        .find_map(|l| {
+            let text = l.text.trim();
+            // "[Drive resource][drive-resource]": the words around the name are
+            // not part of it; the page linked to names the type when the text
+            // is not one name.
+            let name = text
+                .strip_suffix(" resource")
+                .or_else(|| text.strip_suffix(" object"))
+                .unwrap_or(text);
+            let name = if name.contains(char::is_whitespace) {
+                crate::parse::links::page_dest(&l.dest)?
+                    .rsplit('/')
+                    .next()?
+                    .trim_end_matches(".md")
+                    .to_string()
+            } else {
+                name.to_string()
+            };
+            TypeRef::from_text(&name, Some(&name)).map(|ty| (ty, name))
+        });
+    let bold = || {
+        static BOLD: OnceLock<Option<Regex>> = OnceLock::new();
+        let regex = BOLD
+            .get_or_init(|| Regex::new(r"\*\*([A-Za-z][A-Za-z0-9_.]*)\*\*").ok())
+            .as_ref()?;
+        regex.captures_iter(&paragraph.markdown).find_map(|c| {
+            let name = c.get(1)?.as_str();
+            // Bold words that are not type names: statuses, keywords.
+            if matches!(
+                name.to_ascii_lowercase().as_str(),
+                "note" | "important" | "ok" | "not"
+            ) {
+                return None;
+            }
+            TypeRef::from_text(name, Some(name)).map(|ty| (ty, name.to_string()))
+        })
     };
-    (status, shape)
+    let (ty, name) = linked.or_else(bold)?;
+    let collection = ty.collection || says_collection(&lower, &name.to_ascii_lowercase());
+    Some(match ty {
+        ty if ty.primitive == Some(Primitive::Stream) => ResponseShape::Stream,
+        ty if collection => ResponseShape::Collection { ty: ty.element() },
+        ty => ResponseShape::Single { ty },
+    })
+}
+
+/// A primitive result: "a String in the response body", "`true` if …",
+/// "a Boolean", "a String collection", "an Int32".
+fn primitive_response(text: &str) -> Option<ResponseShape> {
+    static PRIMITIVE: OnceLock<Option<Regex>> = OnceLock::new();
+    let regex = PRIMITIVE
+        .get_or_init(|| {
+            Regex::new(r"\b(?:an?|the|returns)\s+`?(String|Boolean|Int32|Int64|Double|DateTimeOffset|Guid|boolean|string|integer|number)`?(\s+collection)?\b|\b(true|false)\b")
+                .ok()
+        })
+        .as_ref()?;
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("response") && !lower.contains("return") {
+        return None;
+    }
+    let captures = regex.captures(text)?;
+    let primitive = match captures.get(1).map(|m| m.as_str()) {
+        Some("boolean" | "Boolean") | None => Primitive::Boolean,
+        Some("string" | "String") => Primitive::String,
+        Some("integer" | "Int32") => Primitive::Int32,
+        Some("Int64") => Primitive::Int64,
+        Some("number" | "Double") => Primitive::Double,
+        Some("DateTimeOffset") => Primitive::DateTimeOffset,
+        Some("Guid") => Primitive::Guid,
+        Some(_) => return None,
+    };
+    let ty = TypeRef::primitive(primitive, false);
+    Some(if captures.get(2).is_some() {
+        ResponseShape::Collection { ty }
+    } else {
+        ResponseShape::Single { ty }
+    })
+}
+
+/// The response the examples' annotations give (`"@odata.type": "microsoft.graph.drive"`,
+/// `"@type"`, `"isCollection": true`), or an untyped JSON body when an example
+/// responds with one and no annotation names its type.
+fn annotated_response(page: &Page) -> Option<ResponseShape> {
+    let responses = || {
+        page.blocks.iter().filter_map(|b| match b {
+            Block::Code(code)
+                if code
+                    .annotation
+                    .as_ref()
+                    .and_then(|a| a.block_type())
+                    .is_some_and(|t| t.eq_ignore_ascii_case("response")) =>
+            {
+                Some(code)
+            }
+            _ => None,
+        })
+    };
+    let annotated = responses().find_map(|code| {
+        let annotation = code.annotation.as_ref()?;
+        let name = annotation
+            .str_field("@odata.type")
+            .or_else(|| annotation.str_field("@type"))?;
+        let ty = TypeRef::from_text(name, None)?;
+        let collection = annotation.bool_field("isCollection").unwrap_or(false);
+        Some(if collection {
+            ResponseShape::Collection { ty: ty.element() }
+        } else {
+            ResponseShape::Single { ty }
+        })
+    });
+    annotated.or_else(|| {
+        responses().find_map(|code| {
+            let body = code.text.split_once("\n\n").map(|(_, b)| b.trim())?;
+            if !body.starts_with('{') {
+                return None;
+            }
+            let ty = TypeRef::primitive(Primitive::Json, false);
+            Some(
+                if body.contains("\"value\": [") || body.contains("\"value\":[") {
+                    ResponseShape::Collection { ty }
+                } else {
+                    ResponseShape::Single { ty }
+                },
+            )
+        })
+    })
 }
 
 /// Whether a sentence says the response holds many of the type it links:
@@ -434,6 +626,79 @@ fn says_collection(sentence: &str, name: &str) -> bool {
         || ["objects", "collection", "resources", "entities", "items"]
             .iter()
             .any(|marker| after.starts_with(marker))
+}
+
+/// A response the page names no type for, though its examples respond with a
+/// JSON object: untyped JSON (a collection page when the object holds a
+/// `value` array), reported.
+fn untyped_response(
+    examples: &[Example],
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResponseShape> {
+    let (body, location) = examples.iter().find_map(|e| {
+        let response = e.response.as_ref()?;
+        let success = response.status.is_none_or(|s| (200..300).contains(&s));
+        let body = response
+            .body
+            .as_ref()
+            .filter(|b| success && b.is_object())?;
+        Some((body, &response.location))
+    })?;
+    diagnostics.push(Diagnostic::warning(
+        codes::BODY_UNTYPED,
+        Location::new(file, location.line),
+        "the example responds with JSON, but the Response section names no type; the response is untyped JSON",
+    ));
+    let ty = TypeRef::primitive(Primitive::Json, false);
+    Some(if body.get("value").is_some_and(|v| v.is_array()) {
+        ResponseShape::Collection { ty }
+    } else {
+        ResponseShape::Single { ty }
+    })
+}
+
+/// A request body the page names no type or parameters for, though its
+/// examples send JSON (an object, or an array such as a OneNote patch):
+/// untyped JSON, reported.
+fn untyped_body(
+    examples: &[Example],
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let location = examples.iter().find_map(|e| {
+        let request = e.request.as_ref()?;
+        request
+            .body
+            .as_ref()
+            .filter(|b| b.is_object() || b.is_array())
+            .map(|_| &request.location)
+    })?;
+    diagnostics.push(Diagnostic::warning(
+        codes::BODY_UNTYPED,
+        Location::new(file, location.line),
+        "the example sends JSON, but the Request body section names no type or parameters; the body is untyped JSON",
+    ));
+    Some(RequestBody::Type {
+        ty: TypeRef::primitive(Primitive::Json, false),
+    })
+}
+
+/// Whether the Request body section says not to send one.
+fn says_no_body(all_sections: &[Section<'_>]) -> bool {
+    all_sections
+        .iter()
+        .filter(|s| s.is(&["request body"]))
+        .flat_map(|s| s.blocks)
+        .any(|b| match b {
+            Block::Paragraph(p) => {
+                let text = p.text.to_ascii_lowercase();
+                text.contains("do not supply")
+                    || text.contains("don't supply")
+                    || text.contains("not supply a request body")
+            }
+            _ => false,
+        })
 }
 
 /// The request body: a type, action parameters, or nothing.
@@ -496,10 +761,7 @@ fn request_body(
             _ => None,
         })
     };
-    if text.contains("do not supply")
-        || text.contains("don't supply")
-        || text.contains("not supply a request body")
-    {
+    if says_no_body(all_sections) {
         return RequestBody::None;
     }
     if says_parameters && !parameters.is_empty() {
@@ -517,7 +779,10 @@ fn request_body(
         }
         return RequestBody::Parameters { parameters };
     }
-    if text.contains("binary") || text.contains("stream") || text.contains("contents of the file") {
+    if ["binary", "stream", "contents of the file", "zip"]
+        .iter()
+        .any(|word| text.contains(word))
+    {
         return RequestBody::Stream;
     }
     RequestBody::None

@@ -89,6 +89,13 @@ impl TypeRef {
     }
 
     /// The same type, not as a collection.
+    /// Whether a single result of this type comes wrapped as `{"value": …}`, as
+    /// OData sends primitive results; untyped JSON and streams come as they are.
+    pub fn is_odata_value(&self) -> bool {
+        self.primitive
+            .is_some_and(|p| !matches!(p, Primitive::Json | Primitive::Stream))
+    }
+
     pub fn element(&self) -> TypeRef {
         TypeRef {
             collection: false,
