@@ -9,7 +9,7 @@ use super::agreement::{agreement, docs_text, Agreement};
 use super::index::{key, CsdlType, Index, Member};
 use super::StructuredType;
 use crate::diagnostics::{codes, Diagnostic, Location};
-use crate::model::{ApiModel, TypeDef, TypeKind, TypeOrigin};
+use crate::model::{ApiModel, PageKind, TypeDef, TypeKind, TypeOrigin};
 use std::collections::{HashMap, HashSet};
 
 /// One documented property compared with the CSDL.
@@ -23,12 +23,27 @@ pub struct PropertyCheck {
     pub location: Location,
 }
 
-/// Whether a page describes the type.
-pub fn documented(ty: &TypeDef) -> bool {
+/// Whether a resource or enum page describes the type (its main source is such
+/// a page, not an API page whose request body table yields a type).
+pub fn documented(ty: &TypeDef, kinds: &HashMap<&str, PageKind>) -> bool {
     matches!(
         ty.origin,
         TypeOrigin::ResourcePage | TypeOrigin::EnumPage | TypeOrigin::EnumTable
-    ) && !ty.sources.is_empty()
+    ) && ty.sources.first().is_some_and(|source| {
+        matches!(
+            kinds.get(source.file.as_str()),
+            Some(PageKind::Resource | PageKind::Enum)
+        )
+    })
+}
+
+/// The kind of each page, by file.
+pub fn page_kinds(model: &ApiModel) -> HashMap<&str, PageKind> {
+    model
+        .pages
+        .iter()
+        .map(|p| (p.file.as_str(), p.kind))
+        .collect()
 }
 
 /// The CSDL type a docs type stands for.
@@ -46,7 +61,8 @@ pub fn compare_types(
     let mut checks = Vec::new();
     // CSDL type (lowercased qualified name) → the documented docs type.
     let mut matched: HashMap<String, &TypeDef> = HashMap::new();
-    for ty in model.types.iter().filter(|t| documented(t)) {
+    let kinds = page_kinds(model);
+    for ty in model.types.iter().filter(|t| documented(t, &kinds)) {
         let Some(location) = ty.sources.first() else {
             continue;
         };
@@ -199,7 +215,8 @@ fn compare_structured(
             ));
         }
     }
-    for property in &docs.properties {
+    // `@odata.type`-style instance annotations are not properties.
+    for property in docs.properties.iter().filter(|p| !p.name.starts_with('@')) {
         let Some(member) = index.member(qualified, &property.name) else {
             findings.push(Diagnostic::note(
                 codes::METADATA_PROPERTY_GROWTH,
@@ -224,23 +241,20 @@ fn compare_structured(
             agreement: found,
             location: property.source.clone(),
         });
-        let (code, what) = match found {
+        let (code, why) = match found {
             Agreement::Same | Agreement::Untyped => continue,
             Agreement::Related => (
                 codes::METADATA_PROPERTY_TYPE_RELATED,
-                "a base or derived type of the metadata's",
+                "one type derives from the other",
             ),
             Agreement::Collection => (
                 codes::METADATA_PROPERTY_COLLECTION_MISMATCH,
-                "the metadata's with the other collection flag:",
+                "one is a collection, the other a single value",
             ),
-            Agreement::Different => (
-                codes::METADATA_PROPERTY_TYPE_MISMATCH,
-                "unrelated to the metadata's",
-            ),
+            Agreement::Different => (codes::METADATA_PROPERTY_TYPE_MISMATCH, "unrelated types"),
         };
         let message = format!(
-            "property `{}.{}` is `{}` in the docs, {what} `{service}` ({file} line {line})",
+            "property `{}.{}` is `{}` in the docs and `{service}` in the metadata ({file} line {line}): {why}",
             docs.name,
             property.name,
             docs_text(&property.ty),
