@@ -72,3 +72,79 @@ pub fn docs_text(ty: &TypeRef) -> String {
         ty.name.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::parse::parse_str;
+
+    const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="entity" />
+  <EntityType Name="directoryObject" BaseType="graph.entity" />
+  <EntityType Name="user" BaseType="graph.directoryObject" />
+  <EntityType Name="message" BaseType="graph.entity" />
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+    fn csdl(name: &str, collection: bool) -> CsdlTypeRef {
+        CsdlTypeRef {
+            name: name.into(),
+            collection,
+        }
+    }
+
+    #[test]
+    fn same_related_collection_different_untyped() {
+        let doc = parse_str(CSDL, "t.xml").expect("parses");
+        let index = Index::new(&doc);
+        let user = csdl("microsoft.graph.user", false);
+        assert_eq!(
+            agreement(&index, &TypeRef::named("User", false), &user),
+            Agreement::Same
+        );
+        assert_eq!(
+            agreement(&index, &TypeRef::named("directoryObject", false), &user),
+            Agreement::Related
+        );
+        assert_eq!(
+            agreement(
+                &index,
+                &TypeRef::named("user", false),
+                &csdl("microsoft.graph.entity", false)
+            ),
+            Agreement::Related
+        );
+        assert_eq!(
+            agreement(&index, &TypeRef::named("user", true), &user),
+            Agreement::Collection
+        );
+        assert_eq!(
+            agreement(&index, &TypeRef::named("message", false), &user),
+            Agreement::Different
+        );
+        assert_eq!(
+            agreement(
+                &index,
+                &TypeRef::primitive(Primitive::Int32, false),
+                &csdl("Edm.Int64", false)
+            ),
+            Agreement::Different
+        );
+        assert_eq!(
+            agreement(
+                &index,
+                &TypeRef::primitive(Primitive::String, true),
+                &csdl("Edm.String", true)
+            ),
+            Agreement::Same
+        );
+        assert_eq!(
+            agreement(&index, &TypeRef::primitive(Primitive::String, false), &user),
+            Agreement::Different
+        );
+        assert_eq!(
+            agreement(&index, &TypeRef::primitive(Primitive::Json, false), &user),
+            Agreement::Untyped
+        );
+    }
+}

@@ -301,6 +301,17 @@ fn name_step(index: &Index<'_>, current: &CsdlTypeRef, name: &str, call: bool) -
         };
         return Ok((step, op.return_type.clone()));
     }
+    // A literal key: `/directoryRoles/roleTemplateId=…`, a GUID, or a
+    // well-known folder name (`/me/mailFolders/inbox`).
+    if current.collection && looks_like_key(name) {
+        return Ok((
+            Step::Key,
+            Some(CsdlTypeRef {
+                collection: false,
+                ..current.clone()
+            }),
+        ));
+    }
     let what = if current.collection {
         format!("a collection of `{}`", current.name)
     } else {
@@ -315,6 +326,38 @@ fn name_step(index: &Index<'_>, current: &CsdlTypeRef, name: &str, call: bool) -
         kind,
         format!("no property, navigation property, cast or bound operation `{name}` on {what}"),
     ))
+}
+
+/// Well-known names that stand for a key (mail folders by name).
+const WELL_KNOWN_KEYS: &[&str] = &[
+    "archive",
+    "clutter",
+    "conflicts",
+    "conversationhistory",
+    "deleteditems",
+    "drafts",
+    "inbox",
+    "junkemail",
+    "localfailures",
+    "msgfolderroot",
+    "outbox",
+    "recoverableitemsdeletions",
+    "scheduled",
+    "searchfolders",
+    "sentitems",
+    "serverfailures",
+    "syncissues",
+];
+
+/// Whether a segment at a collection is a literal key rather than a name: it
+/// holds a digit, `-`, `=` or a quote, or is a well-known folder name.
+fn looks_like_key(segment: &str) -> bool {
+    segment
+        .chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '-' | '=' | '\''))
+        || WELL_KNOWN_KEYS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(segment))
 }
 
 #[cfg(test)]
@@ -441,5 +484,17 @@ mod tests {
             Err("after-end")
         );
         assert_eq!(run("/").map_err(|e| e.kind), Err("empty"));
+    }
+
+    #[test]
+    fn literal_keys_at_a_collection() {
+        assert_eq!(
+            run("/users/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/memberOf").map(|r| r.target),
+            Ok(value("microsoft.graph.directoryObject", true))
+        );
+        assert_eq!(
+            run("/me/messages/inbox").map(|r| r.target),
+            Ok(value("microsoft.graph.message", false))
+        );
     }
 }
