@@ -113,12 +113,11 @@ impl<'a> Index<'a> {
             for ty in all {
                 let qualified = key(&ty.qualified());
                 // The first definition wins; a repeated one is ignored.
-                if !types.contains_key(&qualified) {
-                    simple
-                        .entry(key(ty.name()))
-                        .or_default()
-                        .push(qualified.clone());
-                    types.insert(qualified, ty);
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    types.entry(qualified.clone())
+                {
+                    slot.insert(ty);
+                    simple.entry(key(ty.name())).or_default().push(qualified);
                 }
             }
             for set in &schema.entity_sets {
