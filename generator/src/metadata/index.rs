@@ -86,6 +86,8 @@ pub struct Index<'a> {
     roots: HashMap<String, (&'a ContainerItem, bool)>,
     /// Lowercased operation name → bound operations of that name.
     bound: HashMap<String, Vec<&'a CsdlOperation>>,
+    /// Lowercased qualified name → the types whose base it is (directly), sorted.
+    derived: HashMap<String, Vec<String>>,
 }
 
 pub fn key(name: &str) -> String {
@@ -135,12 +137,24 @@ impl<'a> Index<'a> {
         for names in simple.values_mut() {
             names.sort();
         }
+        let mut derived: HashMap<String, Vec<String>> = HashMap::new();
+        for (name, ty) in &types {
+            if let CsdlType::Structured { ty, .. } = ty {
+                if let Some(base) = &ty.base_type {
+                    derived.entry(key(base)).or_default().push(name.clone());
+                }
+            }
+        }
+        for names in derived.values_mut() {
+            names.sort();
+        }
         Index {
             csdl,
             types,
             simple,
             roots,
             bound,
+            derived,
         }
     }
 
@@ -217,6 +231,36 @@ impl<'a> Index<'a> {
                 .find(|p| p.name.eq_ignore_ascii_case(name))
             {
                 return Some(Member::Property(p));
+            }
+        }
+        None
+    }
+
+    /// The nearest type derived from `qualified` (breadth first, sorted) that has
+    /// the member `name`: where a path that omits a type cast finds it.
+    pub fn derived_with_member(&self, qualified: &str, name: &str) -> Option<String> {
+        let mut queue = std::collections::VecDeque::from([key(qualified)]);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(current) = queue.pop_front() {
+            for child in self.derived.get(&current).into_iter().flatten() {
+                if !seen.insert(child.clone()) {
+                    continue;
+                }
+                let Some(ty) = self.structured(child) else {
+                    continue;
+                };
+                let has = ty
+                    .navigation
+                    .iter()
+                    .any(|n| n.name.eq_ignore_ascii_case(name))
+                    || ty
+                        .properties
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(name));
+                if has {
+                    return self.type_qualified(child).map(|t| t.qualified());
+                }
+                queue.push_back(child.clone());
             }
         }
         None

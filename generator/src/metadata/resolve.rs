@@ -312,6 +312,17 @@ fn name_step(index: &Index<'_>, current: &CsdlTypeRef, name: &str, call: bool) -
             }),
         ));
     }
+    if !current.collection {
+        if let Some(derived) = index.derived_with_member(&current.name, name) {
+            return Err((
+                "needs-cast",
+                format!(
+                    "`{name}` is not on `{}` but on its derived type `{derived}`: the path needs the cast `/{derived}`",
+                    current.name
+                ),
+            ));
+        }
+    }
     let what = if current.collection {
         format!("a collection of `{}`", current.name)
     } else {
@@ -484,6 +495,11 @@ mod tests {
             Err("after-end")
         );
         assert_eq!(run("/").map_err(|e| e.kind), Err("empty"));
+        // `drive` is on `user`, not on `directoryObject`.
+        assert_eq!(
+            run("/users/{id}/memberOf/{id}/drive").map_err(|e| e.kind),
+            Err("needs-cast")
+        );
     }
 
     #[test]
