@@ -162,6 +162,20 @@ pub mod codes {
     pub const AUTH_HEADER_MISSING: &str = "auth-header-missing";
     pub const ANCHOR_MISSING: &str = "anchor-missing";
     pub const EXAMPLE_NAME_DUPLICATE: &str = "example-name-duplicate";
+    // Found by `docgen lint --metadata` (generator/src/metadata/) against the service's CSDL.
+    pub const METADATA_TYPE_UNDOCUMENTED: &str = "metadata-type-undocumented";
+    pub const METADATA_TYPE_GROWTH: &str = "metadata-type-growth";
+    pub const METADATA_PROPERTY_UNDOCUMENTED: &str = "metadata-property-undocumented";
+    pub const METADATA_PROPERTY_GROWTH: &str = "metadata-property-growth";
+    pub const METADATA_PROPERTY_TYPE_MISMATCH: &str = "metadata-property-type-mismatch";
+    pub const METADATA_PROPERTY_TYPE_RELATED: &str = "metadata-property-type-related";
+    pub const METADATA_PROPERTY_COLLECTION_MISMATCH: &str = "metadata-property-collection-mismatch";
+    pub const METADATA_MEMBER_UNDOCUMENTED: &str = "metadata-member-undocumented";
+    pub const METADATA_MEMBER_GROWTH: &str = "metadata-member-growth";
+    pub const METADATA_BASE_TYPE_MISMATCH: &str = "metadata-base-type-mismatch";
+    pub const METADATA_RESPONSE_MISMATCH: &str = "metadata-response-mismatch";
+    pub const METADATA_RESPONSE_RELATED: &str = "metadata-response-related";
+    pub const METADATA_PATH_UNRESOLVED: &str = "metadata-path-unresolved";
 
     /// Every code with its default severity and one-line meaning, in a stable order.
     pub const CATALOG: &[(&str, &str)] = &[
@@ -301,6 +315,58 @@ pub mod codes {
             EXAMPLE_NAME_DUPLICATE,
             "two request examples in the tree have the same annotation `name`",
         ),
+        (
+            METADATA_TYPE_UNDOCUMENTED,
+            "the service's CSDL metadata defines a type that no page documents (located in the metadata file)",
+        ),
+        (
+            METADATA_TYPE_GROWTH,
+            "a type with a page is not in the CSDL metadata: likely added to the API after the metadata was published",
+        ),
+        (
+            METADATA_PROPERTY_UNDOCUMENTED,
+            "a property the CSDL metadata gives a documented type is missing from its page",
+        ),
+        (
+            METADATA_PROPERTY_GROWTH,
+            "a documented property is not in the CSDL metadata's type or its bases: likely added after the metadata",
+        ),
+        (
+            METADATA_PROPERTY_TYPE_MISMATCH,
+            "a property's documented type is unrelated to its type in the CSDL metadata",
+        ),
+        (
+            METADATA_PROPERTY_TYPE_RELATED,
+            "a property's documented type is a base or derived type of its type in the CSDL metadata",
+        ),
+        (
+            METADATA_PROPERTY_COLLECTION_MISMATCH,
+            "a property is a collection in the docs and single in the CSDL metadata, or the reverse",
+        ),
+        (
+            METADATA_MEMBER_UNDOCUMENTED,
+            "an enum member of the CSDL metadata is missing from the enum's page",
+        ),
+        (
+            METADATA_MEMBER_GROWTH,
+            "a documented enum member is not in the CSDL metadata: likely added after the metadata",
+        ),
+        (
+            METADATA_BASE_TYPE_MISMATCH,
+            "a type's documented base type differs from its base type in the CSDL metadata",
+        ),
+        (
+            METADATA_RESPONSE_MISMATCH,
+            "an operation's documented response (type, collection, body or none) contradicts what its path gives in the CSDL metadata",
+        ),
+        (
+            METADATA_RESPONSE_RELATED,
+            "an operation's documented response type is a base or derived type of the one its path gives in the CSDL metadata",
+        ),
+        (
+            METADATA_PATH_UNRESOLVED,
+            "an operation's path does not resolve in the CSDL metadata (API growth, or a path the service does not have)",
+        ),
     ];
 
     /// The severity a code is emitted with, for the codes that always have the
@@ -310,6 +376,22 @@ pub mod codes {
         (AUTH_HEADER_MISSING, super::Severity::Warning),
         (ANCHOR_MISSING, super::Severity::Warning),
         (EXAMPLE_NAME_DUPLICATE, super::Severity::Warning),
+        (METADATA_TYPE_UNDOCUMENTED, super::Severity::Note),
+        (METADATA_TYPE_GROWTH, super::Severity::Note),
+        (METADATA_PROPERTY_UNDOCUMENTED, super::Severity::Note),
+        (METADATA_PROPERTY_GROWTH, super::Severity::Note),
+        (METADATA_PROPERTY_TYPE_MISMATCH, super::Severity::Warning),
+        (METADATA_PROPERTY_TYPE_RELATED, super::Severity::Note),
+        (
+            METADATA_PROPERTY_COLLECTION_MISMATCH,
+            super::Severity::Warning,
+        ),
+        (METADATA_MEMBER_UNDOCUMENTED, super::Severity::Note),
+        (METADATA_MEMBER_GROWTH, super::Severity::Note),
+        (METADATA_BASE_TYPE_MISMATCH, super::Severity::Warning),
+        (METADATA_RESPONSE_MISMATCH, super::Severity::Warning),
+        (METADATA_RESPONSE_RELATED, super::Severity::Note),
+        (METADATA_PATH_UNRESOLVED, super::Severity::Note),
     ];
 
     /// The default severity of `code`, when it has a fixed one.

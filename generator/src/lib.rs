@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod lint;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod parse;

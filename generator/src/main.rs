@@ -78,6 +78,10 @@ struct LintArgs {
     /// lint-baseline.json in the docs folder) instead of reporting them.
     #[arg(long)]
     write_baseline: bool,
+    /// Also compare the docs with the service's CSDL metadata (`$metadata` XML):
+    /// types, properties, enum members, base types, and operation responses by path.
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
 }
 
 /// The formats `lint` writes (see `docgen::lint::render`).
@@ -100,6 +104,7 @@ fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
     let docs = &args.docs.docs;
     let options = lint::LintOptions {
         write_baseline: args.write_baseline,
+        metadata: args.metadata.clone(),
     };
     let report = lint::lint(docs, &options)?;
     if let Some(written) = &report.baseline_written {

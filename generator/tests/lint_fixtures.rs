@@ -49,10 +49,28 @@ const CASES: &[(&str, &str, usize)] = &[
 ];
 
 /// Codes without a fixture, and why.
-const NO_FIXTURE: &[(&str, &str)] = &[(
-    "read-failed",
-    "needs a file the reader cannot open; permissions do not stop root, where CI runs",
-)];
+const NO_FIXTURE: &[(&str, &str)] = &[
+    (
+        "read-failed",
+        "needs a file the reader cannot open; permissions do not stop root, where CI runs",
+    ),
+    ("metadata-type-undocumented", METADATA),
+    ("metadata-type-growth", METADATA),
+    ("metadata-property-undocumented", METADATA),
+    ("metadata-property-growth", METADATA),
+    ("metadata-property-type-mismatch", METADATA),
+    ("metadata-property-type-related", METADATA),
+    ("metadata-property-collection-mismatch", METADATA),
+    ("metadata-member-undocumented", METADATA),
+    ("metadata-member-growth", METADATA),
+    ("metadata-base-type-mismatch", METADATA),
+    ("metadata-response-mismatch", METADATA),
+    ("metadata-response-related", METADATA),
+    ("metadata-path-unresolved", METADATA),
+];
+
+/// Why the `--metadata` codes have no fixture here.
+const METADATA: &str = "needs --metadata; tests/lint_metadata.rs covers it on fixtures/metadata";
 
 fn fixture(code: &str, kind: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint"))

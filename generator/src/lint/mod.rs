@@ -11,6 +11,7 @@ pub mod config;
 pub mod render;
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::metadata::MetadataError;
 use crate::parse::Page;
 use crate::source::{self, SourceError, SourceFile};
 use baseline::{Baseline, BaselineError};
@@ -58,6 +59,16 @@ impl Finding {
 pub struct LintOptions {
     /// Record the findings as the baseline instead of reporting them.
     pub write_baseline: bool,
+    /// The service's CSDL metadata to compare the docs with (`--metadata`).
+    pub metadata: Option<PathBuf>,
+}
+
+/// The metadata file a lint run compared the docs with: findings located in it
+/// name it by `name` (its file name); `path` is where it was read from.
+#[derive(Debug, Clone)]
+pub struct MetadataFile {
+    pub name: String,
+    pub path: PathBuf,
 }
 
 /// The outcome of a lint run.
@@ -74,6 +85,8 @@ pub struct LintReport {
     pub fixed: usize,
     /// What `--write-baseline` wrote.
     pub baseline_written: Option<WrittenBaseline>,
+    /// The metadata file, with `--metadata`.
+    pub metadata: Option<MetadataFile>,
 }
 
 /// The baseline `--write-baseline` wrote.
@@ -114,6 +127,7 @@ pub enum LintError {
     Docs(SourceError),
     Config(ConfigError),
     Baseline(BaselineError),
+    Metadata(MetadataError),
 }
 
 impl fmt::Display for LintError {
@@ -122,6 +136,7 @@ impl fmt::Display for LintError {
             LintError::Docs(err) => err.fmt(f),
             LintError::Config(err) => err.fmt(f),
             LintError::Baseline(err) => err.fmt(f),
+            LintError::Metadata(err) => err.fmt(f),
         }
     }
 }
@@ -134,6 +149,13 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
     // The docs folder first: a folder that cannot be read is the error to show.
     let tree = source::read_tree(docs).map_err(LintError::Docs)?;
     let config = Config::load(docs).map_err(LintError::Config)?;
+    let csdl = match &options.metadata {
+        Some(path) => Some((
+            crate::metadata::load(path).map_err(LintError::Metadata)?,
+            path,
+        )),
+        None => None,
+    };
     let model = crate::model_for_tree(docs).map_err(LintError::Docs)?;
     let pages: Vec<Page> = crate::parse_pages(&tree.files);
     let lint_pages: Vec<LintPage<'_>> = tree
@@ -147,16 +169,42 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         })
         .collect();
 
+    let metadata_findings = match &csdl {
+        Some((csdl, _)) => crate::metadata::compare(&model, csdl).findings,
+        None => Vec::new(),
+    };
     let mut findings: Vec<Finding> = model.diagnostics.into_iter().map(Finding::new).collect();
     findings.extend(checks::run(&lint_pages));
+    drop(lint_pages);
+    findings.extend(metadata_findings.into_iter().map(Finding::new));
+    let mut sources = tree.files;
+    let mut metadata = None;
+    if let Some((csdl, path)) = &csdl {
+        // The metadata's lines are shown under its findings like a page's.
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let at = sources.partition_point(|s| s.relative < csdl.file);
+            sources.insert(
+                at,
+                SourceFile {
+                    relative: csdl.file.clone(),
+                    text,
+                },
+            );
+        }
+        metadata = Some(MetadataFile {
+            name: csdl.file.clone(),
+            path: path.to_path_buf(),
+        });
+    }
     let mut findings = apply_config(findings, &config);
 
     let mut report = LintReport {
         findings: Vec::new(),
-        sources: tree.files,
+        sources,
         known: 0,
         fixed: 0,
         baseline_written: None,
+        metadata,
     };
     if options.write_baseline {
         let path = config

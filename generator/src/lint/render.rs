@@ -76,6 +76,17 @@ pub fn summary(report: &LintReport) -> String {
     line
 }
 
+/// The path of a finding's file as reachable from the current directory: the
+/// metadata file as given on the command line, a page under the docs folder.
+fn finding_path(report: &LintReport, docs: &Path, file: &str) -> String {
+    match &report.metadata {
+        Some(metadata) if metadata.name == file => {
+            metadata.path.to_string_lossy().replace('\\', "/")
+        }
+        _ => display_path(docs, file),
+    }
+}
+
 /// The page's path as reachable from the current directory.
 pub fn display_path(docs: &Path, file: &str) -> String {
     let docs = docs.to_string_lossy().replace('\\', "/");
@@ -96,7 +107,7 @@ fn human(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
         Renderer::plain()
     };
     for finding in &report.findings {
-        let path = display_path(options.docs, &finding.diagnostic.location.file);
+        let path = finding_path(report, options.docs, &finding.diagnostic.location.file);
         let text = report.source(&finding.diagnostic.location.file);
         writeln!(out, "{}\n", human_one(&renderer, finding, &path, text))?;
     }
@@ -194,7 +205,7 @@ fn json_lines(
             code: d.code,
             severity: d.severity,
             file: &d.location.file,
-            path: display_path(options.docs, &d.location.file),
+            path: finding_path(report, options.docs, &d.location.file),
             line: d.location.line,
             column: d.location.column,
             message: &d.message,
@@ -224,7 +235,7 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
         writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&display_path(options.docs, &d.location.file)),
+            escape_property(&finding_path(report, options.docs, &d.location.file)),
             d.location.line,
             d.location.column,
             escape_property(d.code),
@@ -364,7 +375,7 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
     let results = report
         .findings
         .iter()
-        .map(|finding| sarif_result(finding, options))
+        .map(|finding| sarif_result(report, finding, options))
         .collect();
     let log = SarifLog {
         schema: SARIF_SCHEMA,
@@ -385,7 +396,11 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
     out.write_all(b"\n")
 }
 
-fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifResult<'a> {
+fn sarif_result<'a>(
+    report: &LintReport,
+    finding: &'a Finding,
+    options: RenderOptions<'_>,
+) -> SarifResult<'a> {
     let d: &Diagnostic = &finding.diagnostic;
     let text = match &d.suggestion {
         Some(suggestion) => format!("{} (suggestion: {suggestion})", d.message).into(),
@@ -399,7 +414,7 @@ fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifRe
         locations: vec![SarifLocation {
             physical_location: SarifPhysicalLocation {
                 artifact_location: SarifArtifactLocation {
-                    uri: uri_path(&display_path(options.docs, &d.location.file)),
+                    uri: uri_path(&finding_path(report, options.docs, &d.location.file)),
                 },
                 region: SarifRegion {
                     start_line: d.location.line.max(1),
