@@ -136,3 +136,51 @@ fn one_endpoint_created_per_derived_type_takes_the_common_base_as_body() {
         .collect();
     assert_eq!(bodies, ["setting"], "one operation, the base as its body");
 }
+
+fn resource_page(namespace: &str, name: &str, property: (&str, &str)) -> String {
+    format!("---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nNamespace: {namespace}\n\nA {name}.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n| {} | {} | A property. |\n\n<!-- {{ \"blockType\": \"resource\", \"@odata.type\": \"{namespace}.{name}\" }} -->\n```json\n{{ \"{}\": \"String\" }}\n```\n", property.0, property.1, property.0)
+}
+
+/// Beta's `group` once carried `termStore.group`'s properties: one simple name
+/// in two namespaces is two types, and a sub-namespace's pages name their own
+/// types by the simple name.
+#[test]
+fn one_simple_name_in_two_namespaces_is_two_types() {
+    let model = model_of(&[
+        (
+            "resources/group.md",
+            &resource_page("microsoft.graph", "group", ("mailNickname", "String")),
+        ),
+        (
+            "resources/termstore-group.md",
+            &resource_page("microsoft.graph.termStore", "group", ("displayName", "String")),
+        ),
+        (
+            "resources/termstore-set.md",
+            &resource_page(
+                "microsoft.graph.termStore",
+                "set",
+                ("parentGroup", "[group](termstore-group.md)"),
+            ),
+        ),
+        (
+            "api/termstore-group-get.md",
+            "---\ndoc_type: apiPageType\n---\n# Get group\n\n## HTTP request\n```http\nGET /termStore/groups/{group-id}\n```\n\n## Response\n\nIf successful, this method returns a `200 OK` response code and a [group](../resources/termstore-group.md) object in the response body.\n",
+        ),
+    ]);
+    let names: Vec<&str> = model.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["group", "termStore.group", "termStore.set"]);
+    let properties = |name: &str| -> Vec<&str> {
+        let def = model.types.iter().find(|t| t.name == name).expect("type");
+        def.properties.iter().map(|p| p.name.as_str()).collect()
+    };
+    assert_eq!(properties("group"), ["mailNickname"]);
+    assert_eq!(properties("termStore.group"), ["displayName"]);
+    let set = model
+        .types
+        .iter()
+        .find(|t| t.name == "termStore.set")
+        .expect("set");
+    assert_eq!(set.properties[0].ty.name, "termStore.group");
+    assert_eq!(response_type(&model).as_deref(), Some("termStore.group"));
+}

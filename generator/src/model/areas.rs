@@ -1,8 +1,8 @@
 //! API areas: the part of the API each page belongs to. The generated crate has
 //! one cargo feature per area, so a user compiles only the areas they use.
 //!
-//! A page's area is its front matter's `ms.prod` (`outlook`, `intune`), in
-//! lowercase kebab-case. A page without one takes the area of the page its file
+//! A page's area is its front matter's `ms.prod` (`outlook`, `intune`), or
+//! where it has none its `ms.subservice` (current pages), in lowercase kebab-case. A page without one takes the area of the page its file
 //! is named after (`api/devicemanagementscript-assign.md` →
 //! `devicemanagementscript.md`), since API pages are named `<resource>-<action>`;
 //! otherwise it is in the area [`FALLBACK_AREA`].
@@ -59,7 +59,9 @@ pub fn page_areas(pages: &[Page]) -> BTreeMap<String, String> {
     let own: BTreeMap<&str, Option<String>> = pages
         .iter()
         .map(|page| {
-            let area = page.front_matter.ms_prod.as_deref().and_then(area_name);
+            let area = [&page.front_matter.ms_prod, &page.front_matter.ms_subservice]
+                .into_iter()
+                .find_map(|value| value.as_deref().and_then(area_name));
             (page.file.as_str(), area)
         })
         .collect();
@@ -127,6 +129,20 @@ mod tests {
         assert_eq!(area_name(""), None);
         assert_eq!(area_name(" -- "), None);
         assert_eq!(area_name("größe").as_deref(), Some("gr-e"));
+    }
+
+    #[test]
+    fn current_pages_give_their_area_in_ms_subservice() {
+        let mut current = page("api/user-list.md", None);
+        current.front_matter.ms_subservice = Some("entra-users".to_string());
+        let mut both = page("api/message-get.md", Some("outlook"));
+        both.front_matter.ms_subservice = Some("outlook-mail".to_string());
+        let areas = page_areas(&[current, both]);
+        assert_eq!(areas["api/user-list.md"], "entra-users");
+        assert_eq!(
+            areas["api/message-get.md"], "outlook",
+            "ms.prod comes first"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     }
 
     check_links(&pages, &mut diagnostics);
+    super::namespaces::qualify_references(&mut types, &mut operations);
     resolve_base_types(&mut types, &mut diagnostics);
     super::linked_names::rename_by_linked_page(
         &pages,

@@ -112,9 +112,9 @@ impl<'a> Inference<'a> {
                     qualified.to_string(),
                 )
             });
-        let entry = self.observed.entry(type_key(&name)).or_default();
+        let entry = self.observed.entry(type_key(qualified)).or_default();
         if entry.first_seen.is_none() {
-            entry.name = name;
+            entry.name = super::name_in_namespace(&namespace, &name);
             entry.namespace = namespace;
             entry.first_seen = Some(location.clone());
         }

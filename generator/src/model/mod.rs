@@ -9,6 +9,7 @@ mod conformance;
 mod examples;
 mod infer;
 mod linked_names;
+mod namespaces;
 mod naming;
 mod operations;
 mod page_kind;
@@ -92,10 +93,34 @@ pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = &str> {
         .filter(|pair| !pair.is_empty())
 }
 
-/// The key types are identified by: the simple name, lowercased, because pages
-/// disagree on case (`deviceManagementScript` vs `devicemanagementscript`).
+/// The key types are identified by: the [`doc_type_name`], lowercased, because
+/// pages disagree on case (`deviceManagementScript` vs `devicemanagementscript`).
+/// One simple name in two namespaces is two keys (`group`, `termstore.group`).
 pub fn type_key(name: &str) -> String {
-    name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase()
+    doc_type_name(name).to_ascii_lowercase()
+}
+
+/// The name a type goes by in the model: its namespace-qualified name without
+/// the service's own namespace, so that types of sub-namespaces keep theirs
+/// (`#microsoft.graph.user` → `user`, `microsoft.graph.termStore.group` →
+/// `termStore.group`). Applying it twice changes nothing.
+pub fn doc_type_name(name: &str) -> &str {
+    let name = name.trim().trim_start_matches('#');
+    ["microsoft.graph.", "graph."]
+        .iter()
+        .find_map(|prefix| {
+            name.get(..prefix.len())
+                .filter(|head| head.eq_ignore_ascii_case(prefix))
+                .map(|_| &name[prefix.len()..])
+        })
+        .unwrap_or(name)
+}
+
+/// The model name of a type called `simple` in `namespace`: qualified by the
+/// sub-namespace when it is not the service's own (`termStore.group`).
+pub fn name_in_namespace(namespace: &str, simple: &str) -> String {
+    let qualified = format!("{}.{simple}", namespace.trim());
+    doc_type_name(&qualified).to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

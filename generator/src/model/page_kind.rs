@@ -28,6 +28,14 @@ impl PageKind {
         {
             return PageKind::Resource;
         }
+        // And some API pages say `resourcePageType` (`serviceprincipal-update.md`):
+        // an HTTP request section and no properties table make an API page.
+        if declared == Some(PageKind::Resource)
+            && has_heading("http request")
+            && !has_heading("properties")
+        {
+            return PageKind::Api;
+        }
         if let Some(kind) = declared {
             return kind;
         }
@@ -73,5 +81,31 @@ impl PageKind {
         } else {
             PageKind::Other
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> PageKind {
+        PageKind::of(&crate::parse::parse_page("api/x.md", text))
+    }
+
+    #[test]
+    fn the_content_decides_when_the_declared_kind_contradicts_it() {
+        // api/serviceprincipal-update.md: an update page declared a resource page.
+        assert_eq!(
+            kind("---\ndoc_type: resourcePageType\n---\n# Update servicePrincipal\n\n## HTTP request\n\n```http\nPATCH /servicePrincipals/{id}\n```\n"),
+            PageKind::Api
+        );
+        assert_eq!(
+            kind("---\ndoc_type: resourcePageType\n---\n# user resource type\n\n## Properties\n\n| Property | Type | Description |\n|--|--|--|\n| id | String | x |\n"),
+            PageKind::Resource
+        );
+        assert_eq!(
+            kind("---\ndoc_type: apiPageType\n---\n# widget resource type\n\n## Properties\n"),
+            PageKind::Resource
+        );
     }
 }

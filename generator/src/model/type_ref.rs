@@ -80,9 +80,8 @@ impl TypeRef {
     }
 
     pub fn named(name: &str, collection: bool) -> TypeRef {
-        let simple = name.rsplit('.').next().unwrap_or(name).trim().to_string();
         TypeRef {
-            name: simple,
+            name: super::doc_type_name(name).to_string(),
             primitive: None,
             collection,
         }

@@ -30,7 +30,7 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
         _ => None,
     });
     let odata_type = resource_annotation.and_then(|a| a.str_field("@odata.type"));
-    let name = odata_type
+    let simple = odata_type
         .map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
         .or_else(|| {
             title_name(
@@ -52,12 +52,14 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
         })
         .or_else(|| namespace_line(page))
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    // `termStore.group` apart from `group`: types are keyed by namespace.
+    let name = super::name_in_namespace(&namespace, &simple);
     let all_sections = sections::sections(page);
     let description = description(page);
     // The annotation's baseType, else the description's "Inherits from [x](x.md)".
     let base_type = resource_annotation
         .and_then(|a| a.str_field("baseType"))
-        .map(|b| b.rsplit('.').next().unwrap_or(b).to_string())
+        .map(|b| super::doc_type_name(b).to_string())
         .filter(|b| !b.is_empty())
         .or_else(|| inherits_from(page));
     let mut properties = Vec::new();
@@ -183,9 +185,10 @@ fn enum_page_type(page: &Page) -> Option<TypeDef> {
     let line = sections::title(page)
         .map(|(_, line)| line)
         .unwrap_or(table.line);
+    let namespace = namespace_line(page).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
     Some(TypeDef {
-        name,
-        namespace: namespace_line(page).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string()),
+        name: super::name_in_namespace(&namespace, &name),
+        namespace,
         kind: TypeKind::Enum,
         origin: TypeOrigin::EnumPage,
         base_type: None,
@@ -222,7 +225,7 @@ fn enum_tables(page: &Page, namespace: &str) -> Vec<TypeDef> {
                     continue;
                 }
                 types.push(TypeDef {
-                    name: name.trim().to_string(),
+                    name: super::name_in_namespace(namespace, name.trim()),
                     namespace: namespace.to_string(),
                     kind: TypeKind::Enum,
                     origin: TypeOrigin::EnumTable,

@@ -11,6 +11,9 @@ pub struct FrontMatter {
     pub description: Option<String>,
     #[serde(default, rename = "ms.prod")]
     pub ms_prod: Option<String>,
+    /// Where current pages put their area instead of `ms.prod`.
+    #[serde(default, rename = "ms.subservice")]
+    pub ms_subservice: Option<String>,
     #[serde(default)]
     pub doc_type: Option<String>,
 }
@@ -122,6 +125,7 @@ pub fn read_simple(yaml: &str) -> Option<FrontMatter> {
             "title" => &mut front_matter.title,
             "description" => &mut front_matter.description,
             "ms.prod" => &mut front_matter.ms_prod,
+            "ms.subservice" => &mut front_matter.ms_subservice,
             "doc_type" => &mut front_matter.doc_type,
             _ => continue,
         };

@@ -127,11 +127,32 @@ pub fn parse_page(file: &str, text: &str) -> Page {
         code: None,
         html: None,
     };
-    let parser = Parser::new_ext(split.body, Options::ENABLE_TABLES).into_offset_iter();
+    let body = tabs_in_table_rows_as_spaces(split.body);
+    let parser = Parser::new_ext(&body, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
         walker.event(event, range);
     }
     page
+}
+
+/// Table rows padded with tab characters (`| id\t\t| String\t|`) are not table
+/// rows to pulldown-cmark when the delimiter row holds tabs; the docs site reads
+/// them as tables. A tab there is layout, so it becomes a space: one byte for
+/// one, so offsets into the page stay the same.
+fn tabs_in_table_rows_as_spaces(body: &str) -> std::borrow::Cow<'_, str> {
+    let is_padded_row = |line: &str| line.trim_start().starts_with('|') && line.contains('\t');
+    if !body.lines().any(is_padded_row) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    for line in body.split_inclusive('\n') {
+        if is_padded_row(line) {
+            out.extend(line.chars().map(|c| if c == '\t' { ' ' } else { c }));
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Text being collected for a paragraph, heading, list item or table cell.
@@ -525,6 +546,25 @@ mod tests {
 
     fn blocks(text: &str) -> Page {
         parse_page("api/test.md", text)
+    }
+
+    #[test]
+    fn table_rows_padded_with_tabs_are_a_table() {
+        // resources/insights-shared.md: tabs in the delimiter row and the cells.
+        let page = blocks(
+            "# t\n\n| Property \t| Type\t \t| Description |\n| ---- |----\t \t| ---- |\n| id\t\t| String\t\t| The id. |\n| lastShared\t| [sharingDetail](x.md)\t| Details. |\n",
+        );
+        let table = page
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .expect("a table");
+        let names: Vec<&str> = table.rows.iter().map(|(_, r)| r[0].text.as_str()).collect();
+        assert_eq!(names, ["id", "lastShared"]);
+        assert_eq!(table.rows[1].0, 6, "lines are those of the page");
     }
 
     #[test]
