@@ -17,16 +17,40 @@ pub struct Uses {
     pub nullable: bool,
 }
 
-/// The Rust names of an operation's path parameters, in path order.
+/// The Rust names of an operation's path parameters, in path order. A
+/// parameter the page calls `{id}` is named after the segment it keys
+/// (`/users/{id}/messages/{id}` → `user_id`, `message_id`); function arguments
+/// (`range(address='{address}')`) and specific names (`{item-path}`) keep theirs.
 pub fn param_names(op: &Operation) -> Vec<String> {
     let mut scope = Scope::with_reserved(&["body"]);
-    op.path
-        .params()
-        .filter_map(|part| match part {
-            PathPart::Param { name, .. } => Some(scope.claim(&names::snake_name(name), "_").0),
-            _ => None,
-        })
-        .collect()
+    let mut before = "";
+    let mut params = Vec::new();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal { text } => before = text,
+            PathPart::Param { name, .. } => {
+                let own = names::snake_name(name);
+                let argument = before.trim_end_matches('\'').ends_with('=');
+                let keyed = before
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .filter(|segment| {
+                        before.ends_with('/')
+                            && segment.chars().all(|c| c.is_ascii_alphanumeric())
+                            && segment.chars().any(|c| c.is_ascii_alphabetic())
+                    });
+                let wanted = match keyed {
+                    Some(segment) if !argument && (own == "id" || own.starts_with("id_")) => {
+                        format!("{}_id", crate::model::singular(&names::snake_name(segment)))
+                    }
+                    _ => own,
+                };
+                params.push(scope.claim(&wanted, "_").0);
+            }
+        }
+    }
+    params
 }
 
 /// The Rust type a successful response parses into.

@@ -389,7 +389,7 @@ fn merge_duplicate_operations(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct CanonicalRank {
     /// How much the page is about the resource the path addresses: its file is
-    /// named after it (`user-list.md` for `GET /users`: 3), names it among its
+    /// named after it (`user-list.md` for `GET /users`: 4), names it among its
     /// words (`user-post-events.md` for `POST /me/events`: 2), and its response
     /// or body is of that type (1 more).
     about: u8,
@@ -400,8 +400,8 @@ struct CanonicalRank {
 }
 
 fn canonical_rank(op: &Operation) -> CanonicalRank {
-    let resource = addressed_resource(&op.path);
-    let singular = singular(&resource);
+    let resource = super::addressed_resource(&op.path);
+    let singular = super::singular(&resource);
     let stem = op
         .source
         .file
@@ -412,7 +412,7 @@ fn canonical_rank(op: &Operation) -> CanonicalRank {
         .to_ascii_lowercase();
     let names_it = |word: &str| !resource.is_empty() && (word == resource || word == singular);
     let mut about = if stem.split('-').next().is_some_and(names_it) {
-        3
+        4
     } else if stem.split('-').any(names_it) {
         2
     } else {
@@ -435,45 +435,21 @@ fn canonical_rank(op: &Operation) -> CanonicalRank {
     }
 }
 
-/// The resource a path addresses, lowercased: its last named segment, without a
-/// `$ref`/`$value`/`$count` modifier, a namespace or function arguments
-/// (`/me/drive/root/children` → `children`; `/groups/{id}/members/$ref` → `members`).
-/// `/me` is the signed-in user.
-fn addressed_resource(path: &PathTemplate) -> String {
-    let resource = path
-        .literal_segments()
-        .iter()
-        .rev()
-        .find(|s| !s.starts_with('$'))
-        .map(|s| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase())
-        .unwrap_or_default();
-    if resource == "me" {
-        "user".to_string()
-    } else {
-        resource
-    }
-}
-
-/// `users` → `user`, `policies` → `policy`: the English plural of path segments.
-fn singular(word: &str) -> String {
-    if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if word.ends_with("ss") {
-        word.to_string()
-    } else {
-        word.strip_suffix('s').unwrap_or(word).to_string()
-    }
-}
-
 /// A path with parameter names erased and case folded: `/users/{id}` = `/Users/{user-id}`.
+/// A trailing `/` is not part of the endpoint either.
 fn endpoint_key(path: &PathTemplate) -> String {
-    path.parts
+    let key: String = path
+        .parts
         .iter()
         .map(|part| match part {
             PathPart::Literal { text } => text.to_ascii_lowercase(),
             PathPart::Param { .. } => "{}".to_string(),
         })
-        .collect()
+        .collect();
+    match key.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed.to_string(),
+        _ => key,
+    }
 }
 
 /// The response two documentations of one endpoint agree on, if any.

@@ -10,6 +10,36 @@ use crate::diagnostics::{codes, Diagnostic};
 use heck::ToSnakeCase;
 use std::collections::BTreeMap;
 
+/// The resource a path addresses, lowercased: its last named segment, without a
+/// `$ref`/`$value`/`$count` modifier, a namespace or function arguments
+/// (`/me/drive/root/children` → `children`; `/groups/{id}/members/$ref` → `members`).
+/// `/me` is the signed-in user.
+pub fn addressed_resource(path: &crate::parse::path_template::PathTemplate) -> String {
+    let resource = path
+        .literal_segments()
+        .iter()
+        .rev()
+        .find(|s| !s.starts_with('$'))
+        .map(|s| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase())
+        .unwrap_or_default();
+    if resource == "me" {
+        "user".to_string()
+    } else {
+        resource
+    }
+}
+
+/// `users` → `user`, `policies` → `policy`: the English plural of path segments.
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("ss") {
+        word.to_string()
+    } else {
+        word.strip_suffix('s').unwrap_or(word).to_string()
+    }
+}
+
 /// Path segments that modify the resource before them rather than name one.
 const MODIFIERS: &[(&str, &str)] = &[("$ref", "ref"), ("$value", "content"), ("$count", "count")];
 
@@ -54,19 +84,68 @@ fn pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
     (segments, modifiers)
 }
 
-fn candidate(verb: &str, segments: &[String], modifiers: &[String], take: usize) -> String {
+/// The snake_case names of a path's parameters and function arguments
+/// (`/charts/{name}/image(width=640)` → `name`, `width`), in order.
+fn parameter_words(op: &Operation) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut push = |word: String| {
+        if !word.is_empty() && !words.contains(&word) {
+            words.push(word);
+        }
+    };
+    let mut argument_value = false;
+    for part in &op.path.parts {
+        match part {
+            // `(period='{period_value}')` is named by `period`, already taken.
+            crate::parse::path_template::PathPart::Param { .. } if argument_value => {}
+            crate::parse::path_template::PathPart::Param { name, .. } => push(name.to_snake_case()),
+            crate::parse::path_template::PathPart::Literal { text } => {
+                argument_value = text.trim_end_matches('\'').ends_with('=');
+                // `(width=640,height=480)`: the names before `=` inside parentheses.
+                for call in text.split('(').skip(1) {
+                    let arguments = call.split(')').next().unwrap_or("");
+                    for argument in arguments.split(',') {
+                        if let Some((name, _)) = argument.split_once('=') {
+                            push(name.trim().to_snake_case());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    words
+}
+
+/// `said_once`: a word repeated by the next segment is said once (see below).
+fn candidate(
+    verb: &str,
+    segments: &[String],
+    modifiers: &[String],
+    take: usize,
+    said_once: bool,
+) -> String {
     let start = segments.len().saturating_sub(take);
     let mut words: Vec<&str> = Vec::new();
-    if !verb.is_empty() {
+    // No verb where the segment says it already (`createUploadSession`,
+    // `getSchedule`): `create_create_upload_session` reads badly.
+    let says_verb = segments
+        .get(start)
+        .is_some_and(|s| s.split('_').next() == Some(verb));
+    if !verb.is_empty() && !says_verb {
         words.push(verb);
     }
     words.extend(segments[start..].iter().map(String::as_str));
     words.extend(modifiers.iter().map(String::as_str));
     if words.is_empty() {
-        "call_root".to_string()
-    } else {
-        words.join("_")
+        return "call_root".to_string();
     }
+    // A segment that repeats the one before it (`calendar/calendarPermissions`,
+    // `identity/identityProviders`) says its word once.
+    let mut said: Vec<&str> = words.iter().flat_map(|w| w.split('_')).collect();
+    if said_once {
+        said.dedup();
+    }
+    said.join("_")
 }
 
 /// Gives every operation its name. Operations must be in a stable order (by file, line).
@@ -79,7 +158,7 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
             .iter()
             .zip(&take)
             .map(|((verb, (segments, modifiers)), take)| {
-                candidate(verb, segments, modifiers, *take)
+                candidate(verb, segments, modifiers, *take, true)
             })
             .collect();
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -99,8 +178,46 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
             break;
         }
     }
-    // What still collides documents the same method and path twice (or paths that
-    // differ only in parameters): number them in source order.
+    // What still collides are paths that differ only in parameters (`/organization`
+    // and `/organization/{id}`; `getX(date=…)` and `getX(period=…)`): each takes
+    // the parameters the others lack (`get_organization_by_organization_id`).
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        groups.entry(name.clone()).or_default().push(index);
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let params: Vec<Vec<String>> = members
+            .iter()
+            .map(|&i| parameter_words(&operations[i]))
+            .collect();
+        for (position, &index) in members.iter().enumerate() {
+            let own: Vec<&str> = params[position]
+                .iter()
+                .filter(|p| !params.iter().all(|other| other.contains(p)))
+                .map(String::as_str)
+                .collect();
+            if !own.is_empty() {
+                names[index] = format!("{}_by_{}", names[index], own.join("_and_"));
+            }
+        }
+    }
+    // Saying a repeated word once can make two paths meet (`/identityProviders`
+    // and `/identity/identityProviders`): those keep every word.
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        groups.entry(name.clone()).or_default().push(index);
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for &index in members {
+            let (verb, (segments, modifiers)) = &pieces[index];
+            let full = candidate(verb, segments, modifiers, take[index], false);
+            if !names.contains(&full) {
+                names[index] = full;
+            }
+        }
+    }
+    // What still collides documents the same method and path twice: number them
+    // in source order.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (index, op) in operations.iter_mut().enumerate() {
         let name = names[index].clone();

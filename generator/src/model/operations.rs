@@ -48,7 +48,17 @@ pub fn page_operations(
     };
     let body = match body {
         RequestBody::None if !says_no_body(&all_sections) => {
-            untyped_body(&examples, &page.file, diagnostics).unwrap_or(RequestBody::None)
+            let creates = path_lines.first().map(|(method, path, _)| {
+                (method == "POST").then(|| super::singular(&super::addressed_resource(path)))
+            });
+            untyped_body(
+                &examples,
+                &response,
+                creates.flatten().as_deref(),
+                &page.file,
+                diagnostics,
+            )
+            .unwrap_or(RequestBody::None)
         }
         body => body,
     };
@@ -228,6 +238,48 @@ fn without_version_segment(path: &str) -> Option<&str> {
     })
 }
 
+/// The path with identifier segments (GUIDs, 32-digit hex ids) written as
+/// parameters named after the segment before them (`/cases/4c8f…` →
+/// `/cases/{cases-id}`); `None` when it has none. Some pages copy an example's
+/// URL into the HTTP request section.
+fn with_ids_as_parameters(path: &str) -> Option<String> {
+    let is_id = |segment: &str| {
+        let hex = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit());
+        let groups: Vec<&str> = segment.split('-').collect();
+        let guid = groups.len() == 5
+            && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+            && groups.iter().all(|g| hex(g));
+        guid || (segment.len() == 32 && hex(segment))
+    };
+    let (path_only, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let segments: Vec<&str> = path_only.split('/').collect();
+    if !segments.iter().any(|s| is_id(s)) {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(segments.len());
+    for (index, segment) in segments.iter().enumerate() {
+        if is_id(segment) {
+            let owner = index
+                .checked_sub(1)
+                .and_then(|i| segments.get(i))
+                .filter(|s| !s.is_empty() && !s.contains('{'))
+                .copied()
+                .unwrap_or("item");
+            out.push(format!("{{{owner}-id}}"));
+        } else {
+            out.push(segment.to_string());
+        }
+    }
+    let templated = out.join("/");
+    Some(match query {
+        Some(q) => format!("{templated}?{q}"),
+        None => templated,
+    })
+}
+
 /// `METHOD /path` lines of the HTTP request blocks.
 fn path_lines(
     file: &str,
@@ -273,6 +325,26 @@ fn path_lines(
                             ),
                         ));
                         path = rest.to_string();
+                    }
+                    if let Some(templated) = with_ids_as_parameters(&path) {
+                        diagnostics.push(Diagnostic::warning(
+                            codes::HTTP_LINE_INVALID,
+                            Location::new(file, line_number),
+                            format!(
+                                "`{trimmed}` holds an example's identifiers, not parameters; the path is read as `{templated}`"
+                            ),
+                        ));
+                        path = templated;
+                    }
+                    if path.contains("/$/") {
+                        // `/workbook/tables/$/add`: a stray segment.
+                        let repaired = path.replace("/$/", "/");
+                        diagnostics.push(Diagnostic::warning(
+                            codes::HTTP_LINE_INVALID,
+                            Location::new(file, line_number),
+                            format!("`{trimmed}` has an empty `$` segment; the path is read as `{repaired}`"),
+                        ));
+                        path = repaired;
                     }
                     let template = PathTemplate::parse(&without_spaces_in_arguments(&path));
                     if template.is_plausible() {
@@ -578,7 +650,8 @@ fn annotated_response(page: &Page) -> Option<ResponseShape> {
             .str_field("@odata.type")
             .or_else(|| annotation.str_field("@type"))?;
         let ty = TypeRef::from_text(name, None)?;
-        let collection = annotation.bool_field("isCollection").unwrap_or(false);
+        // `"isCollection": true`, or `"@odata.type": "Collection(microsoft.graph.listItem)"`.
+        let collection = annotation.bool_field("isCollection").unwrap_or(false) || ty.collection;
         Some(if collection {
             ResponseShape::Collection { ty: ty.element() }
         } else {
@@ -659,29 +732,52 @@ fn untyped_response(
 }
 
 /// A request body the page names no type or parameters for, though its
-/// examples send JSON (an object, or an array such as a OneNote patch):
-/// untyped JSON, reported.
+/// examples send JSON (an object, or an array such as a OneNote patch). A JSON
+/// object posted to a collection of the type the operation answers with is one
+/// of them (`POST /subscriptions` sends the `subscription` it creates; `creates`
+/// is the singular of the collection posted to); anything else is untyped
+/// JSON. Either way it is reported.
 fn untyped_body(
     examples: &[Example],
+    response: &ResponseShape,
+    creates: Option<&str>,
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<RequestBody> {
-    let location = examples.iter().find_map(|e| {
+    let (body, location) = examples.iter().find_map(|e| {
         let request = e.request.as_ref()?;
         request
             .body
             .as_ref()
             .filter(|b| b.is_object() || b.is_array())
-            .map(|_| &request.location)
+            .map(|b| (b, &request.location))
     })?;
+    let answered = match response {
+        ResponseShape::Single { ty }
+            if ty.primitive.is_none()
+                && body.is_object()
+                && creates.is_some_and(|c| c == super::type_key(&ty.name)) =>
+        {
+            Some(ty)
+        }
+        _ => None,
+    };
+    let (ty, message) = match answered {
+        Some(ty) => (
+            ty.clone(),
+            format!("the example sends JSON, but the Request body section names no type or parameters; the body is read as the `{}` the operation answers with", ty.name),
+        ),
+        None => (
+            TypeRef::primitive(Primitive::Json, false),
+            "the example sends JSON, but the Request body section names no type or parameters; the body is untyped JSON".to_string(),
+        ),
+    };
     diagnostics.push(Diagnostic::warning(
         codes::BODY_UNTYPED,
         Location::new(file, location.line),
-        "the example sends JSON, but the Request body section names no type or parameters; the body is untyped JSON",
+        message,
     ));
-    Some(RequestBody::Type {
-        ty: TypeRef::primitive(Primitive::Json, false),
-    })
+    Some(RequestBody::Type { ty })
 }
 
 /// Whether the Request body section says not to send one.
@@ -772,8 +868,21 @@ fn request_body(
     }
     if !parameters.is_empty() {
         // Update pages list the writable properties of the resource they return.
+        // Create pages list the properties of the resource they link and return
+        // ("the properties of the [group](…) resource to specify when you create").
         if let ResponseShape::Single { ty } = response {
-            if text.contains("update") || text.contains("values for relevant fields") {
+            let links_it = section.blocks.iter().any(|b| match b {
+                Block::Paragraph(p) => p.links.iter().any(|l| {
+                    TypeRef::from_text(&l.text, Some(l.text.trim())).is_some_and(|linked| {
+                        super::type_key(&linked.name) == super::type_key(&ty.name)
+                    })
+                }),
+                _ => false,
+            });
+            if text.contains("update")
+                || text.contains("values for relevant fields")
+                || (links_it && text.contains("propert"))
+            {
                 return RequestBody::Type { ty: ty.clone() };
             }
         }

@@ -1,0 +1,192 @@
+//! How pages become operations: one endpoint → one operation on its canonical
+//! page, responses read from everything a page uses to say them, honest
+//! conformance, and names and parameters a user would write. Each case is a
+//! page shape from the Graph docs corpus (named in the test), written small.
+
+use docgen::model::{ApiModel, ExampleOutcome, Operation, RequestBody, ResponseShape};
+use std::fs;
+
+fn model_of(pages: &[(&str, &str)]) -> ApiModel {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in pages {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, text).expect("write page");
+    }
+    docgen::model_for_tree(&dir.path().join("")).expect("model")
+}
+
+/// An API page: front matter with `ms.prod`, the HTTP request lines, and a
+/// Response section.
+fn api_page(prod: &str, title: &str, lines: &str, response: &str) -> String {
+    format!("---\ndoc_type: apiPageType\nms.prod: {prod}\n---\n# {title}\n\n## HTTP request\n\n```http\n{lines}\n```\n\n## Response\n\n{response}\n")
+}
+
+fn operation<'m>(model: &'m ApiModel, method: &str, path: &str) -> &'m Operation {
+    let found: Vec<&Operation> = model
+        .operations
+        .iter()
+        .filter(|op| op.method == method && op.path.raw == path)
+        .collect();
+    assert_eq!(found.len(), 1, "{method} {path}: {:?}", model.operations);
+    found[0]
+}
+
+fn shape(response: &ResponseShape) -> String {
+    match response {
+        ResponseShape::None => "none".into(),
+        ResponseShape::Stream => "stream".into(),
+        ResponseShape::Single { ty } => ty.name.clone(),
+        ResponseShape::Collection { ty } => format!("Collection({})", ty.name),
+    }
+}
+
+const USERS: &str = "If successful, this method returns a `200 OK` response code and collection of [user](../resources/user.md) objects in the response body.";
+
+#[test]
+fn the_page_about_the_resource_gives_the_endpoint_its_response_and_name() {
+    // `api/user-list.md` and `api/intune-devices-user-list.md` both document
+    // `GET /users`; `api/user-list-manager.md` documents `GET /me?$expand=manager`.
+    let model = model_of(&[
+        (
+            "api/intune-devices-user-list.md",
+            &api_page("intune", "List users", "GET /users", "If successful, this method returns a `200 OK` response code and a collection of [entity](../resources/entity.md) objects in the response body."),
+        ),
+        ("api/user-list.md", &api_page("users", "List users", "GET /users", USERS)),
+        (
+            "api/user-get.md",
+            &api_page("users", "Get user", "GET /me\nGET /users/{id | userPrincipalName}", "If successful, this method returns a `200 OK` response code and a [user](../resources/user.md) object in the response body."),
+        ),
+        (
+            "api/user-list-manager.md",
+            &api_page("users", "List manager", "GET /me/manager\nGET /me?$expand=manager", "If successful, this method returns a `200 OK` response code and a [directoryObject](../resources/directoryobject.md) object in the response body."),
+        ),
+    ]);
+    let list = operation(&model, "GET", "/users");
+    assert_eq!(list.source.file, "api/user-list.md");
+    assert_eq!(list.name, "list_users");
+    assert_eq!(shape(&list.response), "Collection(user)");
+    assert_eq!(
+        list.areas,
+        ["intune", "users"],
+        "in every area that documents it"
+    );
+    let me = operation(&model, "GET", "/me");
+    assert_eq!(
+        shape(&me.response),
+        "user",
+        "a query-string variant adds no response"
+    );
+    assert!(model
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "duplicate-operation"
+            && d.location.file == "api/intune-devices-user-list.md"));
+}
+
+#[test]
+fn a_version_segment_is_not_part_of_the_path() {
+    // `api/list-get.md` (v1.0) documents `GET /v1.0/sites/{site-id}/lists/{list-id}`.
+    let model = model_of(&[(
+        "api/list-get.md",
+        &api_page("sharepoint", "Get list", "GET /v1.0/sites/{site-id}/lists/{list-id}", "If successful, this method returns a `200 OK` response code and a [list](../resources/list.md) object in the response body."),
+    )]);
+    let op = operation(&model, "GET", "/sites/{site-id}/lists/{list-id}");
+    assert_eq!(op.name, "get_lists");
+    assert!(model
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "http-line-invalid"));
+}
+
+#[test]
+fn responses_are_read_from_every_way_a_page_says_them() {
+    let cases: &[(&str, &str, &str)] = &[
+        // drive-get.md: a reference-style link whose text is not one name.
+        ("Each of these methods returns a [Drive resource][drive-resource] for the matching drive in the response body.\n\n[drive-resource]: ../resources/drive.md", "", "Drive"),
+        // chat-get.md and others: the type only in bold.
+        ("If successful, this method returns a `200 OK` response code and the updated **chat** object in the response body.", "", "chat"),
+        // multivaluelegacyextendedproperty-get.md: the type in a second paragraph.
+        ("If successful, this method returns a `200 OK` response code.\n\nThe response body includes an object expanded with the matching [singleValueLegacyExtendedProperty](../resources/singlevaluelegacyextendedproperty.md) object.", "", "singleValueLegacyExtendedProperty"),
+        // intune ...-getomasettingplaintextvalue.md: a primitive result.
+        ("If successful, this function returns a `200 OK` response code and a String in the response body.", "", "String"),
+        ("If successful, this action returns a `200 OK` response code and a String collection in the response body.", "", "Collection(String)"),
+        // reportroot-get*.md: a redirect to a download.
+        ("If successful, this method returns a `302 Found` response that redirects to a preauthenticated download URL for the report.", "", "stream"),
+        // list-list.md: only the response annotation says it.
+        ("", "<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.list\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(list)"),
+        ("", "<!-- { \"blockType\": \"response\", \"@odata.type\": \"Collection(microsoft.graph.listItem)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(listItem)"),
+        // projectrome-get-activities.md: the example is the only word on the body.
+        ("If successful, this method returns the `200 OK` response code with the user's activities.", "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n", "Collection(Json)"),
+    ];
+    for (text, example, expected) in cases {
+        let page = format!(
+            "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/thing\n```\n\n{example}",
+            api_page("other", "Get thing", "GET /me/thing", text)
+        );
+        let model = model_of(&[("api/thing-get.md", &page)]);
+        let op = operation(&model, "GET", "/me/thing");
+        assert_eq!(&shape(&op.response), expected, "{text}");
+    }
+}
+
+#[test]
+fn an_example_whose_json_the_operation_cannot_hold_is_a_generator_failure() {
+    // The example responds with a JSON array the page names no type for: the
+    // model has no place for it, so the example cannot pass.
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/thing\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n[1, 2]\n```\n",
+        api_page("other", "Get thing", "GET /me/thing", "If successful, this method returns a `200 OK` response code.")
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    let op = operation(&model, "GET", "/me/thing");
+    assert_eq!(
+        op.examples[0].outcome,
+        ExampleOutcome::GeneratorFailure {
+            cause: "response-body-dropped"
+        }
+    );
+}
+
+#[test]
+fn paths_that_differ_only_in_parameters_get_names_without_numbers() {
+    // organization-get.md documents `GET /organization` and `GET /organization/{id}`;
+    // reportroot pages a function by date and by period.
+    let model = model_of(&[
+        (
+            "api/organization-get.md",
+            &api_page("directory-management", "Get organization", "GET /organization\nGET /organization/{organizationId}", "If successful, this method returns a `200 OK` response code and an [organization](../resources/organization.md) object in the response body."),
+        ),
+        (
+            "api/reportroot-getemailactivityuserdetail.md",
+            &api_page("reports", "getEmailActivityUserDetail", "GET /reports/getEmailActivityUserDetail(period='{period_value}')\nGET /reports/getEmailActivityUserDetail(date={date_value})", "If successful, this method returns a `302 Found` response that redirects to a preauthenticated download URL for the report."),
+        ),
+    ]);
+    let names: Vec<&str> = model.operations.iter().map(|op| op.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "get_organization",
+            "get_organization_by_organization_id",
+            "get_reports_get_email_activity_user_detail_by_date",
+            "get_reports_get_email_activity_user_detail_by_period",
+        ]
+    );
+}
+
+#[test]
+fn a_resource_posted_to_its_collection_is_the_body_when_the_page_names_none() {
+    // subscription-post-subscriptions.md has no Request body section.
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nPOST https://graph.microsoft.com/v1.0/subscriptions\nContent-type: application/json\n\n{{\"changeType\": \"created\"}}\n```\n",
+        api_page("change-notifications", "Create subscription", "POST /subscriptions", "If successful, this method returns `201 Created` response code and a [subscription](../resources/subscription.md) object in the response body.")
+    );
+    let model = model_of(&[("api/subscription-post-subscriptions.md", &page)]);
+    let op = operation(&model, "POST", "/subscriptions");
+    assert!(
+        matches!(&op.body, RequestBody::Type { ty } if ty.name == "subscription"),
+        "{:?}",
+        op.body
+    );
+    assert_eq!(op.name, "create_subscriptions");
+}
