@@ -454,7 +454,7 @@ fn addressed_resource(path: &PathTemplate) -> String {
 }
 
 /// `users` → `user`, `policies` → `policy`: the English plural of path segments.
-fn singular(word: &str) -> String {
+pub(super) fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
     } else if word.ends_with("ss") {
