@@ -320,11 +320,19 @@ mod tests {
         );
         // `id` (from `entity`) is a second structural property.
         assert_eq!(
-            classify(&index, &stream, &body("microsoft.graph.profilePhoto", false)),
+            classify(
+                &index,
+                &stream,
+                &body("microsoft.graph.profilePhoto", false)
+            ),
             ResponseClass::Stream
         );
         assert_eq!(
-            classify(&index, &ResponseShape::None, &body("microsoft.graph.report", false)),
+            classify(
+                &index,
+                &ResponseShape::None,
+                &body("microsoft.graph.report", false)
+            ),
             ResponseClass::DocsNoBody
         );
     }

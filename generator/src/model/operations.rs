@@ -495,7 +495,10 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
             let (name, plural) = if name.contains(char::is_whitespace) {
                 (stem?, false)
             } else {
-                (name.to_string(), stem.is_some_and(|s| names_plural_of(name, &s)))
+                (
+                    name.to_string(),
+                    stem.is_some_and(|s| names_plural_of(name, &s)),
+                )
             };
             TypeRef::from_text(&name, Some(&name)).map(|ty| (ty, name, plural))
         });
