@@ -79,7 +79,15 @@ pub fn page_operations(
             {
                 ResponseShape::Stream
             } else {
-                response.clone()
+                match &response {
+                    // `GET /me/onlineMeetings?$filter=…` on a page about one
+                    // meeting: `$filter` applies only to collections, so this
+                    // path line answers with many.
+                    ResponseShape::Single { ty } if method == "GET" && filters(&path) => {
+                        ResponseShape::Collection { ty: ty.element() }
+                    }
+                    shape => shape.clone(),
+                }
             };
             Operation {
                 name: String::new(),
@@ -101,6 +109,16 @@ pub fn page_operations(
         })
         .collect();
     (operations, examples)
+}
+
+/// Whether a path line's query string filters (`?$filter=…`), which OData
+/// allows only on collections.
+fn filters(path: &PathTemplate) -> bool {
+    // Top-level only: `$expand=x($filter=…)` filters what is expanded.
+    path.query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|option| option.trim().to_ascii_lowercase().starts_with("$filter="))
+    })
 }
 
 /// The code blocks that document the request: those under every heading named
@@ -862,6 +880,14 @@ mod tests {
         assert!(!names_plural_of("settings", "settings"));
         assert!(!names_plural_of("shared", "insights-shared"));
         assert!(!names_plural_of("user", "user"));
+        let filtered =
+            |p: &str| super::filters(&crate::parse::path_template::PathTemplate::parse(p));
+        assert!(filtered(
+            "/me/onlineMeetings?$filter=JoinWebUrl%20eq%20'{x}'"
+        ));
+        assert!(!filtered(
+            "/me/outlook/tasks/{id}?$expand=singleValueExtendedProperties($filter=id eq '{id}')"
+        ));
         assert!(super::says_one(
             "the requested authenticationcontextclassreferences object in the response body.",
             "authenticationcontextclassreferences"
