@@ -211,6 +211,22 @@ impl<'a> Index<'a> {
         a != b && (self.chain(&a).contains(&b) || self.chain(&b).contains(&a))
     }
 
+    /// Whether the type's only structural property (its own and its bases',
+    /// navigation properties aside) is an `Edm.Stream`: a value that is only a
+    /// stream (`microsoft.graph.report`, whose only property is `content`), so
+    /// a response that is the stream itself carries the same information.
+    pub fn is_stream_wrapper(&self, qualified: &str) -> bool {
+        let mut properties = self
+            .chain(qualified)
+            .into_iter()
+            .filter_map(|ty| self.structured(&ty))
+            .flat_map(|ty| ty.properties.iter());
+        match (properties.next(), properties.next()) {
+            (Some(only), None) => !only.ty.collection && only.ty.name == "Edm.Stream",
+            _ => false,
+        }
+    }
+
     /// A structural or navigation property of the type or one of its bases,
     /// case-insensitively.
     pub fn member(&self, qualified: &str, name: &str) -> Option<Member<'a>> {

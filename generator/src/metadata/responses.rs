@@ -154,6 +154,11 @@ fn classify(index: &Index<'_>, shape: &ResponseShape, expected: &Expected) -> Re
             .as_ref()
             .is_some_and(|b| matches!(b.primitive, Some(Primitive::Stream | Primitive::Binary)));
     let typed = |ty: &CsdlTypeRef| match &body {
+        // A type that is only a stream (`microsoft.graph.report`): the stream
+        // itself (a `302 Found` to the download) says the same.
+        None if is_stream && !ty.collection && index.is_stream_wrapper(&ty.name) => {
+            ResponseClass::Agree
+        }
         None if is_stream => ResponseClass::Stream,
         None => ResponseClass::DocsNoBody,
         Some(docs) => match agreement(index, docs, ty) {
@@ -277,5 +282,58 @@ pub fn response_findings(checks: &[ResponseCheck], file: &str, findings: &mut Ve
             ),
         };
         findings.push(diagnostic);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::parse::parse_str;
+
+    const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="entity"><Property Name="id" Type="Edm.String" /></EntityType>
+  <ComplexType Name="report"><Property Name="content" Type="Edm.Stream" /></ComplexType>
+  <EntityType Name="profilePhoto" BaseType="graph.entity" HasStream="true"><Property Name="content" Type="Edm.Stream" /></EntityType>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+    fn body(name: &str, collection: bool) -> Expected {
+        Expected::Body(CsdlTypeRef {
+            name: name.into(),
+            collection,
+        })
+    }
+
+    #[test]
+    fn a_stream_agrees_with_a_type_that_is_only_a_stream() {
+        let doc = parse_str(CSDL, "t.xml").expect("parses");
+        let index = Index::new(&doc);
+        let stream = ResponseShape::Stream;
+        assert_eq!(
+            classify(&index, &stream, &body("microsoft.graph.report", false)),
+            ResponseClass::Agree
+        );
+        // A collection of reports is not one stream.
+        assert_eq!(
+            classify(&index, &stream, &body("microsoft.graph.report", true)),
+            ResponseClass::Stream
+        );
+        // `id` (from `entity`) is a second structural property.
+        assert_eq!(
+            classify(
+                &index,
+                &stream,
+                &body("microsoft.graph.profilePhoto", false)
+            ),
+            ResponseClass::Stream
+        );
+        assert_eq!(
+            classify(
+                &index,
+                &ResponseShape::None,
+                &body("microsoft.graph.report", false)
+            ),
+            ResponseClass::DocsNoBody
+        );
     }
 }

@@ -136,6 +136,9 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
                 }
             }
             distribute_examples(&mut page_ops, examples, &mut diagnostics);
+            for op in &mut page_ops {
+                shape_by_examples(op, &mut diagnostics);
+            }
         }
         PageKind::Other => {}
     }
@@ -611,6 +614,84 @@ fn distribute_examples(
             op.examples.push(example);
         }
     }
+}
+
+/// One value or a collection, by what a path's own examples answer, where the
+/// page's words say the other: a response the service wrote, with an
+/// `@odata.context` that ends in `/$entity` and no `value` array (one), or a
+/// `value` array under a context that is not `/$entity` (many; for a write,
+/// only under an operation result's `#Collection(…)`, and never for a GET of a
+/// path that ends in a key), in every example whose request has the
+/// operation's exact path. A page's sentence is
+/// often copied from a sibling page ("a collection of chat objects" on the page
+/// that gets one chat; "the requested offerShiftRequest object" for a list); the
+/// example shows the answer to this path. The contradiction is still reported.
+fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
+    let (ty, collection) = match &op.response {
+        ResponseShape::Single { ty } => (ty.clone(), false),
+        ResponseShape::Collection { ty } => (ty.clone(), true),
+        _ => return,
+    };
+    if ty.primitive.is_some() {
+        return;
+    }
+    let mut evidence: Vec<(bool, &Location)> = Vec::new();
+    for example in &op.examples {
+        let (Some(request), Some(response)) = (&example.request, &example.response) else {
+            continue;
+        };
+        if !request.path_matches || response.status.is_some_and(|s| !(200..300).contains(&s)) {
+            continue;
+        }
+        let Some(body) = response.body.as_ref().and_then(|b| b.as_object()) else {
+            continue;
+        };
+        let Some(context) = body.get("@odata.context").and_then(|c| c.as_str()) else {
+            continue;
+        };
+        let many = body.get("value").is_some_and(|v| v.is_array());
+        let entity = context.ends_with("/$entity");
+        // Many where the path says one is a list example copied onto the page:
+        // a GET of a path that ends in a key, or a write whose context is not
+        // an operation's result (`#Collection(…)`) but a collection's path.
+        let fragment = context.rsplit_once('#').map_or("", |(_, f)| f);
+        let ends_in_key = matches!(op.path.parts.last(), Some(PathPart::Param { .. }));
+        if many
+            && ((op.method == "GET" && ends_in_key)
+                || (op.method != "GET" && !fragment.starts_with("Collection(")))
+        {
+            return;
+        }
+        match (many, entity) {
+            (true, false) => evidence.push((true, &response.location)),
+            (false, true) => evidence.push((false, &response.location)),
+            // A context and a body that disagree say nothing.
+            _ => return,
+        }
+    }
+    let Some(&(many, location)) = evidence.first() else {
+        return;
+    };
+    if many == collection || evidence.iter().any(|(m, _)| *m != many) {
+        return;
+    }
+    diagnostics.push(Diagnostic::warning(
+        codes::RESPONSE_SHAPE_CONTRADICTS,
+        location.clone(),
+        format!(
+            "the Response section documents {} `{}`, but every example of `{} {}` responds with {} (by its `@odata.context`); the response is read as the examples'",
+            if collection { "a collection of" } else { "one" },
+            ty.name,
+            op.method,
+            op.path.raw,
+            if many { "a collection" } else { "one value" }
+        ),
+    ));
+    op.response = if many {
+        ResponseShape::Collection { ty: ty.element() }
+    } else {
+        ResponseShape::Single { ty: ty.element() }
+    };
 }
 
 /// Finds the operation an example request belongs to and records its path values.

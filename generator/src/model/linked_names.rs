@@ -5,7 +5,14 @@
 //! not a type called `NamedItem`. Types are read from link text first (that is
 //! what the pages mean almost always); this pass fixes the references whose text
 //! names nothing in the tree but whose link leads to a page that defines exactly
-//! one type, whose name contains the text.
+//! one type, whose name contains the text or its singular ("[tabs](teamstab.md)"
+//! is `teamsTab`). Two more cases read the page the same way:
+//! - the text names a type of another page, and the link leads to a page that
+//!   defines one type whose name contains the text: the link is what the author
+//!   pointed at ("a list of [shared](insights-shared.md) items" is `sharedInsight`,
+//!   not the `shared` of `shared.md`);
+//! - a name that is no type, with no link, whose singular is one
+//!   ("a collection of **secureScores**" is `secureScore`).
 
 use super::{type_key, Operation, RequestBody, ResponseShape, TypeDef, TypeRef};
 use crate::parse::{links, Page};
@@ -20,16 +27,27 @@ pub fn rename_by_linked_page(
     operations: &mut [Operation],
 ) {
     let targets = link_targets(pages, single_type_of_page, types);
-    if targets.is_empty() {
-        return;
-    }
-    let defined: Vec<String> = types.keys().cloned().collect();
+    // Key → name of every type the pages define (before any is renamed).
+    let names: BTreeMap<String, String> = types
+        .iter()
+        .map(|(key, def)| (key.clone(), def.name.clone()))
+        .collect();
     let fix = |ty: &mut TypeRef, file: &str| {
-        if ty.primitive.is_some() || defined.binary_search(&type_key(&ty.name)).is_ok() {
+        if ty.primitive.is_some() {
             return;
         }
-        if let Some(Some(target)) = targets.get(&(file.to_string(), type_key(&ty.name))) {
-            ty.name = target.clone();
+        let key = type_key(&ty.name);
+        match targets.get(&(file.to_string(), key.clone())) {
+            Some(Some(target)) if type_key(target) != key => ty.name = target.clone(),
+            Some(_) => {}
+            None if names.contains_key(&key) => {}
+            // "**secureScores**": a plural of a type the tree defines.
+            None => {
+                let one = super::singular(&key);
+                if let Some(name) = names.get(&one).filter(|_| one != key) {
+                    ty.name = name.clone();
+                }
+            }
         }
     };
     for def in types.values_mut() {
@@ -73,22 +91,64 @@ fn link_targets(
                 continue;
             };
             let written = type_key(&TypeRef::named(link.text.trim().trim_matches('`'), false).name);
-            // The text must still be part of the name ("NamedItem" of
-            // `workbookNamedItem`): a link to a page that lists many types under one
-            // title ("NAV.PostalAddress" to `dynamics-complextypes.md`) is not followed.
-            let target_key = type_key(&target.name);
-            if written.is_empty() || written == target_key || !target_key.contains(&written) {
+            if written.is_empty() {
                 continue;
             }
+            let target_key = type_key(&target.name);
+            let text_type = types.get(&written);
+            // What this link says the text means. The text, or its singular, must
+            // be part of the target's name for the link to be followed ("NamedItem"
+            // of `workbookNamedItem`, "tabs" of `teamsTab`): a link to a page that
+            // lists many types under one title ("NAV.PostalAddress" to
+            // `dynamics-complextypes.md`) is not. Text that names a type the tree
+            // defines stays that type unless the link leads to the page of an
+            // unrelated type whose name contains the text itself
+            // ("[shared](insights-shared.md)"); links that read the text in
+            // different ways on one page leave it as written.
+            let one = super::singular(&written);
+            let followed = written == target_key
+                || match text_type {
+                    None => target_key.contains(&written) || target_key.contains(&one),
+                    Some(_) => {
+                        target_key.contains(&written) && !related(types, &written, &target_key)
+                    }
+                };
+            let reading = if followed {
+                target.name.clone()
+            } else if let Some(own) = text_type {
+                own.name.clone()
+            } else {
+                continue;
+            };
             targets
                 .entry((page.file.clone(), written))
                 .and_modify(|known| {
-                    if known.as_deref() != Some(target.name.as_str()) {
+                    if known.as_deref() != Some(reading.as_str()) {
                         *known = None;
                     }
                 })
-                .or_insert_with(|| Some(target.name.clone()));
+                .or_insert_with(|| Some(reading.clone()));
         }
     }
     targets
+}
+
+/// Whether one of two types (by key) derives from the other, by the `baseType`
+/// the pages give.
+fn related(types: &BTreeMap<String, TypeDef>, a: &str, b: &str) -> bool {
+    let derives = |from: &str, to: &str| {
+        let mut current = from.to_string();
+        // A bounded walk: base type cycles are reported elsewhere.
+        for _ in 0..32 {
+            let Some(base) = types.get(&current).and_then(|t| t.base_type.as_deref()) else {
+                return false;
+            };
+            current = type_key(base);
+            if current == to {
+                return true;
+            }
+        }
+        false
+    };
+    derives(a, b) || derives(b, a)
 }

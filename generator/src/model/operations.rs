@@ -89,7 +89,15 @@ pub fn page_operations(
             {
                 ResponseShape::Stream
             } else {
-                response.clone()
+                match &response {
+                    // `GET /me/onlineMeetings?$filter=…` on a page about one
+                    // meeting: `$filter` applies only to collections, so this
+                    // path line answers with many.
+                    ResponseShape::Single { ty } if method == "GET" && filters(&path) => {
+                        ResponseShape::Collection { ty: ty.element() }
+                    }
+                    shape => shape.clone(),
+                }
             };
             Operation {
                 name: String::new(),
@@ -111,6 +119,16 @@ pub fn page_operations(
         })
         .collect();
     (operations, examples)
+}
+
+/// Whether a path line's query string filters (`?$filter=…`), which OData
+/// allows only on collections.
+fn filters(path: &PathTemplate) -> bool {
+    // Top-level only: `$expand=x($filter=…)` filters what is expanded.
+    path.query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|option| option.trim().to_ascii_lowercase().starts_with("$filter="))
+    })
 }
 
 /// The code blocks that document the request: those under every heading named
@@ -556,16 +574,23 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
                 .strip_suffix(" resource")
                 .or_else(|| text.strip_suffix(" object"))
                 .unwrap_or(text);
-            let name = if name.contains(char::is_whitespace) {
-                crate::parse::links::page_dest(&l.dest)?
-                    .rsplit('/')
-                    .next()?
-                    .trim_end_matches(".md")
-                    .to_string()
+            let stem = crate::parse::links::page_dest(&l.dest).and_then(|dest| {
+                Some(
+                    dest.rsplit('/')
+                        .next()?
+                        .trim_end_matches(".md")
+                        .to_ascii_lowercase(),
+                )
+            });
+            let (name, plural) = if name.contains(char::is_whitespace) {
+                (stem?, false)
             } else {
-                name.to_string()
+                (
+                    name.to_string(),
+                    stem.is_some_and(|s| names_plural_of(name, &s)),
+                )
             };
-            TypeRef::from_text(&name, Some(&name)).map(|ty| (ty, name))
+            TypeRef::from_text(&name, Some(&name)).map(|ty| (ty, name, plural))
         });
     let bold = || {
         static BOLD: OnceLock<Option<Regex>> = OnceLock::new();
@@ -581,16 +606,39 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
             ) {
                 return None;
             }
-            TypeRef::from_text(name, Some(name)).map(|ty| (ty, name.to_string()))
+            TypeRef::from_text(name, Some(name)).map(|ty| (ty, name.to_string(), false))
         })
     };
-    let (ty, name) = linked.or_else(bold)?;
-    let collection = ty.collection || says_collection(&lower, &name.to_ascii_lowercase());
+    let (ty, name, plural) = linked.or_else(bold)?;
+    let lower_name = name.to_ascii_lowercase();
+    // A plural link text says many, unless the sentence calls it one
+    // ("the requested [authenticationContextClassReferences](…) object").
+    let plural = plural && !says_one(&lower, &lower_name);
+    let collection = ty.collection || plural || says_collection(&lower, &lower_name);
     Some(match ty {
         ty if ty.primitive == Some(Primitive::Stream) => ResponseShape::Stream,
         ty if collection => ResponseShape::Collection { ty: ty.element() },
         ty => ResponseShape::Single { ty },
     })
+}
+
+/// Whether link text is the plural of the type its page is about:
+/// "[identityProviders](../resources/identityprovider.md)", "[tabs](teamstab.md)"
+/// (the page's name holds the singular, not the text itself).
+fn names_plural_of(text: &str, page_stem: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    let one = super::singular(&text);
+    one != text && one.len() > 1 && page_stem.contains(&one) && !page_stem.contains(&text)
+}
+
+/// Whether the word right after the type's name is a singular noun ("… object").
+fn says_one(sentence: &str, name: &str) -> bool {
+    let Some(at) = sentence.find(name) else {
+        return false;
+    };
+    let after = sentence[at + name.len()..].trim_start();
+    let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+    matches!(word.as_str(), "object" | "resource" | "entity" | "item")
 }
 
 /// A primitive result: "a String in the response body", "`true` if …",
@@ -932,6 +980,29 @@ fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::says_collection;
+
+    #[test]
+    fn plural_link_text() {
+        use super::names_plural_of;
+        assert!(names_plural_of("identityProviders", "identityprovider"));
+        assert!(names_plural_of("tabs", "teamstab"));
+        assert!(!names_plural_of("settings", "settings"));
+        assert!(!names_plural_of("shared", "insights-shared"));
+        assert!(!names_plural_of("user", "user"));
+        let filtered =
+            |p: &str| super::filters(&crate::parse::path_template::PathTemplate::parse(p));
+        assert!(filtered(
+            "/me/onlineMeetings?$filter=JoinWebUrl%20eq%20'{x}'"
+        ));
+        assert!(!filtered(
+            "/me/outlook/tasks/{id}?$expand=singleValueExtendedProperties($filter=id eq '{id}')"
+        ));
+        assert!(super::says_one(
+            "the requested authenticationcontextclassreferences object in the response body.",
+            "authenticationcontextclassreferences"
+        ));
+        assert!(!super::says_one("a collection of tabs objects", "tabs"));
+    }
 
     #[test]
     fn collection_sentences() {
