@@ -52,11 +52,17 @@ fn element_agreement(index: &Index<'_>, docs: &TypeRef, csdl: &CsdlTypeRef) -> A
             if csdl.is_primitive() {
                 return Agreement::Different;
             }
-            if docs.name.eq_ignore_ascii_case(csdl.simple()) {
+            // The model names a type by its qualified name without the service's
+            // namespace (`callRecords.session`, `user`).
+            if docs
+                .name
+                .eq_ignore_ascii_case(crate::model::doc_type_name(&csdl.name))
+            {
                 return Agreement::Same;
             }
             let namespace = csdl.name.rsplit_once('.').map(|(namespace, _)| namespace);
-            match index.type_simple(&docs.name, namespace) {
+            let simple = docs.name.rsplit('.').next().unwrap_or(&docs.name);
+            match index.type_simple(simple, namespace) {
                 Some(ty) if index.related(&ty.qualified(), &csdl.name) => Agreement::Related,
                 _ => Agreement::Different,
             }

@@ -166,8 +166,10 @@ pub struct TypeDef {
 }
 
 impl TypeDef {
+    /// `microsoft.graph.callRecords.session` for the model's `callRecords.session`.
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        let simple = self.name.rsplit('.').next().unwrap_or(&self.name);
+        format!("{}.{simple}", self.namespace)
     }
 }
 
