@@ -13,7 +13,7 @@
 
 use super::baseline::fingerprint;
 use super::{Finding, LintReport};
-use crate::diagnostics::{codes, Diagnostic, Severity};
+use crate::diagnostics::{codes, is_unsafe_char, push_visible, visible, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -115,22 +115,28 @@ fn level(severity: Severity) -> Level<'static> {
 fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&str>) -> String {
     let diagnostic = &finding.diagnostic;
     let location = &diagnostic.location;
+    // Everything shown comes from the docs: made visible, so that no line break
+    // or escape sequence in it reaches the terminal.
+    let message = visible(&diagnostic.message);
+    let path = visible(path);
     let title = level(diagnostic.severity)
-        .primary_title(diagnostic.message.as_str())
+        .primary_title(message.as_ref())
         .id(diagnostic.code);
     let line = text.and_then(|text| text.split('\n').nth(location.line.checked_sub(1)?));
     let group = match line {
         Some(line) => {
+            let line = line.strip_suffix('\r').unwrap_or(line);
             let span = byte_span(line, location.column, finding.width);
+            let (line, span) = visible_line(line, span);
             title.element(
                 Snippet::source(line)
                     .line_start(location.line)
-                    .path(path)
+                    .path(path.as_ref())
                     .annotation(AnnotationKind::Primary.span(span)),
             )
         }
         None => title.element(
-            Origin::path(path)
+            Origin::path(path.as_ref())
                 .line(location.line)
                 .char_column(location.column),
         ),
@@ -138,10 +144,34 @@ fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&s
     let mut groups = vec![group];
     if let Some(suggestion) = &diagnostic.suggestion {
         groups.push(Group::with_title(
-            Level::HELP.secondary_title(format!("suggestion: {suggestion}")),
+            Level::HELP.secondary_title(format!("suggestion: {}", visible(suggestion))),
         ));
     }
     renderer.render(&groups)
+}
+
+/// A page line as shown under a finding: unsafe characters made visible (tabs
+/// kept, the renderer expands them), with `span`, a byte range of `line`, moved
+/// onto the escaped text.
+fn visible_line(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (at, c) in line.char_indices() {
+        if at == span.start {
+            start = Some(out.len());
+        }
+        if at == span.end {
+            end = Some(out.len());
+        }
+        if c == '\t' {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+    }
+    let len = out.len();
+    let start = start.unwrap_or(len);
+    (out, start..end.unwrap_or(len).max(start))
 }
 
 /// The byte range to underline in `line`: `width` characters from the 1-based
@@ -234,16 +264,32 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
     Ok(())
 }
 
-/// Workflow command data: `%`, CR and LF are escaped.
+/// Workflow command data: `%`, CR and LF escaped as GitHub reads them back
+/// (`%25`, `%0D`, `%0A`); other control characters made visible (`\u{1b}`), as
+/// GitHub's log would otherwise pass escape sequences to the reader.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape_workflow(text, false)
 }
 
-/// Workflow command properties: also `:` and `,`.
+/// Workflow command properties: also `:` (`%3A`) and `,` (`%2C`).
 fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    escape_workflow(text, true)
+}
+
+fn escape_workflow(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if is_unsafe_char(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -476,5 +522,21 @@ mod tests {
     fn workflow_command_escapes() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_data("a\r\n::error x\u{1b}[2J"),
+            "a%0D%0A::error x\\u{1b}[2J"
+        );
+    }
+
+    #[test]
+    fn visible_lines_keep_the_span() {
+        let line = "a\u{1b}[2J bc";
+        let span = byte_span(line, 7, Some(2));
+        assert_eq!(&line[span.clone()], "bc");
+        let (shown, span) = visible_line(line, span);
+        assert_eq!(shown, "a\\u{1b}[2J bc");
+        assert_eq!(&shown[span], "bc");
+        let (shown, span) = visible_line("x\ty", 0..3);
+        assert_eq!((shown.as_str(), span), ("x\ty", 0..3));
     }
 }
