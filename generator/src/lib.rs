@@ -12,6 +12,7 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod scope;
 pub mod source;
 pub mod stamp;
 

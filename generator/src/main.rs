@@ -78,6 +78,27 @@ struct LintArgs {
     /// lint-baseline.json in the docs folder) instead of reporting them.
     #[arg(long)]
     write_baseline: bool,
+    /// Report only the findings of the changed pages listed in FILE (`-`: stdin),
+    /// one path per line, relative to the current directory or to the docs folder.
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["changed_since", "write_baseline"])]
+    changed_files: Option<PathBuf>,
+    /// Report only the findings of the pages `git diff --name-only GIT_REF` lists.
+    #[arg(long, value_name = "GIT_REF", conflicts_with = "write_baseline")]
+    changed_since: Option<String>,
+    /// Report only findings of this severity or above.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_severity: Option<MinSeverity>,
+    /// Exit 1 when more than N warnings are reported.
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+}
+
+/// `--min-severity`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MinSeverity {
+    Note,
+    Warning,
+    Error,
 }
 
 /// The formats `lint` writes (see `docgen::lint::render`).
@@ -97,9 +118,25 @@ enum LintFormat {
 /// error-severity finding is left after docgen.toml and the baseline.
 fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
     use docgen::lint::{self, render};
+    use docgen::scope::Scope;
     let docs = &args.docs.docs;
+    let scope = match (&args.changed_files, &args.changed_since) {
+        (Some(list), _) => {
+            let cwd = std::env::current_dir()
+                .map_err(|err| Failure(format!("cannot read the current directory: {err}")))?;
+            Some(Scope::read_list(list, docs, &cwd)?)
+        }
+        (None, Some(git_ref)) => Some(Scope::changed_since(docs, git_ref)?),
+        (None, None) => None,
+    };
     let options = lint::LintOptions {
         write_baseline: args.write_baseline,
+        scope,
+        min_severity: args.min_severity.map(|min| match min {
+            MinSeverity::Note => Severity::Note,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Error => Severity::Error,
+        }),
     };
     let report = lint::lint(docs, &options)?;
     if let Some(written) = &report.baseline_written {
@@ -134,7 +171,12 @@ fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
         Err(err) => return Err(Failure(format!("cannot write to stdout: {err}"))),
     }
     eprintln!("{}", render::summary(&report));
-    Ok(if report.has_errors() {
+    let warnings = report.count(Severity::Warning);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| warnings > max);
+    if let (true, Some(max)) = (too_many_warnings, args.max_warnings) {
+        eprintln!("docgen lint: {warnings} warnings reported, more than --max-warnings {max}");
+    }
+    Ok(if report.has_errors() || too_many_warnings {
         ExitCode::from(EXIT_ACT)
     } else {
         ExitCode::SUCCESS

@@ -12,7 +12,7 @@
 //! the baseline) and that `path`. Columns count characters, from 1.
 
 use super::baseline::fingerprint;
-use super::{Finding, LintReport};
+use super::{Counts, Finding, LintReport};
 use crate::diagnostics::{codes, is_unsafe_char, push_visible, visible, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
@@ -52,15 +52,57 @@ pub fn render(
     }
 }
 
-/// `docgen lint: 1 error, 2 warnings, 0 notes`, with what the baseline held back.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `1 error, 2 warnings, 0 notes`.
+fn counts_text(counts: &Counts) -> String {
+    format!(
+        "{}, {}, {}",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.notes, "note")
+    )
+}
+
+/// What the scope and `--min-severity` left out, one clause each.
+fn left_out(report: &LintReport) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if let Some(scope) = &report.scope {
+        clauses.push(format!(
+            "{} outside the change not shown ({})",
+            plural(scope.outside.total(), "finding"),
+            counts_text(&scope.outside)
+        ));
+    }
+    let below = &report.below_min_severity;
+    if below.total() > 0 {
+        clauses.push(format!(
+            "{} below --min-severity not shown ({})",
+            plural(below.total(), "finding"),
+            counts_text(below)
+        ));
+    }
+    clauses
+}
+
+fn reported_counts(report: &LintReport) -> Counts {
+    let mut counts = Counts::default();
+    for finding in &report.findings {
+        counts.add(finding.diagnostic.severity);
+    }
+    counts
+}
+
+/// `docgen lint: 1 error, 2 warnings, 0 notes`, with what the scope, the
+/// minimum severity and the baseline left out.
 pub fn summary(report: &LintReport) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!(
-        "docgen lint: {}, {}, {}",
-        plural(report.count(Severity::Error), "error"),
-        plural(report.count(Severity::Warning), "warning"),
-        plural(report.count(Severity::Note), "note"),
-    );
+    let mut line = format!("docgen lint: {}", counts_text(&reported_counts(report)));
+    for clause in left_out(report) {
+        line.push_str("; ");
+        line.push_str(&clause);
+    }
     if report.known > 0 {
         line.push_str(&format!(
             "; {} held back by the baseline",
@@ -89,13 +131,82 @@ pub fn display_path(docs: &Path, file: &str) -> String {
 // ---------------------------------------------------------------------------
 // human
 
+/// The findings worst first: errors, then warnings, then notes; each severity
+/// in file, line, column and code order.
+fn worst_first(report: &LintReport) -> Vec<&Finding> {
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    // Stable: the report is already in file order.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.diagnostic.severity));
+    findings
+}
+
+/// The summary `human` starts with: counts by severity and by code, the five
+/// files with the most findings, and what the scope left out.
+fn human_summary(report: &LintReport, docs: &Path) -> String {
+    let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for finding in &report.findings {
+        let d = &finding.diagnostic;
+        *by_code.entry((d.severity, d.code)).or_default() += 1;
+        *by_file.entry(d.location.file.as_str()).or_default() += 1;
+    }
+    let counts = reported_counts(report);
+    let mut text = format!(
+        "docgen lint: {} in {}\n",
+        counts_text(&counts),
+        plural(by_file.len(), "file")
+    );
+    for (severity, label) in [
+        (Severity::Error, "errors"),
+        (Severity::Warning, "warnings"),
+        (Severity::Note, "notes"),
+    ] {
+        let mut codes: Vec<(&str, usize)> = by_code
+            .iter()
+            .filter(|((s, _), _)| *s == severity)
+            .map(|((_, code), n)| (*code, *n))
+            .collect();
+        if codes.is_empty() {
+            continue;
+        }
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        text.push_str(&format!("  {label}: {}\n", list.join(", ")));
+    }
+    let mut files: Vec<(&str, usize)> = by_file.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !files.is_empty() {
+        let top: Vec<String> = files
+            .iter()
+            .take(5)
+            .map(|(file, n)| format!("{} {n}", visible(&display_path(docs, file))))
+            .collect();
+        text.push_str(&format!("  top files: {}\n", top.join(", ")));
+    }
+    if let Some(scope) = &report.scope {
+        text.push_str(&format!(
+            "  scope: {} changed; {} on changed pages, {} on other pages naming a changed page\n",
+            plural(scope.listed, "path"),
+            plural(scope.on_changed_pages, "finding"),
+            scope.naming_changed_pages
+        ));
+    }
+    for clause in left_out(report) {
+        text.push_str(&format!("  {clause}\n"));
+    }
+    text
+}
+
 fn human(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if options.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    for finding in &report.findings {
+    if !report.findings.is_empty() || report.scope.is_some() {
+        writeln!(out, "{}", human_summary(report, options.docs))?;
+    }
+    for finding in worst_first(report) {
         let path = display_path(options.docs, &finding.diagnostic.location.file);
         let text = report.source(&finding.diagnostic.location.file);
         writeln!(out, "{}\n", human_one(&renderer, finding, &path, text))?;
@@ -239,8 +350,10 @@ fn json_lines(
 // ---------------------------------------------------------------------------
 // github
 
+/// Errors first, then warnings, then notes: GitHub shows only the first few
+/// annotations of each kind per step, and the errors are what fails the run.
 fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in &report.findings {
+    for finding in worst_first(report) {
         let d = &finding.diagnostic;
         let command = match d.severity {
             Severity::Error => "error",
