@@ -120,12 +120,10 @@ fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
     use docgen::lint::{self, render};
     use docgen::scope::Scope;
     let docs = &args.docs.docs;
+    let cwd = std::env::current_dir()
+        .map_err(|err| Failure(format!("cannot read the current directory: {err}")))?;
     let scope = match (&args.changed_files, &args.changed_since) {
-        (Some(list), _) => {
-            let cwd = std::env::current_dir()
-                .map_err(|err| Failure(format!("cannot read the current directory: {err}")))?;
-            Some(Scope::read_list(list, docs, &cwd)?)
-        }
+        (Some(list), _) => Some(Scope::read_list(list, docs, &cwd)?),
         (None, Some(git_ref)) => Some(Scope::changed_since(docs, git_ref)?),
         (None, None) => None,
     };
@@ -164,7 +162,11 @@ fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
         && std::io::IsTerminal::is_terminal(&io::stdout())
         && std::env::var_os("NO_COLOR").is_none();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let options = render::RenderOptions { docs, color };
+    let options = render::RenderOptions {
+        docs,
+        cwd: &cwd,
+        color,
+    };
     match render::render(&report, format, options, &mut out).and_then(|()| out.flush()) {
         Ok(()) => {}
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}

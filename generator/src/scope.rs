@@ -260,7 +260,7 @@ impl DocsRoots {
 }
 
 /// `path` with `.` and `..` resolved without touching the file system.
-fn normalize_lexically(path: &Path) -> PathBuf {
+pub(crate) fn normalize_lexically(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -97,6 +97,27 @@ fn sarif_format() {
     assert_eq!(ids, catalog);
     for (rule, (code, meaning)) in rules.iter().zip(CATALOG) {
         assert_eq!(rule["shortDescription"]["text"], *meaning);
+        let fix = docgen::lint::rules::rule_of(code)
+            .expect("a rule per code")
+            .fix;
+        let full = rule["fullDescription"]["text"]
+            .as_str()
+            .expect("fullDescription");
+        assert!(
+            full.to_lowercase().starts_with(&meaning.to_lowercase()),
+            "{full}"
+        );
+        for form in ["text", "markdown"] {
+            let help = rule["help"][form].as_str().expect("help");
+            assert!(help.contains(fix), "{code}: {help}");
+            assert!(help.contains(docgen::lint::rules::HELP_URI), "{help}");
+        }
+        assert_eq!(
+            rule["helpUri"],
+            "https://github.com/docgen/docgen/blob/main/README.md#diagnostic-codes"
+        );
+        let tags = rule["properties"]["tags"].as_array().expect("tags");
+        assert!(tags.iter().any(|t| t == "documentation"), "{code}");
         let level = default_severity(code).map(|s| s.to_string());
         assert_eq!(
             rule["defaultConfiguration"]["level"].as_str(),
@@ -104,7 +125,35 @@ fn sarif_format() {
             "{code}"
         );
     }
+    let base = runs[0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT%");
+    assert!(
+        base.starts_with("file:///") && base.ends_with("/"),
+        "{base}"
+    );
+    let mut fingerprints = std::collections::BTreeSet::new();
     for result in runs[0]["results"].as_array().expect("results") {
+        let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+        assert!(location["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("formats/")));
+        let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .expect("primaryLocationLineHash");
+        let (hex, n) = hash.split_once(':').expect("hash:N");
+        assert!(
+            u64::from_str_radix(hex, 16).is_ok() && n.parse::<u32>().is_ok(),
+            "{hash}"
+        );
+        assert!(
+            fingerprints.insert(format!(
+                "{} {}",
+                result["ruleId"], result["partialFingerprints"]
+            )),
+            "fingerprints are unique per result"
+        );
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(result["ruleId"], rules[index]["id"]);
         assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
@@ -116,6 +165,7 @@ fn sarif_format() {
     // The snapshot leaves out what changes whenever a code is added to the
     // catalog (checked above): the rules and the rule indexes.
     let run = &mut log["runs"][0];
+    run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = Value::from("file:///[fixtures]/");
     run["tool"]["driver"]["version"] = Value::from("[version]");
     run["tool"]["driver"]["rules"] = Value::from("[one rule per code of the catalog]");
     for result in run["results"].as_array_mut().expect("results") {
@@ -716,4 +766,73 @@ fn changed_files_relative_to_the_repository_root_from_a_subfolder() {
         "{}",
         stderr(&output)
     );
+}
+
+/// The `artifactLocation.uri` of each SARIF result and the `%SRCROOT%` URI.
+fn sarif_paths(output: &Output) -> (Vec<String>, String) {
+    let log: Value = serde_json::from_str(&stdout(output)).expect("SARIF is JSON");
+    let run = &log["runs"][0];
+    let uris = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location["uriBaseId"], "%SRCROOT%");
+            location["uri"].as_str().expect("uri").to_string()
+        })
+        .collect();
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("base")
+        .to_string();
+    (uris, base)
+}
+
+#[test]
+fn sarif_paths_are_relative_however_docs_is_given() {
+    let fixtures = fixtures().canonicalize().expect("fixtures");
+    let formats = fixtures.join("formats");
+    let absolute = formats.to_str().expect("UTF-8 path");
+    let expected: Vec<&str> = vec![
+        "formats/api/widget-post.md",
+        "formats/api/widget-post.md",
+        "formats/api/widget-post.md",
+        "formats/resources/widget.md",
+    ];
+    // Inside the current directory, relative or absolute: relative to it.
+    for docs in ["formats", "./formats/", absolute] {
+        let output = docgen_in(&fixtures, &["--docs", docs, "--format", "sarif"]);
+        let (uris, base) = sarif_paths(&output);
+        assert_eq!(uris, expected, "--docs {docs}");
+        assert!(base.ends_with("/fixtures/lint/"), "{base}");
+        let github = stdout(&docgen_in(
+            &fixtures,
+            &["--docs", docs, "--format", "github"],
+        ));
+        assert!(
+            github.lines().all(|l| l.contains(" file=formats/")),
+            "{github}"
+        );
+    }
+    // Outside it (`../formats`, or absolute): relative to the docs folder.
+    let api = formats.join("api");
+    for docs in ["../../formats", absolute] {
+        let output = docgen_in(
+            &api.join("..").join("resources"),
+            &["--docs", docs, "--format", "sarif"],
+        );
+        let (uris, base) = sarif_paths(&output);
+        assert_eq!(
+            uris,
+            vec![
+                "api/widget-post.md",
+                "api/widget-post.md",
+                "api/widget-post.md",
+                "resources/widget.md"
+            ],
+            "--docs {docs}"
+        );
+        assert!(base.ends_with("/fixtures/lint/formats/"), "{base}");
+    }
 }

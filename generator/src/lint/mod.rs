@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod checks;
 pub mod config;
 pub mod render;
+pub mod rules;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::parse::Page;

@@ -12,7 +12,7 @@
 //! the baseline) and that `path`. Columns count characters, from 1.
 
 use super::baseline::fingerprint;
-use super::{Counts, Finding, LintReport};
+use super::{rules, Counts, Finding, LintReport};
 use crate::diagnostics::{codes, is_unsafe_char, push_visible, visible, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
@@ -33,8 +33,48 @@ pub enum Format {
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
     pub docs: &'a Path,
+    /// The current directory, absolute: `github` and `sarif` paths are relative
+    /// to it when the docs folder is inside it (see [`source_root`]).
+    pub cwd: &'a Path,
     /// ANSI colours in `human` output.
     pub color: bool,
+}
+
+/// Where `github` and `sarif` paths start (SARIF's `%SRCROOT%`): the current
+/// directory when the docs folder is inside it (in CI, the repository root),
+/// so paths are the repository's however `--docs` was written (relative,
+/// `./x`, absolute); otherwise the docs folder itself (`--docs ../elsewhere`),
+/// so paths never climb out with `..`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRoot {
+    /// The folder, absolute.
+    pub dir: std::path::PathBuf,
+    /// The docs folder relative to it, with `/` and a trailing `/`, or empty.
+    pub prefix: String,
+}
+
+pub fn source_root(docs: &Path, cwd: &Path) -> SourceRoot {
+    let docs = cwd.join(docs);
+    let docs = docs
+        .canonicalize()
+        .unwrap_or_else(|_| crate::scope::normalize_lexically(&docs));
+    let cwd = cwd
+        .canonicalize()
+        .unwrap_or_else(|_| crate::scope::normalize_lexically(cwd));
+    match docs.strip_prefix(&cwd) {
+        Ok(inside) => {
+            let mut prefix = String::new();
+            for part in inside.components() {
+                prefix.push_str(&part.as_os_str().to_string_lossy());
+                prefix.push('/');
+            }
+            SourceRoot { dir: cwd, prefix }
+        }
+        Err(_) => SourceRoot {
+            dir: docs,
+            prefix: String::new(),
+        },
+    }
 }
 
 /// Writes the report's findings in `format`.
@@ -353,6 +393,7 @@ fn json_lines(
 /// Errors first, then warnings, then notes: GitHub shows only the first few
 /// annotations of each kind per step, and the errors are what fails the run.
 fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let root = source_root(options.docs, options.cwd);
     for finding in worst_first(report) {
         let d = &finding.diagnostic;
         let command = match d.severity {
@@ -367,7 +408,7 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
         writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&display_path(options.docs, &d.location.file)),
+            escape_property(&format!("{}{}", root.prefix, d.location.file)),
             d.location.line,
             d.location.column,
             escape_property(d.code),
@@ -422,9 +463,16 @@ struct SarifLog<'a> {
 #[serde(rename_all = "camelCase")]
 struct SarifRun<'a> {
     tool: SarifTool<'a>,
+    /// `%SRCROOT%`: the folder result paths are relative to.
+    original_uri_base_ids: BTreeMap<&'static str, SarifBase>,
     /// Columns count Unicode characters, as docgen's do.
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct SarifBase {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -437,6 +485,7 @@ struct SarifTool<'a> {
 struct SarifDriver<'a> {
     name: &'static str,
     version: &'static str,
+    information_uri: &'static str,
     rules: Vec<SarifRule<'a>>,
 }
 
@@ -445,8 +494,23 @@ struct SarifDriver<'a> {
 struct SarifRule<'a> {
     id: &'a str,
     short_description: SarifText<'a>,
+    full_description: SarifText<'a>,
+    help: SarifHelp,
+    help_uri: &'static str,
+    properties: SarifRuleProperties,
     #[serde(skip_serializing_if = "Option::is_none")]
     default_configuration: Option<SarifConfiguration>,
+}
+
+#[derive(Serialize)]
+struct SarifHelp {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct SarifRuleProperties {
+    tags: &'static [&'static str],
 }
 
 #[derive(Serialize)]
@@ -485,8 +549,10 @@ struct SarifPhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct SarifArtifactLocation {
     uri: String,
+    uri_base_id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -507,23 +573,87 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
+const SRCROOT: &str = "%SRCROOT%";
+
+/// `an example's path ...` as a sentence: `An example's path ....`
+fn sentence(meaning: &str) -> String {
+    let mut chars = meaning.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+fn sarif_rule<'a>(id: &'a str, meaning: &'a str) -> SarifRule<'a> {
+    let rule = rules::rule_of(id);
+    let fix = rule.map_or("See the README's table of diagnostic codes.", |r| r.fix);
+    SarifRule {
+        id,
+        short_description: SarifText {
+            text: std::borrow::Cow::Borrowed(meaning),
+        },
+        full_description: SarifText {
+            text: sentence(meaning).into(),
+        },
+        help: SarifHelp {
+            text: format!(
+                "{}\n\nFix: {fix}\n\nSee {}",
+                sentence(meaning),
+                rules::HELP_URI
+            ),
+            markdown: format!(
+                "**`{id}`**: {}\n\n**Fix:** {fix}\n\nSee [Diagnostic codes]({}).",
+                sentence(meaning),
+                rules::HELP_URI
+            ),
+        },
+        help_uri: rules::HELP_URI,
+        properties: SarifRuleProperties {
+            tags: rule.map_or(&["documentation"], |r| r.tags),
+        },
+        default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
+            level: sarif_level(severity),
+        }),
+    }
+}
+
 fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let root = source_root(options.docs, options.cwd);
     let rules = codes::CATALOG
         .iter()
-        .map(|(id, meaning)| SarifRule {
-            id,
-            short_description: SarifText {
-                text: std::borrow::Cow::Borrowed(meaning),
-            },
-            default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
-                level: sarif_level(severity),
-            }),
-        })
+        .map(|(id, meaning)| sarif_rule(id, meaning))
         .collect();
+    // Each page's line hashes, computed once per page.
+    let mut line_hashes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let results = report
         .findings
         .iter()
-        .map(|finding| sarif_result(finding, options))
+        .map(|finding| {
+            let file = finding.diagnostic.location.file.as_str();
+            let hashes = line_hashes
+                .entry(file)
+                .or_insert_with(|| report.source(file).map(line_hashes_of).unwrap_or_default());
+            let mut result = sarif_result(finding, &root);
+            let line = finding.diagnostic.location.line.max(1);
+            if let Some(hash) = hashes.get(line - 1) {
+                result
+                    .partial_fingerprints
+                    .insert("primaryLocationLineHash", hash.clone());
+            }
+            // The Nth identical docgen fingerprint gets `:N`, as GitHub numbers
+            // identical line hashes: no two results share their fingerprints.
+            let docgen = format!(
+                "{:016x}",
+                fnv1a(fingerprint(&finding.diagnostic).as_bytes())
+            );
+            let n = seen.entry(docgen.clone()).or_default();
+            *n += 1;
+            result
+                .partial_fingerprints
+                .insert("docgenFingerprint/v1", format!("{docgen}:{n}"));
+            result
+        })
         .collect();
     let log = SarifLog {
         schema: SARIF_SCHEMA,
@@ -533,9 +663,16 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
                 driver: SarifDriver {
                     name: "docgen",
                     version: env!("CARGO_PKG_VERSION"),
+                    information_uri: rules::HELP_URI,
                     rules,
                 },
             },
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                SarifBase {
+                    uri: file_uri(&root.dir),
+                },
+            )]),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -544,7 +681,7 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
     out.write_all(b"\n")
 }
 
-fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifResult<'a> {
+fn sarif_result<'a>(finding: &'a Finding, root: &SourceRoot) -> SarifResult<'a> {
     let d: &Diagnostic = &finding.diagnostic;
     let text = match &d.suggestion {
         Some(suggestion) => format!("{} (suggestion: {suggestion})", d.message).into(),
@@ -558,7 +695,8 @@ fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifRe
         locations: vec![SarifLocation {
             physical_location: SarifPhysicalLocation {
                 artifact_location: SarifArtifactLocation {
-                    uri: uri_path(&display_path(options.docs, &d.location.file)),
+                    uri: uri_path(&format!("{}{}", root.prefix, d.location.file)),
+                    uri_base_id: SRCROOT,
                 },
                 region: SarifRegion {
                     start_line: d.location.line.max(1),
@@ -570,11 +708,123 @@ fn sarif_result<'a>(finding: &'a Finding, options: RenderOptions<'_>) -> SarifRe
                 },
             },
         }],
-        partial_fingerprints: BTreeMap::from([(
-            "docgenFingerprint/v1",
-            format!("{:016x}", fnv1a(fingerprint(d).as_bytes())),
-        )]),
+        partial_fingerprints: BTreeMap::new(),
     }
+}
+
+/// An absolute folder as a `file:` URI ending in `/`, as `originalUriBaseIds`
+/// wants it.
+fn file_uri(dir: &Path) -> String {
+    let mut path = dir.to_string_lossy().replace('\\', "/");
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    format!("file://{}", uri_path(&path))
+}
+
+/// GitHub's `primaryLocationLineHash` for every line of `text` (index 0 is
+/// line 1), computed as github/codeql-action's `fingerprints.ts` does when it
+/// uploads SARIF: a rolling hash (base 37, 64 bits, wrapping) over the 100
+/// characters (UTF-16 code units) from the line's first one, spaces and tabs
+/// skipped, CR and CRLF read as LF, the end of the text marked by 65535 and
+/// padded with zeros; written in hex with `:N` for the Nth line of the file
+/// with that hash, so every line's value is unique.
+fn line_hashes_of(text: &str) -> Vec<String> {
+    const BLOCK: usize = 100;
+    const MOD: u64 = 37;
+    const SPACE: u64 = b' ' as u64;
+    const TAB: u64 = b'\t' as u64;
+    const LF: u64 = b'\n' as u64;
+    const CR: u64 = b'\r' as u64;
+    const EOF: u64 = 65535;
+
+    struct State {
+        first_mod: u64,
+        window: [u64; BLOCK],
+        line_numbers: [Option<usize>; BLOCK],
+        hash: u64,
+        index: usize,
+        line_number: usize,
+        line_start: bool,
+        prev_cr: bool,
+        counts: std::collections::HashMap<u64, usize>,
+        out: Vec<(usize, String)>,
+    }
+
+    impl State {
+        fn output(&mut self) {
+            let n = self.counts.entry(self.hash).or_default();
+            *n += 1;
+            if let Some(line) = self.line_numbers[self.index] {
+                self.out.push((line, format!("{:x}:{n}", self.hash)));
+            }
+            self.line_numbers[self.index] = None;
+        }
+
+        fn update(&mut self, current: u64) {
+            let begin = self.window[self.index];
+            self.window[self.index] = current;
+            self.hash = MOD
+                .wrapping_mul(self.hash)
+                .wrapping_add(current)
+                .wrapping_sub(self.first_mod.wrapping_mul(begin));
+            self.index = (self.index + 1) % BLOCK;
+        }
+
+        fn process(&mut self, mut current: u64) {
+            if current == SPACE || current == TAB || (self.prev_cr && current == LF) {
+                self.prev_cr = false;
+                return;
+            }
+            if current == CR {
+                current = LF;
+                self.prev_cr = true;
+            } else {
+                self.prev_cr = false;
+            }
+            if self.line_numbers[self.index].is_some() {
+                self.output();
+            }
+            if self.line_start {
+                self.line_start = false;
+                self.line_number += 1;
+                self.line_numbers[self.index] = Some(self.line_number);
+            }
+            if current == LF {
+                self.line_start = true;
+            }
+            self.update(current);
+        }
+    }
+
+    let mut state = State {
+        first_mod: (0..BLOCK).fold(1u64, |m, _| m.wrapping_mul(MOD)),
+        window: [0; BLOCK],
+        line_numbers: [None; BLOCK],
+        hash: 0,
+        index: 0,
+        line_number: 0,
+        line_start: true,
+        prev_cr: false,
+        counts: std::collections::HashMap::new(),
+        out: Vec::new(),
+    };
+    for unit in text.encode_utf16() {
+        state.process(u64::from(unit));
+    }
+    state.process(EOF);
+    for _ in 0..BLOCK {
+        if state.line_numbers[state.index].is_some() {
+            state.output();
+        }
+        state.update(0);
+    }
+    // Lines are output in order, 1, 2, ...
+    state.out.sort_by_key(|(line, _)| *line);
+    state.out.into_iter().map(|(_, hash)| hash).collect()
 }
 
 /// A relative path as a URI reference: bytes outside the unreserved set and `/`
@@ -639,6 +889,72 @@ mod tests {
             escape_data("a\r\n::error x\u{1b}[2J"),
             "a%0D%0A::error x\\u{1b}[2J"
         );
+    }
+
+    /// Expected values from a BigInt port of codeql-action's `hash()` run in
+    /// node (`src/fingerprints.ts`, github/codeql-action).
+    #[test]
+    fn line_hashes_match_codeql_action() {
+        assert_eq!(
+            line_hashes_of("hello\n  world\nhello\n"),
+            vec![
+                "6d7b7f5f5556dc5:1",
+                "ea86664d537b73d3:1",
+                "5e536e90a7094d15:1",
+                "c129715d7a2bc9a3:1"
+            ]
+        );
+        assert_eq!(
+            line_hashes_of("a\n\nb\n\n\n"),
+            vec![
+                "880f8c82f82ef668:1",
+                "938dc08ca072a889:1",
+                "5b5cae4d3171c963:1",
+                "5b5d4caf73a13177:1",
+                "3c5bef55b72b93c9:1",
+                "c129715d7a2bc9a3:1"
+            ]
+        );
+        let long = format!("é 😀 x\n{}\nend", "long line ".repeat(30));
+        assert_eq!(
+            line_hashes_of(&long),
+            vec![
+                "6b14c029acf0c8b3:1",
+                "fd83ca1040149500:1",
+                "43b6461eda086fe2:1"
+            ]
+        );
+        assert_eq!(line_hashes_of(""), vec!["c129715d7a2bc9a3:1"]);
+        let same = line_hashes_of(&"x\n".repeat(60));
+        assert_eq!(same[0], "c0fe7b2700d6c254:1");
+        assert_eq!(same[2], "c0fe7b2700d6c254:3");
+    }
+
+    #[test]
+    fn source_roots() {
+        let dir = tempfile_dir();
+        let docs = dir.join("docs");
+        let _ = std::fs::create_dir_all(&docs);
+        let root = source_root(Path::new("docs"), &dir);
+        assert_eq!(root.prefix, "docs/");
+        let root = source_root(&docs, &dir);
+        assert_eq!(root.prefix, "docs/");
+        let root = source_root(Path::new("../docs"), &dir.join("docs"));
+        assert_eq!(root.prefix, "");
+        let root = source_root(Path::new("."), &docs);
+        assert_eq!(root.prefix, "");
+        let root = source_root(Path::new("../docs"), &dir.join("tools"));
+        assert_eq!(
+            (root.prefix.as_str(), root.dir.ends_with("docs")),
+            ("", true)
+        );
+        assert_eq!(file_uri(Path::new("/a b/c")), "file:///a%20b/c/");
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("docgen-render-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        dir
     }
 
     #[test]
