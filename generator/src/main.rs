@@ -79,7 +79,8 @@ struct LintArgs {
     #[arg(long)]
     write_baseline: bool,
     /// Report only the findings of the changed pages listed in FILE (`-`: stdin),
-    /// one path per line, relative to the current directory or to the docs folder.
+    /// one path per line, relative to the current directory, the repository root
+    /// or the docs folder.
     #[arg(long, value_name = "FILE|-", conflicts_with_all = ["changed_since", "write_baseline"])]
     changed_files: Option<PathBuf>,
     /// Report only the findings of the pages `git diff --name-only GIT_REF` lists.
@@ -115,7 +116,8 @@ enum LintFormat {
 }
 
 /// `docgen lint`: findings to stdout, a summary to stderr; exit 1 when an
-/// error-severity finding is left after docgen.toml and the baseline.
+/// error-severity finding is left after docgen.toml, the baseline and the
+/// scope, or more warnings than --max-warnings.
 fn lint(args: &LintArgs) -> Result<ExitCode, Failure> {
     use docgen::lint::{self, render};
     use docgen::scope::Scope;
