@@ -4,6 +4,7 @@
 //! one bad page never hides what the rest of the tree yields.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// How much a diagnostic matters to the user.
@@ -104,17 +105,95 @@ impl Diagnostic {
     }
 }
 
+/// One line, `file:line:column: severity[code]: message (suggestion: ...)`, with
+/// the file, message and suggestion passed through [`visible`]: they come from
+/// the docs, and a line break or escape sequence in them must not forge another
+/// line or drive the terminal.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let location = &self.location;
         write!(
             f,
-            "{}: {}[{}]: {}",
-            self.location, self.severity, self.code, self.message
+            "{}:{}:{}: {}[{}]: {}",
+            visible(&location.file),
+            location.line,
+            location.column,
+            self.severity,
+            self.code,
+            visible(&self.message)
         )?;
         if let Some(suggestion) = &self.suggestion {
-            write!(f, " (suggestion: {suggestion})")?;
+            write!(f, " (suggestion: {})", visible(suggestion))?;
         }
         Ok(())
+    }
+}
+
+/// Whether `c` must not be written as it is to a terminal or a log: control
+/// characters (C0, DEL, C1; the tab too), Unicode line and paragraph
+/// separators, and the bidirectional formatting characters that can make a
+/// line read differently from what it holds.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from the docs made safe to print on one line: every character of
+/// [`is_unsafe_char`] is written as a visible escape, `\n`, `\r`, `\t`, or
+/// `\u{1b}` (Rust's notation). Other text, backslashes included, is unchanged.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_visible(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// Appends `c` to `out`, escaped when [`is_unsafe_char`].
+pub fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe_char(c) => {
+            use fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_escapes_controls_only() {
+        assert_eq!(visible("plain `text` \\n é"), "plain `text` \\n é");
+        assert_eq!(
+            visible("a\nb\r\tc\u{1b}[2J\u{7}\u{9b}\u{7f}\u{202e}\u{2028}"),
+            "a\\nb\\r\\tc\\u{1b}[2J\\u{7}\\u{9b}\\u{7f}\\u{202e}\\u{2028}"
+        );
+    }
+
+    #[test]
+    fn display_is_one_line() {
+        let d = Diagnostic::warning(
+            codes::LINK_BROKEN,
+            Location::new("api/a\nb.md", 3),
+            "x\n::error file=y::z",
+        )
+        .with_suggestion("\u{1b}[31m");
+        assert_eq!(
+            d.to_string(),
+            "api/a\\nb.md:3:1: warning[link-broken]: x\\n::error file=y::z (suggestion: \\u{1b}[31m)"
+        );
     }
 }
 

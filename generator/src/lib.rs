@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod scope;
 pub mod source;
 pub mod stamp;
 

@@ -97,6 +97,27 @@ fn sarif_format() {
     assert_eq!(ids, catalog);
     for (rule, (code, meaning)) in rules.iter().zip(CATALOG) {
         assert_eq!(rule["shortDescription"]["text"], *meaning);
+        let fix = docgen::lint::rules::rule_of(code)
+            .expect("a rule per code")
+            .fix;
+        let full = rule["fullDescription"]["text"]
+            .as_str()
+            .expect("fullDescription");
+        assert!(
+            full.to_lowercase().starts_with(&meaning.to_lowercase()),
+            "{full}"
+        );
+        for form in ["text", "markdown"] {
+            let help = rule["help"][form].as_str().expect("help");
+            assert!(help.contains(fix), "{code}: {help}");
+            assert!(help.contains(docgen::lint::rules::HELP_URI), "{help}");
+        }
+        assert_eq!(
+            rule["helpUri"],
+            "https://github.com/docgen/docgen/blob/main/README.md#diagnostic-codes"
+        );
+        let tags = rule["properties"]["tags"].as_array().expect("tags");
+        assert!(tags.iter().any(|t| t == "documentation"), "{code}");
         let level = default_severity(code).map(|s| s.to_string());
         assert_eq!(
             rule["defaultConfiguration"]["level"].as_str(),
@@ -104,7 +125,35 @@ fn sarif_format() {
             "{code}"
         );
     }
+    let base = runs[0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT%");
+    assert!(
+        base.starts_with("file:///") && base.ends_with("/"),
+        "{base}"
+    );
+    let mut fingerprints = std::collections::BTreeSet::new();
     for result in runs[0]["results"].as_array().expect("results") {
+        let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+        assert!(location["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("formats/")));
+        let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .expect("primaryLocationLineHash");
+        let (hex, n) = hash.split_once(':').expect("hash:N");
+        assert!(
+            u64::from_str_radix(hex, 16).is_ok() && n.parse::<u32>().is_ok(),
+            "{hash}"
+        );
+        assert!(
+            fingerprints.insert(format!(
+                "{} {}",
+                result["ruleId"], result["partialFingerprints"]
+            )),
+            "fingerprints are unique per result"
+        );
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(result["ruleId"], rules[index]["id"]);
         assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
@@ -116,6 +165,7 @@ fn sarif_format() {
     // The snapshot leaves out what changes whenever a code is added to the
     // catalog (checked above): the rules and the rule indexes.
     let run = &mut log["runs"][0];
+    run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = Value::from("file:///[fixtures]/");
     run["tool"]["driver"]["version"] = Value::from("[version]");
     run["tool"]["driver"]["rules"] = Value::from("[one rule per code of the catalog]");
     for result in run["results"].as_array_mut().expect("results") {
@@ -370,4 +420,419 @@ fn unreadable_docs_folder_is_a_usage_error() {
     assert!(stderr(&output).contains("cannot read docs folder"));
     let output = docgen_in(&fixtures(), &["--docs", "formats", "--format", "xml"]);
     assert_eq!(code(&output), 2);
+}
+
+// ---------------------------------------------------------------------------
+// scope: --changed-files, --changed-since, --min-severity, --max-warnings
+
+/// `docgen lint ARGS` in `dir` with `stdin` piped in.
+fn docgen_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docgen"))
+        .arg("lint")
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run docgen");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("docgen output")
+}
+
+/// `(code, file)` of each JSON line.
+fn codes_and_files(output: &Output) -> Vec<(String, String)> {
+    stdout(output)
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("JSON line");
+            let field = |name: &str| v[name].as_str().expect(name).to_string();
+            (field("code"), field("file"))
+        })
+        .collect()
+}
+
+#[test]
+fn changed_files_relative_to_the_repository_or_the_docs_folder() {
+    let dir = fixtures();
+    // Relative to the current directory (the repository root in CI).
+    let list = tempfile::NamedTempFile::new().expect("temp file");
+    fs::write(list.path(), "formats/resources/widget.md\nREADME.md\n").expect("write list");
+    let list_arg = list.path().to_str().expect("UTF-8 temp path");
+    let output = docgen_in(
+        &dir,
+        &[
+            "--docs",
+            "formats",
+            "--format",
+            "json",
+            "--changed-files",
+            list_arg,
+        ],
+    );
+    assert_eq!(code(&output), 0, "the error is outside the change");
+    assert_eq!(
+        codes_and_files(&output),
+        vec![("description-empty".into(), "resources/widget.md".into())]
+    );
+    assert!(
+        stderr(&output)
+            .contains("3 findings outside the change not shown (1 error, 2 warnings, 0 notes)"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Relative to the docs folder, from stdin, with CRLF line ends.
+    let output = docgen_with_stdin(
+        &dir,
+        &[
+            "--docs",
+            "formats",
+            "--format",
+            "json",
+            "--changed-files",
+            "-",
+        ],
+        "api/widget-post.md\r\n",
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let files: Vec<String> = codes_and_files(&output)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(files, vec!["api/widget-post.md"; 3]);
+}
+
+#[test]
+fn changed_files_keep_findings_that_name_a_changed_page() {
+    // The finding is on api/widget-get.md; it names the changed page.
+    let output = docgen_with_stdin(
+        &fixtures(),
+        &[
+            "--docs",
+            "duplicate-operation/fires",
+            "--format",
+            "json",
+            "--changed-files",
+            "-",
+        ],
+        "duplicate-operation/fires/api/widget-get-again.md\n",
+    );
+    assert_eq!(
+        codes_and_files(&output),
+        vec![("duplicate-operation".into(), "api/widget-get.md".into())]
+    );
+    // A page that links to the changed (here: deleted) page.
+    let output = docgen_with_stdin(
+        &fixtures(),
+        &["--docs", "link-broken/fires", "--changed-files", "-"],
+        "api/widget-read.md\n",
+    );
+    let text = stdout(&output);
+    assert!(text.contains("link-broken"), "{text}");
+    assert!(
+        text.contains("0 findings on changed pages, 1 on other pages naming a changed page"),
+        "{text}"
+    );
+}
+
+#[test]
+fn changed_since_reads_git() {
+    let dir = configured(None);
+    let docs = dir.path();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(docs)
+            .output()
+            .expect("run git");
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "docs"]);
+    let page = docs.join("resources/widget.md");
+    let text = fs::read_to_string(&page).expect("page");
+    fs::write(&page, format!("{text}\nA new line.\n")).expect("edit page");
+
+    let output = docgen_in(
+        docs,
+        &["--docs", ".", "--format", "json", "--changed-since", "HEAD"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        codes_and_files(&output),
+        vec![("description-empty".into(), "resources/widget.md".into())]
+    );
+
+    // From a parent folder, with the docs in a subfolder of the repository.
+    let parent = docs.parent().expect("parent");
+    let name = docs.file_name().and_then(|n| n.to_str()).expect("name");
+    let output = docgen_in(
+        parent,
+        &[
+            "--docs",
+            name,
+            "--format",
+            "json",
+            "--changed-since",
+            "HEAD",
+        ],
+    );
+    assert_eq!(codes_and_files(&output).len(), 1, "{}", stderr(&output));
+
+    // An unknown ref, a ref git would read as an option, no repository: exit 2.
+    for (args, says) in [
+        (vec!["--changed-since", "no-such-ref"], "no-such-ref"),
+        (vec!["--changed-since=--output=x"], "cannot start with `-`"),
+    ] {
+        let mut all = vec!["--docs", "."];
+        all.extend(args);
+        let output = docgen_in(docs, &all);
+        assert_eq!(code(&output), 2, "{all:?}");
+        assert!(output.stdout.is_empty());
+        let err = stderr(&output);
+        assert!(err.starts_with("error: --changed-since"), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!docs.join("x").exists());
+    let not_a_repo = configured(None);
+    let output = docgen_in(
+        not_a_repo.path(),
+        &["--docs", ".", "--changed-since", "HEAD"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("git diff --name-only"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn scope_flags_are_usage_errors_with_write_baseline() {
+    let output = docgen_in(
+        &fixtures(),
+        &[
+            "--docs",
+            "formats",
+            "--changed-since",
+            "HEAD",
+            "--changed-files",
+            "-",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    let output = docgen_in(
+        &fixtures(),
+        &[
+            "--docs",
+            "formats",
+            "--changed-since",
+            "HEAD",
+            "--write-baseline",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    let output = docgen_in(
+        &fixtures(),
+        &["--docs", "formats", "--changed-files", "/no/such/list"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("cannot read --changed-files"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn min_severity_and_max_warnings() {
+    let dir = fixtures();
+    let output = docgen_in(
+        &dir,
+        &[
+            "--docs",
+            "formats",
+            "--format",
+            "json",
+            "--min-severity",
+            "warning",
+        ],
+    );
+    let codes: Vec<String> = codes_and_files(&output)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "anchor-missing",
+            "annotation-invalid",
+            "content-length-mismatch"
+        ]
+    );
+    assert!(stderr(&output)
+        .contains("1 finding below --min-severity not shown (0 errors, 0 warnings, 1 note)"));
+    let output = docgen_in(
+        &dir,
+        &[
+            "--docs",
+            "formats",
+            "--format",
+            "json",
+            "--min-severity",
+            "error",
+        ],
+    );
+    assert_eq!(codes_and_files(&output).len(), 1);
+    assert_eq!(code(&output), 1);
+
+    // content-length-mismatch/fires has warnings only: exit 0 unless more than N.
+    let fires = [
+        "--docs",
+        "content-length-mismatch/fires",
+        "--format",
+        "json",
+    ];
+    let warnings = codes_and_files(&docgen_in(&dir, &fires)).len();
+    assert!(warnings >= 1);
+    let with_max = |max: usize| {
+        let max = max.to_string();
+        let mut args = fires.to_vec();
+        args.extend(["--max-warnings", max.as_str()]);
+        docgen_in(&dir, &args)
+    };
+    assert_eq!(code(&with_max(warnings)), 0);
+    let output = with_max(warnings - 1);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains(&format!("more than --max-warnings {}", warnings - 1)));
+    // Warnings held back by --min-severity are not reported, so do not count.
+    let mut args = fires.to_vec();
+    args.extend(["--max-warnings", "0", "--min-severity", "error"]);
+    assert_eq!(code(&docgen_in(&dir, &args)), 0);
+}
+
+#[test]
+fn errors_come_first() {
+    let human = stdout(&formats("human"));
+    assert!(
+        human.starts_with("docgen lint: 1 error, 2 warnings, 1 note in 2 files\n"),
+        "{human}"
+    );
+    let first = human.find("\nerror[").expect("an error");
+    let warning = human.find("\nwarning[").expect("a warning");
+    let note = human.find("\nnote[").expect("a note");
+    assert!(first < warning && warning < note, "{human}");
+
+    let github = stdout(&formats("github"));
+    let kinds: Vec<&str> = github
+        .lines()
+        .filter_map(|l| l.strip_prefix("::")?.split(' ').next())
+        .collect();
+    assert_eq!(kinds, vec!["error", "warning", "warning", "notice"]);
+}
+
+#[test]
+fn changed_files_relative_to_the_repository_root_from_a_subfolder() {
+    // repo/.git, repo/docs (the docs), repo/tools (the current directory).
+    let repo = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(repo.path().join(".git")).expect("mkdir .git");
+    copy_dir(&fixtures().join("formats"), &repo.path().join("docs"));
+    let tools = repo.path().join("tools");
+    fs::create_dir(&tools).expect("mkdir tools");
+    let output = docgen_with_stdin(
+        &tools,
+        &[
+            "--docs",
+            "../docs",
+            "--format",
+            "json",
+            "--changed-files",
+            "-",
+        ],
+        "docs/resources/widget.md\n",
+    );
+    assert_eq!(
+        codes_and_files(&output),
+        vec![("description-empty".into(), "resources/widget.md".into())],
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The `artifactLocation.uri` of each SARIF result and the `%SRCROOT%` URI.
+fn sarif_paths(output: &Output) -> (Vec<String>, String) {
+    let log: Value = serde_json::from_str(&stdout(output)).expect("SARIF is JSON");
+    let run = &log["runs"][0];
+    let uris = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location["uriBaseId"], "%SRCROOT%");
+            location["uri"].as_str().expect("uri").to_string()
+        })
+        .collect();
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("base")
+        .to_string();
+    (uris, base)
+}
+
+#[test]
+fn sarif_paths_are_relative_however_docs_is_given() {
+    let fixtures = fixtures().canonicalize().expect("fixtures");
+    let formats = fixtures.join("formats");
+    let absolute = formats.to_str().expect("UTF-8 path");
+    let expected: Vec<&str> = vec![
+        "formats/api/widget-post.md",
+        "formats/api/widget-post.md",
+        "formats/api/widget-post.md",
+        "formats/resources/widget.md",
+    ];
+    // Inside the current directory, relative or absolute: relative to it.
+    for docs in ["formats", "./formats/", absolute] {
+        let output = docgen_in(&fixtures, &["--docs", docs, "--format", "sarif"]);
+        let (uris, base) = sarif_paths(&output);
+        assert_eq!(uris, expected, "--docs {docs}");
+        assert!(base.ends_with("/fixtures/lint/"), "{base}");
+        let github = stdout(&docgen_in(
+            &fixtures,
+            &["--docs", docs, "--format", "github"],
+        ));
+        assert!(
+            github.lines().all(|l| l.contains(" file=formats/")),
+            "{github}"
+        );
+    }
+    // Outside it (`../formats`, or absolute): relative to the docs folder.
+    let api = formats.join("api");
+    for docs in ["../../formats", absolute] {
+        let output = docgen_in(
+            &api.join("..").join("resources"),
+            &["--docs", docs, "--format", "sarif"],
+        );
+        let (uris, base) = sarif_paths(&output);
+        assert_eq!(
+            uris,
+            vec![
+                "api/widget-post.md",
+                "api/widget-post.md",
+                "api/widget-post.md",
+                "resources/widget.md"
+            ],
+            "--docs {docs}"
+        );
+        assert!(base.ends_with("/fixtures/lint/formats/"), "{base}");
+    }
 }

@@ -41,6 +41,7 @@ const CASES: &[(&str, &str, usize)] = &[
     ("base-type-not-defined", "resources/widget.md", 7),
     ("base-type-cycle", "resources/thing.md", 7),
     ("duplicate-operation", "api/widget-get.md", 22),
+    ("body-untyped", "api/widget-get.md", 54),
     ("link-broken", "resources/widget.md", 11),
     ("content-length-mismatch", "api/widget-post.md", 47),
     ("auth-header-missing", "api/widget-get.md", 26),

@@ -1,21 +1,51 @@
-//! The README's table of diagnostic codes lists exactly the codes of the catalog.
+//! The README's table of diagnostic codes lists exactly the codes of the
+//! catalog, each with its fix as `docgen lint --format sarif` gives it.
 
 use docgen::diagnostics::codes::CATALOG;
+use docgen::lint::rules::RULES;
 
-#[test]
-fn readme_lists_every_code_and_no_other() {
+/// `(code, meaning, fix)` of each row of the README's Diagnostic codes table.
+fn readme_rows() -> Vec<(String, String, String)> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
         .expect("README.md");
     let section = readme
         .split("## Diagnostic codes")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
-        .expect("README has a Diagnostic codes section");
-    let listed: Vec<&str> = section
+        .expect("README has a Diagnostic codes section")
+        .to_string();
+    section
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
-        .filter_map(|rest| rest.split('`').next())
-        .collect();
+        .map(|rest| {
+            let code = rest.split('`').next().unwrap_or_default().to_string();
+            let cells: Vec<&str> = rest
+                .trim_end_matches('|')
+                .split(" | ")
+                .map(str::trim)
+                .collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or_default().to_string();
+            (code, cell(1), cell(2))
+        })
+        .collect()
+}
+
+#[test]
+fn readme_lists_every_code_and_no_other() {
+    let listed: Vec<String> = readme_rows().into_iter().map(|(code, _, _)| code).collect();
     let catalog: Vec<&str> = CATALOG.iter().map(|(code, _)| *code).collect();
     assert_eq!(listed, catalog);
+}
+
+#[test]
+fn readme_gives_each_code_its_fix() {
+    let rows: Vec<(String, String)> = readme_rows()
+        .into_iter()
+        .map(|(code, _, fix)| (code, fix))
+        .collect();
+    let rules: Vec<(String, String)> = RULES
+        .iter()
+        .map(|rule| (rule.code.to_string(), rule.fix.to_string()))
+        .collect();
+    assert_eq!(rows, rules);
 }

@@ -9,10 +9,12 @@ pub mod baseline;
 pub mod checks;
 pub mod config;
 pub mod render;
+pub mod rules;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::metadata::MetadataError;
 use crate::parse::Page;
+use crate::scope::Scope;
 use crate::source::{self, SourceError, SourceFile};
 use baseline::{Baseline, BaselineError};
 use config::{Config, ConfigError};
@@ -61,6 +63,12 @@ pub struct LintOptions {
     pub write_baseline: bool,
     /// The service's CSDL metadata to compare the docs with (`--metadata`).
     pub metadata: Option<PathBuf>,
+    /// Report only the findings a change concerns (`--changed-files`,
+    /// `--changed-since`); the others are counted.
+    pub scope: Option<Scope>,
+    /// Report only findings of this severity or above (`--min-severity`); the
+    /// others are counted.
+    pub min_severity: Option<Severity>,
 }
 
 /// The metadata file a lint run compared the docs with: findings located in it
@@ -69,6 +77,41 @@ pub struct LintOptions {
 pub struct MetadataFile {
     pub name: String,
     pub path: PathBuf,
+}
+
+/// Findings counted by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Note => self.notes += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
+/// What the scope left out of a report.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeSummary {
+    /// How many paths the change lists.
+    pub listed: usize,
+    /// Reported findings on a changed page.
+    pub on_changed_pages: usize,
+    /// Reported findings on other pages whose message names a changed page.
+    pub naming_changed_pages: usize,
+    /// Findings outside the change, not reported.
+    pub outside: Counts,
 }
 
 /// The outcome of a lint run.
@@ -87,6 +130,10 @@ pub struct LintReport {
     pub baseline_written: Option<WrittenBaseline>,
     /// The metadata file, with `--metadata`.
     pub metadata: Option<MetadataFile>,
+    /// With a scope: what it kept and what it left out.
+    pub scope: Option<ScopeSummary>,
+    /// Findings in scope below `--min-severity`, not reported.
+    pub below_min_severity: Counts,
 }
 
 /// The baseline `--write-baseline` wrote.
@@ -205,6 +252,8 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         fixed: 0,
         baseline_written: None,
         metadata,
+        scope: None,
+        below_min_severity: Counts::default(),
     };
     if options.write_baseline {
         let path = config
@@ -226,6 +275,38 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         report.known = known;
         report.fixed = fixed;
     }
+    // After the baseline, so that its counts are about the whole tree.
+    let mut scope = options.scope.as_ref().map(|scope| ScopeSummary {
+        listed: scope.listed(),
+        ..ScopeSummary::default()
+    });
+    let below = &mut report.below_min_severity;
+    findings.retain(|f| {
+        let d = &f.diagnostic;
+        let mut naming = false;
+        if let (Some(changed), Some(summary)) = (&options.scope, &mut scope) {
+            if !changed.contains(&d.location.file) {
+                naming = changed.is_named_in(&d.location.file, &d.message);
+                if !naming {
+                    summary.outside.add(d.severity);
+                    return false;
+                }
+            }
+        }
+        if options.min_severity.is_some_and(|min| d.severity < min) {
+            below.add(d.severity);
+            return false;
+        }
+        if let Some(summary) = &mut scope {
+            if naming {
+                summary.naming_changed_pages += 1;
+            } else {
+                summary.on_changed_pages += 1;
+            }
+        }
+        true
+    });
+    report.scope = scope;
     report.findings = findings;
     Ok(report)
 }

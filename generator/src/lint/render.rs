@@ -12,8 +12,8 @@
 //! the baseline) and that `path`. Columns count characters, from 1.
 
 use super::baseline::fingerprint;
-use super::{Finding, LintReport};
-use crate::diagnostics::{codes, Diagnostic, Severity};
+use super::{rules, Counts, Finding, LintReport};
+use crate::diagnostics::{codes, is_unsafe_char, push_visible, visible, Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -33,8 +33,48 @@ pub enum Format {
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
     pub docs: &'a Path,
+    /// The current directory, absolute: `github` and `sarif` paths are relative
+    /// to it when the docs folder is inside it (see [`source_root`]).
+    pub cwd: &'a Path,
     /// ANSI colours in `human` output.
     pub color: bool,
+}
+
+/// Where `github` and `sarif` paths start (SARIF's `%SRCROOT%`): the current
+/// directory when the docs folder is inside it (in CI, the repository root),
+/// so paths are the repository's however `--docs` was written (relative,
+/// `./x`, absolute); otherwise the docs folder itself (`--docs ../elsewhere`),
+/// so paths never climb out with `..`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRoot {
+    /// The folder, absolute.
+    pub dir: std::path::PathBuf,
+    /// The docs folder relative to it, with `/` and a trailing `/`, or empty.
+    pub prefix: String,
+}
+
+pub fn source_root(docs: &Path, cwd: &Path) -> SourceRoot {
+    let docs = cwd.join(docs);
+    let docs = docs
+        .canonicalize()
+        .unwrap_or_else(|_| crate::scope::normalize_lexically(&docs));
+    let cwd = cwd
+        .canonicalize()
+        .unwrap_or_else(|_| crate::scope::normalize_lexically(cwd));
+    match docs.strip_prefix(&cwd) {
+        Ok(inside) => {
+            let mut prefix = String::new();
+            for part in inside.components() {
+                prefix.push_str(&part.as_os_str().to_string_lossy());
+                prefix.push('/');
+            }
+            SourceRoot { dir: cwd, prefix }
+        }
+        Err(_) => SourceRoot {
+            dir: docs,
+            prefix: String::new(),
+        },
+    }
 }
 
 /// Writes the report's findings in `format`.
@@ -52,15 +92,57 @@ pub fn render(
     }
 }
 
-/// `docgen lint: 1 error, 2 warnings, 0 notes`, with what the baseline held back.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `1 error, 2 warnings, 0 notes`.
+fn counts_text(counts: &Counts) -> String {
+    format!(
+        "{}, {}, {}",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.notes, "note")
+    )
+}
+
+/// What the scope and `--min-severity` left out, one clause each.
+fn left_out(report: &LintReport) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if let Some(scope) = &report.scope {
+        clauses.push(format!(
+            "{} outside the change not shown ({})",
+            plural(scope.outside.total(), "finding"),
+            counts_text(&scope.outside)
+        ));
+    }
+    let below = &report.below_min_severity;
+    if below.total() > 0 {
+        clauses.push(format!(
+            "{} below --min-severity not shown ({})",
+            plural(below.total(), "finding"),
+            counts_text(below)
+        ));
+    }
+    clauses
+}
+
+fn reported_counts(report: &LintReport) -> Counts {
+    let mut counts = Counts::default();
+    for finding in &report.findings {
+        counts.add(finding.diagnostic.severity);
+    }
+    counts
+}
+
+/// `docgen lint: 1 error, 2 warnings, 0 notes`, with what the scope, the
+/// minimum severity and the baseline left out.
 pub fn summary(report: &LintReport) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!(
-        "docgen lint: {}, {}, {}",
-        plural(report.count(Severity::Error), "error"),
-        plural(report.count(Severity::Warning), "warning"),
-        plural(report.count(Severity::Note), "note"),
-    );
+    let mut line = format!("docgen lint: {}", counts_text(&reported_counts(report)));
+    for clause in left_out(report) {
+        line.push_str("; ");
+        line.push_str(&clause);
+    }
     if report.known > 0 {
         line.push_str(&format!(
             "; {} held back by the baseline",
@@ -87,6 +169,17 @@ fn finding_path(report: &LintReport, docs: &Path, file: &str) -> String {
     }
 }
 
+/// A finding's file relative to the source root: the page under the docs
+/// folder, or the metadata file as given on the command line.
+fn rooted_path(report: &LintReport, root: &SourceRoot, file: &str) -> String {
+    match &report.metadata {
+        Some(metadata) if metadata.name == file => {
+            metadata.path.to_string_lossy().replace('\\', "/")
+        }
+        _ => format!("{}{file}", root.prefix),
+    }
+}
+
 /// The page's path as reachable from the current directory.
 pub fn display_path(docs: &Path, file: &str) -> String {
     let docs = docs.to_string_lossy().replace('\\', "/");
@@ -100,13 +193,82 @@ pub fn display_path(docs: &Path, file: &str) -> String {
 // ---------------------------------------------------------------------------
 // human
 
+/// The findings worst first: errors, then warnings, then notes; each severity
+/// in file, line, column and code order.
+fn worst_first(report: &LintReport) -> Vec<&Finding> {
+    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+    // Stable: the report is already in file order.
+    findings.sort_by_key(|f| std::cmp::Reverse(f.diagnostic.severity));
+    findings
+}
+
+/// The summary `human` starts with: counts by severity and by code, the five
+/// files with the most findings, and what the scope left out.
+fn human_summary(report: &LintReport, docs: &Path) -> String {
+    let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for finding in &report.findings {
+        let d = &finding.diagnostic;
+        *by_code.entry((d.severity, d.code)).or_default() += 1;
+        *by_file.entry(d.location.file.as_str()).or_default() += 1;
+    }
+    let counts = reported_counts(report);
+    let mut text = format!(
+        "docgen lint: {} in {}\n",
+        counts_text(&counts),
+        plural(by_file.len(), "file")
+    );
+    for (severity, label) in [
+        (Severity::Error, "errors"),
+        (Severity::Warning, "warnings"),
+        (Severity::Note, "notes"),
+    ] {
+        let mut codes: Vec<(&str, usize)> = by_code
+            .iter()
+            .filter(|((s, _), _)| *s == severity)
+            .map(|((_, code), n)| (*code, *n))
+            .collect();
+        if codes.is_empty() {
+            continue;
+        }
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        text.push_str(&format!("  {label}: {}\n", list.join(", ")));
+    }
+    let mut files: Vec<(&str, usize)> = by_file.into_iter().collect();
+    files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !files.is_empty() {
+        let top: Vec<String> = files
+            .iter()
+            .take(5)
+            .map(|(file, n)| format!("{} {n}", visible(&display_path(docs, file))))
+            .collect();
+        text.push_str(&format!("  top files: {}\n", top.join(", ")));
+    }
+    if let Some(scope) = &report.scope {
+        text.push_str(&format!(
+            "  scope: {} changed; {} on changed pages, {} on other pages naming a changed page\n",
+            plural(scope.listed, "path"),
+            plural(scope.on_changed_pages, "finding"),
+            scope.naming_changed_pages
+        ));
+    }
+    for clause in left_out(report) {
+        text.push_str(&format!("  {clause}\n"));
+    }
+    text
+}
+
 fn human(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if options.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    for finding in &report.findings {
+    if !report.findings.is_empty() || report.scope.is_some() {
+        writeln!(out, "{}", human_summary(report, options.docs))?;
+    }
+    for finding in worst_first(report) {
         let path = finding_path(report, options.docs, &finding.diagnostic.location.file);
         let text = report.source(&finding.diagnostic.location.file);
         writeln!(out, "{}\n", human_one(&renderer, finding, &path, text))?;
@@ -126,22 +288,28 @@ fn level(severity: Severity) -> Level<'static> {
 fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&str>) -> String {
     let diagnostic = &finding.diagnostic;
     let location = &diagnostic.location;
+    // Everything shown comes from the docs: made visible, so that no line break
+    // or escape sequence in it reaches the terminal.
+    let message = visible(&diagnostic.message);
+    let path = visible(path);
     let title = level(diagnostic.severity)
-        .primary_title(diagnostic.message.as_str())
+        .primary_title(message.as_ref())
         .id(diagnostic.code);
     let line = text.and_then(|text| text.split('\n').nth(location.line.checked_sub(1)?));
     let group = match line {
         Some(line) => {
+            let line = line.strip_suffix('\r').unwrap_or(line);
             let span = byte_span(line, location.column, finding.width);
+            let (line, span) = visible_line(line, span);
             title.element(
                 Snippet::source(line)
                     .line_start(location.line)
-                    .path(path)
+                    .path(path.as_ref())
                     .annotation(AnnotationKind::Primary.span(span)),
             )
         }
         None => title.element(
-            Origin::path(path)
+            Origin::path(path.as_ref())
                 .line(location.line)
                 .char_column(location.column),
         ),
@@ -149,10 +317,34 @@ fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&s
     let mut groups = vec![group];
     if let Some(suggestion) = &diagnostic.suggestion {
         groups.push(Group::with_title(
-            Level::HELP.secondary_title(format!("suggestion: {suggestion}")),
+            Level::HELP.secondary_title(format!("suggestion: {}", visible(suggestion))),
         ));
     }
     renderer.render(&groups)
+}
+
+/// A page line as shown under a finding: unsafe characters made visible (tabs
+/// kept, the renderer expands them), with `span`, a byte range of `line`, moved
+/// onto the escaped text.
+fn visible_line(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (at, c) in line.char_indices() {
+        if at == span.start {
+            start = Some(out.len());
+        }
+        if at == span.end {
+            end = Some(out.len());
+        }
+        if c == '\t' {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+    }
+    let len = out.len();
+    let start = start.unwrap_or(len);
+    (out, start..end.unwrap_or(len).max(start))
 }
 
 /// The byte range to underline in `line`: `width` characters from the 1-based
@@ -220,8 +412,11 @@ fn json_lines(
 // ---------------------------------------------------------------------------
 // github
 
+/// Errors first, then warnings, then notes: GitHub shows only the first few
+/// annotations of each kind per step, and the errors are what fails the run.
 fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in &report.findings {
+    let root = source_root(options.docs, options.cwd);
+    for finding in worst_first(report) {
         let d = &finding.diagnostic;
         let command = match d.severity {
             Severity::Error => "error",
@@ -235,7 +430,7 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
         writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&finding_path(report, options.docs, &d.location.file)),
+            escape_property(&rooted_path(report, &root, &d.location.file)),
             d.location.line,
             d.location.column,
             escape_property(d.code),
@@ -245,16 +440,32 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
     Ok(())
 }
 
-/// Workflow command data: `%`, CR and LF are escaped.
+/// Workflow command data: `%`, CR and LF escaped as GitHub reads them back
+/// (`%25`, `%0D`, `%0A`); other control characters made visible (`\u{1b}`), as
+/// GitHub's log would otherwise pass escape sequences to the reader.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape_workflow(text, false)
 }
 
-/// Workflow command properties: also `:` and `,`.
+/// Workflow command properties: also `:` (`%3A`) and `,` (`%2C`).
 fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    escape_workflow(text, true)
+}
+
+fn escape_workflow(text: &str, property: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c if is_unsafe_char(c) => push_visible(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -274,9 +485,16 @@ struct SarifLog<'a> {
 #[serde(rename_all = "camelCase")]
 struct SarifRun<'a> {
     tool: SarifTool<'a>,
+    /// `%SRCROOT%`: the folder result paths are relative to.
+    original_uri_base_ids: BTreeMap<&'static str, SarifBase>,
     /// Columns count Unicode characters, as docgen's do.
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct SarifBase {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -289,6 +507,7 @@ struct SarifTool<'a> {
 struct SarifDriver<'a> {
     name: &'static str,
     version: &'static str,
+    information_uri: &'static str,
     rules: Vec<SarifRule<'a>>,
 }
 
@@ -297,8 +516,23 @@ struct SarifDriver<'a> {
 struct SarifRule<'a> {
     id: &'a str,
     short_description: SarifText<'a>,
+    full_description: SarifText<'a>,
+    help: SarifHelp,
+    help_uri: &'static str,
+    properties: SarifRuleProperties,
     #[serde(skip_serializing_if = "Option::is_none")]
     default_configuration: Option<SarifConfiguration>,
+}
+
+#[derive(Serialize)]
+struct SarifHelp {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct SarifRuleProperties {
+    tags: &'static [&'static str],
 }
 
 #[derive(Serialize)]
@@ -337,8 +571,10 @@ struct SarifPhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct SarifArtifactLocation {
     uri: String,
+    uri_base_id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -359,23 +595,87 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
+const SRCROOT: &str = "%SRCROOT%";
+
+/// `an example's path ...` as a sentence: `An example's path ....`
+fn sentence(meaning: &str) -> String {
+    let mut chars = meaning.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+fn sarif_rule<'a>(id: &'a str, meaning: &'a str) -> SarifRule<'a> {
+    let rule = rules::rule_of(id);
+    let fix = rule.map_or("See the README's table of diagnostic codes.", |r| r.fix);
+    SarifRule {
+        id,
+        short_description: SarifText {
+            text: std::borrow::Cow::Borrowed(meaning),
+        },
+        full_description: SarifText {
+            text: sentence(meaning).into(),
+        },
+        help: SarifHelp {
+            text: format!(
+                "{}\n\nFix: {fix}\n\nSee {}",
+                sentence(meaning),
+                rules::HELP_URI
+            ),
+            markdown: format!(
+                "**`{id}`**: {}\n\n**Fix:** {fix}\n\nSee [Diagnostic codes]({}).",
+                sentence(meaning),
+                rules::HELP_URI
+            ),
+        },
+        help_uri: rules::HELP_URI,
+        properties: SarifRuleProperties {
+            tags: rule.map_or(&["documentation"], |r| r.tags),
+        },
+        default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
+            level: sarif_level(severity),
+        }),
+    }
+}
+
 fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let root = source_root(options.docs, options.cwd);
     let rules = codes::CATALOG
         .iter()
-        .map(|(id, meaning)| SarifRule {
-            id,
-            short_description: SarifText {
-                text: std::borrow::Cow::Borrowed(meaning),
-            },
-            default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
-                level: sarif_level(severity),
-            }),
-        })
+        .map(|(id, meaning)| sarif_rule(id, meaning))
         .collect();
+    // Each page's line hashes, computed once per page.
+    let mut line_hashes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let results = report
         .findings
         .iter()
-        .map(|finding| sarif_result(report, finding, options))
+        .map(|finding| {
+            let file = finding.diagnostic.location.file.as_str();
+            let hashes = line_hashes
+                .entry(file)
+                .or_insert_with(|| report.source(file).map(line_hashes_of).unwrap_or_default());
+            let mut result = sarif_result(report, finding, &root);
+            let line = finding.diagnostic.location.line.max(1);
+            if let Some(hash) = hashes.get(line - 1) {
+                result
+                    .partial_fingerprints
+                    .insert("primaryLocationLineHash", hash.clone());
+            }
+            // The Nth identical docgen fingerprint gets `:N`, as GitHub numbers
+            // identical line hashes: no two results share their fingerprints.
+            let docgen = format!(
+                "{:016x}",
+                fnv1a(fingerprint(&finding.diagnostic).as_bytes())
+            );
+            let n = seen.entry(docgen.clone()).or_default();
+            *n += 1;
+            result
+                .partial_fingerprints
+                .insert("docgenFingerprint/v1", format!("{docgen}:{n}"));
+            result
+        })
         .collect();
     let log = SarifLog {
         schema: SARIF_SCHEMA,
@@ -385,9 +685,16 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
                 driver: SarifDriver {
                     name: "docgen",
                     version: env!("CARGO_PKG_VERSION"),
+                    information_uri: rules::HELP_URI,
                     rules,
                 },
             },
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                SarifBase {
+                    uri: file_uri(&root.dir),
+                },
+            )]),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -399,7 +706,7 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
 fn sarif_result<'a>(
     report: &LintReport,
     finding: &'a Finding,
-    options: RenderOptions<'_>,
+    root: &SourceRoot,
 ) -> SarifResult<'a> {
     let d: &Diagnostic = &finding.diagnostic;
     let text = match &d.suggestion {
@@ -414,7 +721,8 @@ fn sarif_result<'a>(
         locations: vec![SarifLocation {
             physical_location: SarifPhysicalLocation {
                 artifact_location: SarifArtifactLocation {
-                    uri: uri_path(&finding_path(report, options.docs, &d.location.file)),
+                    uri: uri_path(&rooted_path(report, root, &d.location.file)),
+                    uri_base_id: SRCROOT,
                 },
                 region: SarifRegion {
                     start_line: d.location.line.max(1),
@@ -426,11 +734,123 @@ fn sarif_result<'a>(
                 },
             },
         }],
-        partial_fingerprints: BTreeMap::from([(
-            "docgenFingerprint/v1",
-            format!("{:016x}", fnv1a(fingerprint(d).as_bytes())),
-        )]),
+        partial_fingerprints: BTreeMap::new(),
     }
+}
+
+/// An absolute folder as a `file:` URI ending in `/`, as `originalUriBaseIds`
+/// wants it.
+fn file_uri(dir: &Path) -> String {
+    let mut path = dir.to_string_lossy().replace('\\', "/");
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    format!("file://{}", uri_path(&path))
+}
+
+/// GitHub's `primaryLocationLineHash` for every line of `text` (index 0 is
+/// line 1), computed as github/codeql-action's `fingerprints.ts` does when it
+/// uploads SARIF: a rolling hash (base 37, 64 bits, wrapping) over the 100
+/// characters (UTF-16 code units) from the line's first one, spaces and tabs
+/// skipped, CR and CRLF read as LF, the end of the text marked by 65535 and
+/// padded with zeros; written in hex with `:N` for the Nth line of the file
+/// with that hash, so every line's value is unique.
+fn line_hashes_of(text: &str) -> Vec<String> {
+    const BLOCK: usize = 100;
+    const MOD: u64 = 37;
+    const SPACE: u64 = b' ' as u64;
+    const TAB: u64 = b'\t' as u64;
+    const LF: u64 = b'\n' as u64;
+    const CR: u64 = b'\r' as u64;
+    const EOF: u64 = 65535;
+
+    struct State {
+        first_mod: u64,
+        window: [u64; BLOCK],
+        line_numbers: [Option<usize>; BLOCK],
+        hash: u64,
+        index: usize,
+        line_number: usize,
+        line_start: bool,
+        prev_cr: bool,
+        counts: std::collections::HashMap<u64, usize>,
+        out: Vec<(usize, String)>,
+    }
+
+    impl State {
+        fn output(&mut self) {
+            let n = self.counts.entry(self.hash).or_default();
+            *n += 1;
+            if let Some(line) = self.line_numbers[self.index] {
+                self.out.push((line, format!("{:x}:{n}", self.hash)));
+            }
+            self.line_numbers[self.index] = None;
+        }
+
+        fn update(&mut self, current: u64) {
+            let begin = self.window[self.index];
+            self.window[self.index] = current;
+            self.hash = MOD
+                .wrapping_mul(self.hash)
+                .wrapping_add(current)
+                .wrapping_sub(self.first_mod.wrapping_mul(begin));
+            self.index = (self.index + 1) % BLOCK;
+        }
+
+        fn process(&mut self, mut current: u64) {
+            if current == SPACE || current == TAB || (self.prev_cr && current == LF) {
+                self.prev_cr = false;
+                return;
+            }
+            if current == CR {
+                current = LF;
+                self.prev_cr = true;
+            } else {
+                self.prev_cr = false;
+            }
+            if self.line_numbers[self.index].is_some() {
+                self.output();
+            }
+            if self.line_start {
+                self.line_start = false;
+                self.line_number += 1;
+                self.line_numbers[self.index] = Some(self.line_number);
+            }
+            if current == LF {
+                self.line_start = true;
+            }
+            self.update(current);
+        }
+    }
+
+    let mut state = State {
+        first_mod: (0..BLOCK).fold(1u64, |m, _| m.wrapping_mul(MOD)),
+        window: [0; BLOCK],
+        line_numbers: [None; BLOCK],
+        hash: 0,
+        index: 0,
+        line_number: 0,
+        line_start: true,
+        prev_cr: false,
+        counts: std::collections::HashMap::new(),
+        out: Vec::new(),
+    };
+    for unit in text.encode_utf16() {
+        state.process(u64::from(unit));
+    }
+    state.process(EOF);
+    for _ in 0..BLOCK {
+        if state.line_numbers[state.index].is_some() {
+            state.output();
+        }
+        state.update(0);
+    }
+    // Lines are output in order, 1, 2, ...
+    state.out.sort_by_key(|(line, _)| *line);
+    state.out.into_iter().map(|(_, hash)| hash).collect()
 }
 
 /// A relative path as a URI reference: bytes outside the unreserved set and `/`
@@ -491,5 +911,87 @@ mod tests {
     fn workflow_command_escapes() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_data("a\r\n::error x\u{1b}[2J"),
+            "a%0D%0A::error x\\u{1b}[2J"
+        );
+    }
+
+    /// Expected values from a BigInt port of codeql-action's `hash()` run in
+    /// node (`src/fingerprints.ts`, github/codeql-action).
+    #[test]
+    fn line_hashes_match_codeql_action() {
+        assert_eq!(
+            line_hashes_of("hello\n  world\nhello\n"),
+            vec![
+                "6d7b7f5f5556dc5:1",
+                "ea86664d537b73d3:1",
+                "5e536e90a7094d15:1",
+                "c129715d7a2bc9a3:1"
+            ]
+        );
+        assert_eq!(
+            line_hashes_of("a\n\nb\n\n\n"),
+            vec![
+                "880f8c82f82ef668:1",
+                "938dc08ca072a889:1",
+                "5b5cae4d3171c963:1",
+                "5b5d4caf73a13177:1",
+                "3c5bef55b72b93c9:1",
+                "c129715d7a2bc9a3:1"
+            ]
+        );
+        let long = format!("é 😀 x\n{}\nend", "long line ".repeat(30));
+        assert_eq!(
+            line_hashes_of(&long),
+            vec![
+                "6b14c029acf0c8b3:1",
+                "fd83ca1040149500:1",
+                "43b6461eda086fe2:1"
+            ]
+        );
+        assert_eq!(line_hashes_of(""), vec!["c129715d7a2bc9a3:1"]);
+        let same = line_hashes_of(&"x\n".repeat(60));
+        assert_eq!(same[0], "c0fe7b2700d6c254:1");
+        assert_eq!(same[2], "c0fe7b2700d6c254:3");
+    }
+
+    #[test]
+    fn source_roots() {
+        let dir = tempfile_dir();
+        let docs = dir.join("docs");
+        let _ = std::fs::create_dir_all(&docs);
+        let root = source_root(Path::new("docs"), &dir);
+        assert_eq!(root.prefix, "docs/");
+        let root = source_root(&docs, &dir);
+        assert_eq!(root.prefix, "docs/");
+        let root = source_root(Path::new("../docs"), &dir.join("docs"));
+        assert_eq!(root.prefix, "");
+        let root = source_root(Path::new("."), &docs);
+        assert_eq!(root.prefix, "");
+        let root = source_root(Path::new("../docs"), &dir.join("tools"));
+        assert_eq!(
+            (root.prefix.as_str(), root.dir.ends_with("docs")),
+            ("", true)
+        );
+        assert_eq!(file_uri(Path::new("/a b/c")), "file:///a%20b/c/");
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("docgen-render-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn visible_lines_keep_the_span() {
+        let line = "a\u{1b}[2J bc";
+        let span = byte_span(line, 7, Some(2));
+        assert_eq!(&line[span.clone()], "bc");
+        let (shown, span) = visible_line(line, span);
+        assert_eq!(shown, "a\\u{1b}[2J bc");
+        assert_eq!(&shown[span], "bc");
+        let (shown, span) = visible_line("x\ty", 0..3);
+        assert_eq!((shown.as_str(), span), ("x\ty", 0..3));
     }
 }

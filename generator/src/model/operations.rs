@@ -675,8 +675,7 @@ fn primitive_response(text: &str) -> Option<ResponseShape> {
 }
 
 /// The response the examples' annotations give (`"@odata.type": "microsoft.graph.drive"`,
-/// `"@type"`, `"isCollection": true`), or an untyped JSON body when an example
-/// responds with one and no annotation names its type.
+/// `"@type"`, `"isCollection": true`).
 fn annotated_response(page: &Page) -> Option<ResponseShape> {
     let responses = || {
         page.blocks.iter().filter_map(|b| match b {
@@ -692,7 +691,7 @@ fn annotated_response(page: &Page) -> Option<ResponseShape> {
             _ => None,
         })
     };
-    let annotated = responses().find_map(|code| {
+    responses().find_map(|code| {
         let annotation = code.annotation.as_ref()?;
         let name = annotation
             .str_field("@odata.type")
@@ -704,22 +703,6 @@ fn annotated_response(page: &Page) -> Option<ResponseShape> {
             ResponseShape::Collection { ty: ty.element() }
         } else {
             ResponseShape::Single { ty }
-        })
-    });
-    annotated.or_else(|| {
-        responses().find_map(|code| {
-            let body = code.text.split_once("\n\n").map(|(_, b)| b.trim())?;
-            if !body.starts_with('{') {
-                return None;
-            }
-            let ty = TypeRef::primitive(Primitive::Json, false);
-            Some(
-                if body.contains("\"value\": [") || body.contains("\"value\":[") {
-                    ResponseShape::Collection { ty }
-                } else {
-                    ResponseShape::Single { ty }
-                },
-            )
         })
     })
 }
