@@ -9,7 +9,7 @@ use docgen::diagnostics::codes;
 use docgen::emit::GeneratedCrate;
 use docgen::output::{check_crate, write_crate, OutputError, StaleReason, MANIFEST};
 use docgen::ApiModel;
-use docgen_e2e::{cargo_check, docgen_bin, docs_input, list_files};
+use docgen_e2e::{cargo_check, cargo_doctest, docgen_bin, docs_input, list_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -1525,5 +1525,225 @@ fn output_is_byte_identical_across_runs_input_order_and_threads() {
     assert!(
         dump(backward.root()) == dumped,
         "dump depends on input order"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 5. Page text never runs as code
+// ---------------------------------------------------------------------------
+
+/// Rust code that leaves a marker file named `name` in `markers` when it runs.
+fn marker_code(markers: &Path, name: &str) -> String {
+    format!(
+        "std::fs::write(\"{}/{name}\", \"ran\").unwrap();",
+        markers.display()
+    )
+}
+
+/// A resource page whose description comes from the front matter only (there
+/// is no paragraph under the title).
+fn front_matter_page(name: &str, description: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndescription: {description}\ndoc_type: resourcePageType\n---\n\n\
+         # {name} resource type\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n\
+         |id|String|The identifier.|\n\n## JSON representation\n<!-- {{\n  \"blockType\": \"resource\",\n  \
+         \"keyProperty\": \"id\",\n  \"@odata.type\": \"microsoft.graph.{name}\"\n}}\n-->\n```json\n{{\n  \"id\": \"String\"\n}}\n```\n",
+        title = json_string(&format!("{name} resource type")),
+        description = json_string(description),
+    )
+}
+
+/// Every way page text has been found to become a doctest: fences of either
+/// kind with any info string, indented code after a blank line (spaces or a
+/// tab), code in list items and block quotes, `<pre>`, in type, property,
+/// enum-member and operation descriptions, the front matter's description, and
+/// a page's file name. Each writes its own marker file when it runs; text that
+/// is not Rust (`GET /users?$top=5`, the file name) would make the doctest run fail.
+fn code_in_page_text(docs: &Docs, markers: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut code = |name: &str| {
+        names.push(name.to_string());
+        marker_code(markers, name)
+    };
+    let rows: Vec<(String, String)> = vec![
+        (
+            "tildeFence".into(),
+            format!("The name.<br><br>~~~<br>{}<br>~~~", code("tilde")),
+        ),
+        (
+            "tildeRust".into(),
+            format!("The name.<br><br>~~~rust<br>{}<br>~~~", code("tilde-rust")),
+        ),
+        (
+            "tildeNoRun".into(),
+            format!(
+                "The name.<br><br>~~~no_run<br>{}<br>~~~",
+                code("tilde-no-run")
+            ),
+        ),
+        (
+            "tildeUnclosed".into(),
+            format!(
+                "The name.<br><br>~~~~ should_panic<br>{}",
+                code("tilde-unclosed")
+            ),
+        ),
+        (
+            "backtickFence".into(),
+            format!("The name.<br><br>```<br>{}<br>```", code("backtick-cell")),
+        ),
+        (
+            "indented".into(),
+            format!("Use it like this:<br><br>    {}", code("indented")),
+        ),
+        (
+            "indentedTab".into(),
+            format!("Use it like this:<br><br>\t{}", code("indented-tab")),
+        ),
+        (
+            "ordinaryText".into(),
+            "Use it like this:<br><br>    GET /users?$top=5".into(),
+        ),
+        (
+            "listItem".into(),
+            format!("A list:<br><br>-     {}", code("list-item")),
+        ),
+        (
+            "orderedItem".into(),
+            format!("A list:<br><br>1.     {}", code("ordered-item")),
+        ),
+        (
+            "listFence".into(),
+            format!("A list:<br><br>- ~~~<br>  {}<br>  ~~~", code("list-fence")),
+        ),
+        (
+            "quoteFence".into(),
+            format!(
+                "A quote:<br><br>> ~~~<br>> {}<br>> ~~~",
+                code("quote-fence")
+            ),
+        ),
+        (
+            "pre".into(),
+            format!("Pre:<br><br><pre><br>    {}<br></pre>", code("pre")),
+        ),
+        (
+            "codeTag".into(),
+            format!("Code: <code>{}</code>", code("code-tag")),
+        ),
+        (
+            "inlineCode".into(),
+            format!("Inline `{}` stays inline.", code("inline-code")),
+        ),
+    ];
+    let type_code = code("type-description");
+    let rows: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(name, text)| (name.as_str(), "String", text.as_str()))
+        .collect();
+    docs.write(
+        "resources/codething.md",
+        resource_page(
+            "codeThing",
+            &format!("A thing.<br><br>~~~<br>{type_code}<br>~~~"),
+            &rows,
+            "",
+        ),
+    );
+    let member_code = code("enum-member");
+    let mut members = enum_page("codeEnum", &[("plain", "0"), ("fenced", "1")]);
+    members = members.replace(
+        &format!("|fenced|1|{}|", cell(HOSTILE_TEXT)),
+        &format!("|fenced|1|A member.<br><br>~~~<br>{member_code}<br>~~~|"),
+    );
+    docs.write("resources/codeenum.md", members);
+    docs.write(
+        "resources/frontfence.md",
+        front_matter_page(
+            "frontFence",
+            &format!("A thing.\n\n```\n{}\n```", code("front-backtick")),
+        ),
+    );
+    docs.write(
+        "resources/frontrust.md",
+        front_matter_page(
+            "frontRust",
+            &format!("A thing.\n\n```rust\n{}\n```", code("front-backtick-rust")),
+        ),
+    );
+    docs.write(
+        "resources/frontindented.md",
+        front_matter_page(
+            "frontIndented",
+            &format!("A thing.\n\n    {}", code("front-indented")),
+        ),
+    );
+    docs.write(
+        "api/codething-get.md",
+        api_page(
+            "Get codeThing",
+            &format!("Read it.<br><br>~~~<br>{}<br>~~~", code("operation")),
+            "/codeThings/{codeThingId}",
+            "codeThing",
+            "{\n  \"id\": \"1\"\n}",
+        ),
+    );
+    // A file name with line breaks: the page's module doc names it. (A file
+    // name cannot hold `/`, so no marker: as a doctest it would fail to compile.)
+    #[cfg(unix)]
+    {
+        docs.write(
+            "api/get\n\n    not rust.md",
+            api_page(
+                "Get pageName",
+                "Read it.",
+                "/pageNames/{pageNameId}",
+                "codeThing",
+                "{}",
+            ),
+        );
+    }
+    names
+}
+
+#[test]
+fn page_text_never_runs_as_code() {
+    let docs = Docs::new();
+    let markers = docs.outside().join("markers");
+    fs::create_dir(&markers).expect("create markers folder");
+    let vectors = code_in_page_text(&docs, &markers);
+    let (model, generated) = generate(docs.root());
+    assert_type(&model, "codeThing");
+    assert_type(&model, "frontFence");
+    assert_operation(&model, "api/codething-get.md");
+    let out = tempfile::tempdir().expect("temp dir");
+    write_crate(out.path(), &generated).expect("the crate is written");
+
+    let ran = cargo_doctest(out.path());
+    let left: Vec<String> = list_files(&markers).into_keys().collect();
+    let doctests = match ran {
+        Ok(doctests) => doctests,
+        Err(err) => {
+            keep_for_inspection([docs.tmp, out]);
+            panic!("page text ran ({left:?}) or failed as a doctest:\n{err}");
+        }
+    };
+    assert!(
+        left.is_empty(),
+        "page text ran as code: {left:?} (of {vectors:?})"
+    );
+    // The only doctests are the runtime's own examples, written by docgen's
+    // templates: none comes from a page.
+    let from_pages: Vec<&String> = doctests
+        .iter()
+        .filter(|name| !name.starts_with("src/runtime.rs - "))
+        .collect();
+    assert!(
+        from_pages.is_empty(),
+        "doctests from page text: {from_pages:#?}"
+    );
+    assert!(
+        !doctests.is_empty(),
+        "the runtime's own doctests were not run: is the check blind?"
     );
 }
