@@ -120,6 +120,12 @@ pub enum OutputError {
     NotOurs {
         path: PathBuf,
     },
+    /// The output folder holds files and docgen has not written there before
+    /// (no manifest, no stamp, no generated file with docgen's header): it may
+    /// be a home folder or a project, not a place to write a crate into.
+    Foreign {
+        path: PathBuf,
+    },
     /// Something other than a regular file or directory is where one is needed.
     WrongKind {
         path: PathBuf,
@@ -155,6 +161,12 @@ impl fmt::Display for OutputError {
                 f,
                 "refusing to overwrite `{}`: it exists and is not listed in {MANIFEST}, \
                  so docgen did not write it; move it away first",
+                path.display()
+            ),
+            OutputError::Foreign { path } => write!(
+                f,
+                "refusing to write into `{}`: it is not empty and docgen has not written \
+                 there before (no {MANIFEST}); use a new or empty folder",
                 path.display()
             ),
             OutputError::WrongKind { path, expected } => {
@@ -193,7 +205,53 @@ pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummar
     ensure_out_dir(&out)?;
     let previous = read_manifest(&out)?;
     let plan = plan_write(&out, generated, previous.as_ref())?;
+    if previous.is_none() {
+        ensure_empty_or_ours(&out, generated)?;
+    }
     apply(&out, generated, previous, plan)
+}
+
+/// Without a manifest, `out` must be empty or hold docgen's own output: its
+/// stamp or format cache, or a file at a generated path that starts with docgen's header (the
+/// output of a docgen from before the manifest). Anything else is somebody's
+/// folder (`--out ~`, `--out /`, a project), and docgen does not write there.
+fn ensure_empty_or_ours(out: &Path, generated: &GeneratedCrate) -> Result<(), OutputError> {
+    let mut entries = fs::read_dir(out).map_err(io_error(out))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    // The stamp, or the build-script API's format cache: docgen's own files.
+    for own in [stamp::STAMP_FILE, crate::build_script::FORMAT_CACHE_FILE] {
+        if matches!(inspect(out, own), Ok(Some(_))) {
+            return Ok(());
+        }
+    }
+    for path in generated.files.keys() {
+        if let Ok(Some(existing)) = read_existing(out, path) {
+            if GENERATED_HEADERS
+                .iter()
+                .any(|header| existing.starts_with(header.as_bytes()))
+            {
+                return Ok(());
+            }
+        }
+    }
+    Err(OutputError::Foreign {
+        path: out.to_path_buf(),
+    })
+}
+
+/// Every file docgen manages in `out` as it is on disk: the manifest, the
+/// stamp, and what the manifest lists (relative, `/`-separated).
+pub fn managed_files(out: &Path) -> BTreeSet<String> {
+    let out = normalize(out);
+    let on_disk = read_existing(&out, MANIFEST).ok().flatten();
+    let mut files: BTreeSet<String> = lenient_manifest_entries(on_disk.as_deref())
+        .into_iter()
+        .collect();
+    files.insert(MANIFEST.to_string());
+    files.insert(stamp::STAMP_FILE.to_string());
+    files
 }
 
 /// Compares `generated` with `out` without writing anything: what would
@@ -961,10 +1019,9 @@ mod tests {
     #[test]
     fn user_files_are_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("src")).unwrap();
+        write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB), ("a.rs", LIB)])).unwrap();
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         fs::write(dir.path().join("src/handwritten.rs"), "mine too").unwrap();
-        write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB), ("a.rs", LIB)])).unwrap();
         let summary = write_crate(dir.path(), &crate_of(&[("src/lib.rs", MODELS)])).unwrap();
         assert_eq!(summary.deleted, ["a.rs"]);
         assert_eq!(read(&dir.path().join("notes.txt")), "mine");
@@ -1021,6 +1078,24 @@ mod tests {
         let err = write_crate(other.path(), &crate_of(&[("lib.rs", "new")])).unwrap_err();
         assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
         assert!(!other.path().join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn a_folder_of_someone_elses_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".ssh")).unwrap();
+        fs::write(dir.path().join(".bashrc"), "mine").unwrap();
+        let err = write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap_err();
+        assert!(matches!(err, OutputError::Foreign { .. }), "{err}");
+        assert!(err.to_string().contains("not empty"), "{err}");
+        assert_eq!(listing(dir.path()), [".bashrc"]);
+        assert!(!dir.path().join("src").exists());
+        // Empty, or with docgen's stamp: docgen's.
+        let empty = tempfile::tempdir().unwrap();
+        write_crate(empty.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        let stamped = tempfile::tempdir().unwrap();
+        fs::write(stamped.path().join(stamp::STAMP_FILE), "old").unwrap();
+        write_crate(stamped.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
     }
 
     #[test]
