@@ -272,7 +272,19 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         print_diagnostics(&built.model.diagnostics);
     }
     let stage = Instant::now();
-    let summary = output::write_crate(&args.out, &built.generated)?;
+    let known = previous
+        .as_ref()
+        .map(|s| s.files.clone())
+        .unwrap_or_default();
+    let summary = output::write_crate_knowing(&args.out, &built.generated, &known)?;
+    for path in &summary.kept {
+        eprintln!(
+            "warning: kept `{path}` in {}: {} lists it, but docgen did not write it as it is \
+             (no docgen header, not the content docgen wrote); not deleted, no longer listed",
+            display_dir(&args.out),
+            output::MANIFEST
+        );
+    }
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
         .with_files(output::known_files(&args.out, &built.generated))
         .with_docs(&args.docs.docs, inputs.known())
