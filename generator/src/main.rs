@@ -222,7 +222,33 @@ impl<E: fmt::Display> From<E> for Failure {
 const EXIT_ACT: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
 
+/// The most threads docgen's pool runs, whatever `RAYON_NUM_THREADS` asks:
+/// four per core, and at least 64.
+fn thread_cap() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores.saturating_mul(4).max(64)
+}
+
+/// Builds rayon's global pool with `RAYON_NUM_THREADS` threads (rayon's own
+/// default when it is unset, empty, 0 or not a number), but no more than
+/// [`thread_cap`]: `RAYON_NUM_THREADS=100000` must not spawn 100,000 threads.
+fn configure_threads() {
+    let requested = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0);
+    let threads = match requested {
+        Some(n) => n.min(thread_cap()),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    // Fails only when a pool was built already: that one stays.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+}
+
 fn main() -> ExitCode {
+    configure_threads();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Generate(args) => generate(args),
@@ -239,6 +265,7 @@ fn main() -> ExitCode {
 
 fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
+    check_report_path(args, None)?;
     let stamp_path = args.out.join(stamp::STAMP_FILE);
     let previous = stamp::read(&stamp_path);
     // Hashed before the pages are read for the build: a page changed in between
@@ -291,11 +318,24 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     };
     let mut built = build(&args.docs.docs, &cache)?;
     drop(cache);
+    check_report_path(args, Some(&built.generated))?;
     if !args.quiet {
         print_diagnostics(&built.model.diagnostics);
     }
     let stage = Instant::now();
-    let summary = output::write_crate(&args.out, &built.generated)?;
+    let known = previous
+        .as_ref()
+        .map(|s| s.files.clone())
+        .unwrap_or_default();
+    let summary = output::write_crate_knowing(&args.out, &built.generated, &known)?;
+    for path in &summary.kept {
+        eprintln!(
+            "warning: kept `{path}` in {}: {} lists it, but docgen did not write it as it is \
+             (no docgen header, not the content docgen wrote); not deleted, no longer listed",
+            display_dir(&args.out),
+            output::MANIFEST
+        );
+    }
     let stamp = stamp::Stamp::new(key, output::output_hash(&built.generated), &built.model)
         .with_files(output::known_files(&args.out, &built.generated))
         .with_docs(&args.docs.docs, inputs.known())
@@ -327,6 +367,100 @@ fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     // takes back at once on exit.
     std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--report FILE` may not name a file inside the docs tree, nor one docgen
+/// manages in `--out` (the manifest, the stamp, a file the manifest lists or,
+/// once the crate is built, a file it generates): writing the report there
+/// would destroy a page or the output. Paths are compared after resolving
+/// `..` and symbolic links (the report's own included, when it exists).
+fn check_report_path(
+    args: &PipelineArgs,
+    generated: Option<&GeneratedCrate>,
+) -> Result<(), Failure> {
+    let Some(report) = &args.report else {
+        return Ok(());
+    };
+    let refuse = |why: String| {
+        Failure(format!(
+            "refusing to write the --report file `{}`: {why}",
+            report.display()
+        ))
+    };
+    let is_link = std::fs::symlink_metadata(report).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && std::fs::metadata(report).is_err() {
+        // Writing would create the link's target, wherever it points.
+        return Err(refuse("it is a symbolic link to nothing".to_string()));
+    }
+    let Some(resolved) = resolve_path(report) else {
+        return Ok(());
+    };
+    if let Some(docs) = resolve_path(&args.docs.docs) {
+        if resolved.starts_with(&docs) {
+            return Err(refuse("it is inside the docs folder".to_string()));
+        }
+    }
+    let Some(out) = resolve_path(&args.out) else {
+        return Ok(());
+    };
+    let Ok(inside) = resolved.strip_prefix(&out) else {
+        return Ok(());
+    };
+    let relative = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let generated_here = generated.is_some_and(|g| g.files.contains_key(&relative));
+    if relative.is_empty() || generated_here || output::managed_files(&args.out).contains(&relative)
+    {
+        return Err(refuse(format!(
+            "docgen manages that file in `{}`",
+            args.out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `path` made absolute with `..`, `.` and symbolic links resolved as far as
+/// it exists (the rest appended as written); `None` when the current folder
+/// cannot be read.
+fn resolve_path(path: &Path) -> Option<PathBuf> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    // The longest existing prefix is canonicalised; what follows it is added
+    // with `..` applied by hand (it does not exist, so it holds no links).
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    let base = loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            break canonical;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            (Some(parent), None) => {
+                // Ends in `..`: resolve the parent first.
+                rest.push(std::ffi::OsString::from(".."));
+                existing = parent;
+            }
+            _ => return None,
+        }
+    };
+    let mut resolved = base;
+    for part in rest.iter().rev() {
+        if part == ".." {
+            resolved.pop();
+        } else {
+            resolved.push(part);
+        }
+    }
+    Some(resolved)
 }
 
 /// The hash of everything that shapes `generate`'s output (see `docgen::stamp`).
@@ -365,7 +499,16 @@ fn up_to_date(out: &Path, stamp: &stamp::Stamp, key: &str) -> Option<Cached> {
 
 fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
+    // A file is not a crate folder: a usage error, not a stale crate.
+    if std::fs::metadata(&args.out).is_ok_and(|meta| !meta.is_dir()) {
+        return Err(Failure(format!(
+            "`{}` is not a directory; --out names the generated crate's folder",
+            args.out.display()
+        )));
+    }
+    check_report_path(args, None)?;
     let built = build(&args.docs.docs, &emit::FormatCache::default())?;
+    check_report_path(args, Some(&built.generated))?;
     let stage = Instant::now();
     let result = output::check_crate(&args.out, &built.generated);
     let timings = Timings {

@@ -46,6 +46,13 @@ pub struct WriteSummary {
     pub unchanged: usize,
     /// Files listed in the previous manifest that are no longer generated, sorted.
     pub deleted: Vec<String>,
+    /// Files the previous manifest listed, no longer generated, that docgen
+    /// did not delete because it did not write them as they are: no docgen
+    /// header, and not the content the last run's stamp records. A manifest
+    /// edited by hand (or by anyone) cannot make docgen delete a user's file.
+    /// They are left in place and no longer listed. Sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<String>,
 }
 
 /// The result of comparing a generated crate with the output folder.
@@ -120,6 +127,12 @@ pub enum OutputError {
     NotOurs {
         path: PathBuf,
     },
+    /// The output folder holds files and docgen has not written there before
+    /// (no manifest, no stamp, no generated file with docgen's header): it may
+    /// be a home folder or a project, not a place to write a crate into.
+    Foreign {
+        path: PathBuf,
+    },
     /// Something other than a regular file or directory is where one is needed.
     WrongKind {
         path: PathBuf,
@@ -157,6 +170,12 @@ impl fmt::Display for OutputError {
                  so docgen did not write it; move it away first",
                 path.display()
             ),
+            OutputError::Foreign { path } => write!(
+                f,
+                "refusing to write into `{}`: it is not empty and docgen has not written \
+                 there before (no {MANIFEST}); use a new or empty folder",
+                path.display()
+            ),
             OutputError::WrongKind { path, expected } => {
                 write!(f, "`{}` is not a {expected}", path.display())
             }
@@ -188,12 +207,71 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// deletes files the previous manifest lists that are no longer generated, and
 /// writes the new manifest last.
 pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummary, OutputError> {
+    write_crate_knowing(out, generated, &stamp::KnownFiles::new())
+}
+
+/// [`write_crate`], knowing the hashes of the files the last run wrote (from
+/// its stamp): a file the previous manifest lists that is no longer generated
+/// is deleted only when it starts with docgen's header or its content hashes
+/// to what `known` records; any other is kept and reported
+/// ([`WriteSummary::kept`]).
+pub fn write_crate_knowing(
+    out: &Path,
+    generated: &GeneratedCrate,
+    known: &stamp::KnownFiles,
+) -> Result<WriteSummary, OutputError> {
     let out = normalize(out);
     validate_generated(generated)?;
     ensure_out_dir(&out)?;
     let previous = read_manifest(&out)?;
-    let plan = plan_write(&out, generated, previous.as_ref())?;
+    let plan = plan_write(&out, generated, previous.as_ref(), known)?;
+    if previous.is_none() {
+        ensure_empty_or_ours(&out, generated)?;
+    }
     apply(&out, generated, previous, plan)
+}
+
+/// Without a manifest, `out` must be empty or hold docgen's own output: its
+/// stamp or format cache, or a file at a generated path that starts with docgen's header (the
+/// output of a docgen from before the manifest). Anything else is somebody's
+/// folder (`--out ~`, `--out /`, a project), and docgen does not write there.
+fn ensure_empty_or_ours(out: &Path, generated: &GeneratedCrate) -> Result<(), OutputError> {
+    let mut entries = fs::read_dir(out).map_err(io_error(out))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    // The stamp, or the build-script API's format cache: docgen's own files.
+    for own in [stamp::STAMP_FILE, crate::build_script::FORMAT_CACHE_FILE] {
+        if matches!(inspect(out, own), Ok(Some(_))) {
+            return Ok(());
+        }
+    }
+    for path in generated.files.keys() {
+        if let Ok(Some(existing)) = read_existing(out, path) {
+            if GENERATED_HEADERS
+                .iter()
+                .any(|header| existing.starts_with(header.as_bytes()))
+            {
+                return Ok(());
+            }
+        }
+    }
+    Err(OutputError::Foreign {
+        path: out.to_path_buf(),
+    })
+}
+
+/// Every file docgen manages in `out` as it is on disk: the manifest, the
+/// stamp, and what the manifest lists (relative, `/`-separated).
+pub fn managed_files(out: &Path) -> BTreeSet<String> {
+    let out = normalize(out);
+    let on_disk = read_existing(&out, MANIFEST).ok().flatten();
+    let mut files: BTreeSet<String> = lenient_manifest_entries(on_disk.as_deref())
+        .into_iter()
+        .collect();
+    files.insert(MANIFEST.to_string());
+    files.insert(stamp::STAMP_FILE.to_string());
+    files
 }
 
 /// Compares `generated` with `out` without writing anything: what would
@@ -528,6 +606,8 @@ struct Plan {
     unchanged: usize,
     /// Previously generated paths to delete.
     deletes: Vec<String>,
+    /// Paths the previous manifest lists whose files docgen did not write.
+    kept: Vec<String>,
     /// The manifest's current content, to leave it alone when it is already right.
     manifest_on_disk: Option<Vec<u8>>,
     /// Temporary files a killed run left beside generated files, to remove.
@@ -538,11 +618,13 @@ fn plan_write(
     out: &Path,
     generated: &GeneratedCrate,
     previous: Option<&BTreeSet<String>>,
+    known: &stamp::KnownFiles,
 ) -> Result<Plan, OutputError> {
     let mut plan = Plan {
         writes: Vec::new(),
         unchanged: 0,
         deletes: Vec::new(),
+        kept: Vec::new(),
         manifest_on_disk: read_existing(out, MANIFEST)?,
         leftovers: Vec::new(),
     };
@@ -560,8 +642,22 @@ fn plan_write(
         }
     }
     for path in previous.into_iter().flatten() {
-        if !generated.files.contains_key(path) && inspect(out, path)?.is_some() {
+        if generated.files.contains_key(path) {
+            continue;
+        }
+        let Some(existing) = read_existing(out, path)? else {
+            continue;
+        };
+        let has_header = GENERATED_HEADERS
+            .iter()
+            .any(|header| existing.starts_with(header.as_bytes()));
+        let as_written = known
+            .get(path)
+            .is_some_and(|file| file.hash == stamp::hash_bytes(&existing));
+        if has_header || as_written {
             plan.deletes.push(path.clone());
+        } else {
+            plan.kept.push(path.clone());
         }
     }
     let ours: BTreeSet<&str> = generated
@@ -755,12 +851,9 @@ fn apply(
         // Best effort: a leftover that cannot be removed harms nothing.
         let _ = fs::remove_file(leftover);
     }
-    Ok(summarize(
-        plan.writes,
-        plan.unchanged,
-        plan.deletes,
-        manifest_written,
-    ))
+    let mut summary = summarize(plan.writes, plan.unchanged, plan.deletes, manifest_written);
+    summary.kept = plan.kept;
+    Ok(summary)
 }
 
 /// Removes staged temporary files after a failure (best effort: the error that
@@ -787,6 +880,7 @@ fn summarize(
         written,
         unchanged,
         deleted,
+        kept: Vec::new(),
     }
 }
 
@@ -944,6 +1038,7 @@ mod tests {
                 written: vec![],
                 unchanged: 3,
                 deleted: vec![],
+                kept: vec![],
             }
         );
         assert_eq!((modified("src/lib.rs"), modified(MANIFEST)), before);
@@ -961,10 +1056,9 @@ mod tests {
     #[test]
     fn user_files_are_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("src")).unwrap();
+        write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB), ("a.rs", LIB)])).unwrap();
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         fs::write(dir.path().join("src/handwritten.rs"), "mine too").unwrap();
-        write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB), ("a.rs", LIB)])).unwrap();
         let summary = write_crate(dir.path(), &crate_of(&[("src/lib.rs", MODELS)])).unwrap();
         assert_eq!(summary.deleted, ["a.rs"]);
         assert_eq!(read(&dir.path().join("notes.txt")), "mine");
@@ -1021,6 +1115,58 @@ mod tests {
         let err = write_crate(other.path(), &crate_of(&[("lib.rs", "new")])).unwrap_err();
         assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
         assert!(!other.path().join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn only_files_docgen_wrote_are_deleted_whatever_the_manifest_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = "no header, written by docgen";
+        let first = crate_of(&[("src/lib.rs", LIB), ("a.rs", MODELS), ("plain.txt", plain)]);
+        write_crate(dir.path(), &first).unwrap();
+        let known = known_files(dir.path(), &first);
+        // Listed in a tampered manifest: the user's own files.
+        fs::write(dir.path().join("mine.rs"), "pub fn mine() {}").unwrap();
+        fs::write(dir.path().join("edited.txt"), "mine").unwrap();
+        let manifest = read(&dir.path().join(MANIFEST));
+        fs::write(
+            dir.path().join(MANIFEST),
+            format!("{manifest}mine.rs\nedited.txt\n"),
+        )
+        .unwrap();
+        let next = crate_of(&[("src/lib.rs", LIB)]);
+        let summary = write_crate_knowing(dir.path(), &next, &known).unwrap();
+        // a.rs has docgen's header, plain.txt the content docgen wrote.
+        assert_eq!(summary.deleted, ["a.rs", "plain.txt"]);
+        assert_eq!(summary.kept, ["edited.txt", "mine.rs"]);
+        assert_eq!(read(&dir.path().join("mine.rs")), "pub fn mine() {}");
+        assert_eq!(read(&dir.path().join("edited.txt")), "mine");
+        assert_eq!(
+            read(&dir.path().join(MANIFEST)),
+            format!("{MANIFEST_HEADER}\nsrc/lib.rs\n")
+        );
+        // Without the stamp's hashes, a file without the header is kept.
+        write_crate(dir.path(), &first).unwrap();
+        let summary = write_crate(dir.path(), &next).unwrap();
+        assert_eq!(summary.deleted, ["a.rs"]);
+        assert_eq!(summary.kept, ["plain.txt"]);
+    }
+
+    #[test]
+    fn a_folder_of_someone_elses_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".ssh")).unwrap();
+        fs::write(dir.path().join(".bashrc"), "mine").unwrap();
+        let err = write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap_err();
+        assert!(matches!(err, OutputError::Foreign { .. }), "{err}");
+        assert!(err.to_string().contains("not empty"), "{err}");
+        assert_eq!(listing(dir.path()), [".bashrc"]);
+        assert!(!dir.path().join("src").exists());
+        // Empty, or with docgen's stamp: docgen's.
+        let empty = tempfile::tempdir().unwrap();
+        write_crate(empty.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        let stamped = tempfile::tempdir().unwrap();
+        fs::write(stamped.path().join(stamp::STAMP_FILE), "old").unwrap();
+        write_crate(stamped.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
     }
 
     #[test]

@@ -118,3 +118,46 @@ pub fn list_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut found);
     found
 }
+
+/// `cargo test --doc` of a generated crate (default features, offline), sharing
+/// `target/hostile-check` with [`cargo_check`] so the dependencies are built once.
+/// Returns the doctests that rustdoc ran or compiled, as it names them
+/// (`src/runtime.rs - runtime::ODataQuery (line 745)`, `… - compile` for
+/// `no_run`), or the output when the run failed.
+pub fn cargo_doctest(crate_dir: &Path) -> Result<Vec<String>, String> {
+    let lock = workspace_root().join("Cargo.lock");
+    std::fs::copy(&lock, crate_dir.join("Cargo.lock"))
+        .map_err(|err| format!("copy {}: {err}", lock.display()))?;
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["test", "--doc", "--offline", "--quiet"])
+        .current_dir(crate_dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/hostile-check"),
+        )
+        .output()
+        .map_err(|err| format!("cargo does not run: {err}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "cargo test --doc of {} failed:\n{stdout}\n{}",
+            crate_dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    // `--quiet` prints dots; the names come from a second, listing run.
+    let listed = std::process::Command::new(env!("CARGO"))
+        .args(["test", "--doc", "--offline", "--quiet", "--", "--list"])
+        .current_dir(crate_dir)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/hostile-check"),
+        )
+        .output()
+        .map_err(|err| format!("cargo does not run: {err}"))?;
+    Ok(String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect())
+}

@@ -298,7 +298,9 @@ fn example_test(
     let call = quote! { #crate_ident::operations::#function(#(#values,)* #body_argument) #unwrap_result #(#with_query)* };
     let doc = format!(
         " `{}` at {}:{}.",
-        example.name, request.location.file, request.location.line
+        super::docs::doc_safe(&example.name),
+        super::docs::doc_safe(&request.location.file),
+        request.location.line
     );
     Some(ExampleTest {
         doc: quote! { #[doc = #doc] },

@@ -246,7 +246,8 @@ impl Job<'_> {
                     .map(|op| operations::operation_items(cx, op, &mut uses))
                     .collect();
                 let imports = operations::operation_imports(&uses);
-                let doc = format!(" Operations documented in `{page}`.");
+                // One line: a file name may hold line breaks (see `docs::doc_attrs`).
+                let doc = format!(" Operations documented in `{}`.", docs::doc_safe(page));
                 (
                     format!("src/operations/{module}.rs"),
                     vec![page.to_string()],

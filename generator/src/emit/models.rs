@@ -2,7 +2,7 @@
 //! other types derive from it.
 
 use super::context::Context;
-use super::docs::{clean, doc_attrs, paragraphs};
+use super::docs::{clean, doc_attrs, doc_safe, paragraphs};
 use super::names::{self, Scope};
 use crate::model::{type_key, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
@@ -131,7 +131,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         .collect();
     let odata_type_cfg = cx.areas.cfg_within(&derived_areas, enclosing);
     let variant_items = variants.iter().map(|(ident, qualified, cfg)| {
-        let doc = format!(" A `{qualified}`.");
+        let doc = format!(" A `{}`.", doc_safe(qualified));
         quote! { #[doc = #doc] #cfg #ident(#ident), }
     });
     let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
@@ -144,11 +144,11 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     });
     let base_doc = format!(
         " A `{}`, or a derived type this crate does not know (its extra properties are kept).",
-        def.qualified_name()
+        doc_safe(&def.qualified_name())
     );
     let doc = format!(
         " `{}` or any type derived from it, told apart by `@odata.type`.",
-        def.name
+        doc_safe(&def.name)
     );
     let match_arms = variants
         .iter()

@@ -158,7 +158,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                     &description
                 });
                 let doc = if description.is_empty() {
-                    let text = format!(" The `{json}` parameter.");
+                    let text = format!(" The `{}` parameter.", super::docs::doc_safe(json));
                     quote! { #[doc = #text] }
                 } else {
                     doc

@@ -7,6 +7,7 @@
 //! the fingerprint for the same reason. Identical fingerprints are counted: a page
 //! with two identical known findings that gains a third reports one.
 
+use super::config::{read_regular_file, shorten};
 use crate::diagnostics::Diagnostic;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -86,22 +87,70 @@ fn without_locations(message: &str) -> String {
     line_word.replace_all(&message, "$1 _").into_owned()
 }
 
+/// The baseline `relative` (a path inside `docs` without `..`, see
+/// [`super::config::inside_path`]) as a path that reaches no symbolic link on
+/// the way from `docs`: every folder on the way is a real folder (or absent),
+/// and the file itself is not a link.
+fn resolve(docs: &Path, relative: &Path) -> Result<PathBuf, BaselineError> {
+    let mut path = docs.to_path_buf();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(part) => path.push(part),
+            std::path::Component::CurDir => continue,
+            _ => {
+                return Err(BaselineError {
+                    path: docs.join(relative),
+                    message: "the path must stay inside the docs folder (no `..`, not absolute)"
+                        .to_string(),
+                })
+            }
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(BaselineError {
+                path: docs.join(relative),
+                message: format!(
+                    "`{}` is a symbolic link; the baseline must be inside the docs folder",
+                    path.display()
+                ),
+            });
+        }
+    }
+    Ok(path)
+}
+
+/// A JSON error without more of the file than [`shorten`] lets through.
+fn json_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let location = format!(" at line {} column {}", err.line(), err.column());
+    let message = text.strip_suffix(&location).unwrap_or(&text);
+    if err.line() == 0 {
+        shorten(message)
+    } else {
+        format!("{}{location}", shorten(message))
+    }
+}
+
 impl Baseline {
-    /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    /// Reads the baseline `relative` to the docs folder `docs`: a regular file
+    /// inside it, reached without symbolic links, of at most
+    /// [`super::config::MAX_FILE_BYTES`].
+    pub fn load(docs: &Path, relative: &Path) -> Result<Baseline, BaselineError> {
+        let path = resolve(docs, relative)?;
         let error = |message: String| BaselineError {
-            path: path.to_path_buf(),
+            path: path.clone(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|err| {
-            error(if err.kind() == std::io::ErrorKind::NotFound {
-                "not found; create it with `docgen lint --write-baseline`".to_string()
-            } else {
-                format!("cannot read it: {err}")
-            })
-        })?;
+        let text = match read_regular_file(&path) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                return Err(error(
+                    "not found; create it with `docgen lint --write-baseline`".to_string(),
+                ))
+            }
+            Err(message) => return Err(error(message)),
+        };
         let file: BaselineFile = serde_json::from_str(&text)
-            .map_err(|err| error(format!("not a docgen baseline: {err}")))?;
+            .map_err(|err| error(format!("not a docgen baseline: {}", json_error(&err))))?;
         if file.docgen_baseline != VERSION {
             return Err(error(format!(
                 "layout version {} is not the supported {VERSION}",
@@ -117,11 +166,17 @@ impl Baseline {
         Ok(Baseline { known })
     }
 
-    /// Writes the findings as a baseline (sorted, so equal findings give equal bytes).
+    /// Writes the findings as the baseline `relative` to `docs` (sorted, so
+    /// equal findings give equal bytes). The file is written beside its place
+    /// and renamed over it: a symbolic link put there after the check is
+    /// replaced, never written through. Returns the path and the count.
     pub fn write<'a>(
-        path: &Path,
+        docs: &Path,
+        relative: &Path,
         findings: impl IntoIterator<Item = &'a Diagnostic>,
-    ) -> Result<usize, BaselineError> {
+    ) -> Result<(PathBuf, usize), BaselineError> {
+        let path = resolve(docs, relative)?;
+        let path = path.as_path();
         let mut entries: Vec<Entry> = findings
             .into_iter()
             .map(|d| Entry {
@@ -140,10 +195,33 @@ impl Baseline {
             path: path.to_path_buf(),
             message,
         };
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(error("it is not a regular file".to_string()));
+            }
+            _ => {}
+        }
         let mut json = serde_json::to_string_pretty(&file).map_err(|e| error(e.to_string()))?;
         json.push('\n');
-        std::fs::write(path, json).map_err(|err| error(format!("cannot write it: {err}")))?;
-        Ok(count)
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = path.with_file_name(format!(".{name}.{}.docgen-tmp", std::process::id()));
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .and_then(|mut out| {
+                std::io::Write::write_all(&mut out, json.as_bytes())?;
+                out.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&temp, path));
+        if let Err(err) = written {
+            let _ = std::fs::remove_file(&temp);
+            return Err(error(format!("cannot write it: {err}")));
+        }
+        Ok((path.to_path_buf(), count))
     }
 
     /// Keeps the findings the baseline does not know. Returns how many it held

@@ -256,12 +256,13 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         below_min_severity: Counts::default(),
     };
     if options.write_baseline {
-        let path = config
-            .baseline
+        let relative = config
+            .baseline_relative
             .clone()
-            .unwrap_or_else(|| docs.join(DEFAULT_BASELINE));
-        let count = Baseline::write(&path, findings.iter().map(|f| &f.diagnostic))
-            .map_err(LintError::Baseline)?;
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
+        let (path, count) =
+            Baseline::write(docs, &relative, findings.iter().map(|f| &f.diagnostic))
+                .map_err(LintError::Baseline)?;
         report.baseline_written = Some(WrittenBaseline {
             path,
             count,
@@ -269,8 +270,8 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         });
         return Ok(report);
     }
-    if let Some(path) = &config.baseline {
-        let baseline = Baseline::load(path).map_err(LintError::Baseline)?;
+    if let Some(relative) = &config.baseline_relative {
+        let baseline = Baseline::load(docs, relative).map_err(LintError::Baseline)?;
         let (known, fixed) = baseline.filter(&mut findings);
         report.known = known;
         report.fixed = fixed;
