@@ -270,7 +270,7 @@ fn beta_disagreements_with_the_metadata_are_all_listed() {
 /// Agreement may only grow. Issue 11's targets are 98% of GETs and 95% of all
 /// methods whose path resolves (a base or derived type does not count); they
 /// are not met yet, so these floors are the figures measured at this commit
-/// (v1.0 95.6% / 94.6%, beta 93.7% / 93.8%, floored), and the test fails when a change
+/// (v1.0 95.6% / 95.2%, beta 93.7% / 94.2%, floored), and the test fails when a change
 /// lowers them. Every remaining disagreement is listed in the expectations.
 fn at_least(version: &str, get_floor: f64, all_floor: f64) {
     let Some(comparison) = comparison(version) else {
@@ -297,10 +297,10 @@ fn at_least(version: &str, get_floor: f64, all_floor: f64) {
 
 #[test]
 fn v1_agreement_does_not_fall() {
-    at_least("v1.0", 95.6, 94.5);
+    at_least("v1.0", 95.6, 95.1);
 }
 
 #[test]
 fn beta_agreement_does_not_fall() {
-    at_least("beta", 93.7, 93.7);
+    at_least("beta", 93.7, 94.2);
 }

@@ -400,6 +400,10 @@ struct CanonicalRank {
     plain_path: bool,
     /// The page documents a response (or, for writes, a body).
     documents_shape: bool,
+    /// A word of the file name ends with the resource's name
+    /// (`outlooktask-update.md` for `PATCH /me/outlook/tasks/{id}`): the last
+    /// tie-breaker, since a list page per derived type ends that way too.
+    ends_a_word: bool,
 }
 
 fn canonical_rank(op: &Operation) -> CanonicalRank {
@@ -421,6 +425,9 @@ fn canonical_rank(op: &Operation) -> CanonicalRank {
     } else {
         0
     };
+    let ends_a_word = stem
+        .split('-')
+        .any(|word| !singular.is_empty() && word.ends_with(singular.as_str()));
     let shape_type = match (&op.response, &op.body) {
         (ResponseShape::Single { ty } | ResponseShape::Collection { ty }, _) => Some(ty),
         (_, RequestBody::Type { ty }) => Some(ty),
@@ -435,6 +442,7 @@ fn canonical_rank(op: &Operation) -> CanonicalRank {
         about,
         plain_path: op.path.query.is_none(),
         documents_shape,
+        ends_a_word,
     }
 }
 

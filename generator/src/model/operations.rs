@@ -539,9 +539,32 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         )
         .copied()
         .collect();
+    // "It does not return anything in the response body": the page says so.
+    let says_no_body = ordered.iter().any(|p| {
+        let lower = p.text.to_ascii_lowercase();
+        [
+            "does not return anything",
+            "no response body",
+            "not return a response body",
+            "empty response body",
+        ]
+        .iter()
+        .any(|phrase| lower.contains(phrase))
+    });
+    if says_no_body {
+        return (status, ResponseShape::None);
+    }
+    // Other paragraphs name the body only where they speak of it (not the
+    // parameters an error message is about).
+    let speaks_of_body = |index: usize, p: &crate::parse::Paragraph| {
+        let lower = p.text.to_ascii_lowercase();
+        index == 0 || lower.contains("response body") || lower.contains("returns")
+    };
     let shape = ordered
         .iter()
-        .find_map(|p| named_response(p))
+        .enumerate()
+        .filter(|(index, p)| speaks_of_body(*index, p))
+        .find_map(|(_, p)| named_response(p))
         .or_else(|| ordered.iter().find_map(|p| primitive_response(&p.text)))
         .or_else(|| {
             ordered.iter().find_map(|p| {
