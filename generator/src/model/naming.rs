@@ -148,6 +148,16 @@ fn candidate(
     said.join("_")
 }
 
+/// The indices of names shared by more than one operation, a group per name
+/// (in name order, indices ascending).
+fn collisions(names: &[String]) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        groups.entry(name).or_default().push(index);
+    }
+    groups.into_values().filter(|m| m.len() > 1).collect()
+}
+
 /// Gives every operation its name. Operations must be in a stable order (by file, line).
 pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnostic>) {
     let pieces: Vec<_> = operations.iter().map(|op| (verb(op), pieces(op))).collect();
@@ -161,13 +171,9 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
                 candidate(verb, segments, modifiers, *take, true)
             })
             .collect();
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (index, name) in names.iter().enumerate() {
-            groups.entry(name).or_default().push(index);
-        }
         let mut grew = false;
-        for members in groups.values().filter(|m| m.len() > 1) {
-            for &index in members {
+        for members in collisions(&names) {
+            for index in members {
                 if take[index] < pieces[index].1 .0.len() {
                     take[index] += 1;
                     grew = true;
@@ -181,11 +187,7 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
     // What still collides are paths that differ only in parameters (`/organization`
     // and `/organization/{id}`; `getX(date=…)` and `getX(period=…)`): each takes
     // the parameters the others lack (`get_organization_by_organization_id`).
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (index, name) in names.iter().enumerate() {
-        groups.entry(name.clone()).or_default().push(index);
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
+    for members in collisions(&names) {
         let params: Vec<Vec<String>> = members
             .iter()
             .map(|&i| parameter_words(&operations[i]))
@@ -203,12 +205,8 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
     }
     // Saying a repeated word once can make two paths meet (`/identityProviders`
     // and `/identity/identityProviders`): those keep every word.
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (index, name) in names.iter().enumerate() {
-        groups.entry(name.clone()).or_default().push(index);
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
-        for &index in members {
+    for members in collisions(&names) {
+        for index in members {
             let (verb, (segments, modifiers)) = &pieces[index];
             let full = candidate(verb, segments, modifiers, take[index], false);
             if !names.contains(&full) {
