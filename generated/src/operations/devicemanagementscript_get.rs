@@ -10,9 +10,29 @@ use crate::runtime::Request;
 ///
 /// `GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}`
 ///
-/// Documented query options: `$expand`, `$select`.
+/// # Permissions
 ///
-/// Documented in `api/devicemanagementscript-get.md`, line 33.
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Headers
+///
+/// - `Accept`: application/json
+///
+/// # Query options
+///
+/// Documented for this call: `$expand`, `$select`.
+///
+/// Source: [`api/devicemanagementscript-get.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-get?view=graph-rest-beta).
+#[doc(
+    alias(
+        "GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}"
+    )
+)]
 pub fn get_device_management_scripts(
     device_management_script_id: &str,
 ) -> Request<AnyDeviceManagementScript> {

@@ -10,7 +10,19 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref`
 ///
-/// Documented in `api/devicemanagementscript-post-assignments.md`, line 29.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// Source: [`api/devicemanagementscript-post-assignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-post-assignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref"
+    )
+)]
 pub fn create_assignments_ref(
     device_management_script_id: &str,
     body: &DeviceManagementScriptAssignment,

@@ -9,7 +9,21 @@ use crate::runtime::Request;
 ///
 /// `DELETE /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}`
 ///
-/// Documented in `api/devicemanagementscriptgroupassignment-delete.md`, line 33.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.ReadWrite.All
+///
+/// Source: [`api/devicemanagementscriptgroupassignment-delete.md`](https://learn.microsoft.com/graph/api/devicemanagementscriptgroupassignment-delete?view=graph-rest-beta).
+#[doc(
+    alias(
+        "DELETE /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}"
+    )
+)]
 pub fn delete_group_assignments(
     device_management_script_id: &str,
     device_management_script_group_assignment_id: &str,

@@ -10,7 +10,19 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments`
 ///
-/// Documented in `api/grouppolicyconfiguration-post-assignments.md`, line 31.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// Source: [`api/grouppolicyconfiguration-post-assignments.md`](https://learn.microsoft.com/graph/api/grouppolicyconfiguration-post-assignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments",
+        "/deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments"
+    )
+)]
 pub fn create_assignments(
     group_policy_configuration_id: &str,
     body: &GroupPolicyConfigurationAssignment,

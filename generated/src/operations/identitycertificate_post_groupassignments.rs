@@ -10,7 +10,19 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref`
 ///
-/// Documented in `api/identitycertificate-post-groupassignments.md`, line 29.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// Source: [`api/identitycertificate-post-groupassignments.md`](https://learn.microsoft.com/graph/api/identitycertificate-post-groupassignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref",
+        "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref"
+    )
+)]
 pub fn create_identity_certificate_group_assignments_ref(
     device_configuration_id: &str,
     body: &DeviceConfigurationGroupAssignment,
