@@ -34,6 +34,12 @@ pub struct AssignBody {
 ///
 /// - Delegated (personal Microsoft account): Not supported.
 ///
+/// # Example
+///
+/// The page's example *devicemanagementscript_assign* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::assign("{deviceManagementScriptId}", &body)`
+///
 /// Source: [`api/devicemanagementscript-assign.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-assign?view=graph-rest-beta).
 #[doc(
     alias(

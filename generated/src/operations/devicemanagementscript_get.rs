@@ -26,6 +26,12 @@ use crate::runtime::Request;
 ///
 /// Documented for this call: `$expand`, `$select`.
 ///
+/// # Example
+///
+/// The page's example *get_devicemanagementscript* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::get("59ea4525-4525-59ea-2545-ea592545ea59")`
+///
 /// Source: [`api/devicemanagementscript-get.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-get?view=graph-rest-beta).
 #[doc(
     alias(

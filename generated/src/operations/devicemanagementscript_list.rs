@@ -26,6 +26,12 @@ use crate::runtime::{Page, Request};
 ///
 /// Documented for this call: `$filter`, `$select`, `$skip`, `$top`.
 ///
+/// # Example
+///
+/// The page's example *list_devicemanagementscripts* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::list()`
+///
 /// Source: [`api/devicemanagementscript-list.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-list?view=graph-rest-beta).
 #[doc(
     alias(

@@ -26,6 +26,12 @@ use crate::runtime::{Page, Request};
 ///
 /// Documented for this call: `$filter`, `$skip`, `$top`.
 ///
+/// # Example
+///
+/// The page's example *list_devicemanagementscript_groupassignments* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::group_assignments::list("{deviceManagementScriptId}")`
+///
 /// Source: [`api/devicemanagementscript-list-groupassignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-list-groupassignments?view=graph-rest-beta).
 #[doc(
     alias(

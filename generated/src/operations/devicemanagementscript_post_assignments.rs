@@ -16,6 +16,12 @@ use crate::runtime::Request;
 ///
 /// - Delegated (personal Microsoft account): Not supported.
 ///
+/// # Example
+///
+/// The page's example *create_devicemanagementscriptassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::assignments::create_ref("{deviceManagementScriptId}", &body)`
+///
 /// Source: [`api/devicemanagementscript-post-assignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-post-assignments?view=graph-rest-beta).
 #[doc(
     alias(

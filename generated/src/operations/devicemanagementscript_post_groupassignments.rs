@@ -16,6 +16,12 @@ use crate::runtime::Request;
 ///
 /// - Delegated (personal Microsoft account): Not supported.
 ///
+/// # Example
+///
+/// The page's example *create_devicemanagementscriptgroupassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::group_assignments::create_ref("{deviceManagementScriptId}", &body)`
+///
 /// Source: [`api/devicemanagementscript-post-groupassignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-post-groupassignments?view=graph-rest-beta).
 #[doc(
     alias(

@@ -16,6 +16,12 @@ use crate::runtime::Request;
 ///
 /// - Delegated (personal Microsoft account): Not supported.
 ///
+/// # Example
+///
+/// The page's example *create_grouppolicyconfigurationassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::group_policy_configurations::assignments::create("{groupPolicyConfigurationId}", &body)`
+///
 /// Source: [`api/grouppolicyconfiguration-post-assignments.md`](https://learn.microsoft.com/graph/api/grouppolicyconfiguration-post-assignments?view=graph-rest-beta).
 #[doc(
     alias(

@@ -16,6 +16,12 @@ use crate::runtime::Request;
 ///
 /// - Delegated (personal Microsoft account): Not supported.
 ///
+/// # Example
+///
+/// The page's example *create_deviceconfigurationgroupassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_configurations::identity_certificate::group_assignments::create_ref("{deviceConfigurationId}", &body)`
+///
 /// Source: [`api/identitycertificate-post-groupassignments.md`](https://learn.microsoft.com/graph/api/identitycertificate-post-groupassignments?view=graph-rest-beta).
 #[doc(
     alias(

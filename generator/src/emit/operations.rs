@@ -327,6 +327,9 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
             options.join(", ")
         ));
     }
+    if let Some(example) = example_call(cx, op) {
+        parts.push(example);
+    }
     parts.push(source_line(cx, &op.source.file));
     let doc = doc_attrs(&paragraphs(&parts));
     let aliases = path_aliases(op);
@@ -335,6 +338,45 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     } else {
         quote! { #doc #[doc(alias(#(#aliases),*))] }
     }
+}
+
+/// "# Example": the call as the page's first example makes it, with the
+/// example's path values. The crate's `tests/examples.rs` compiles and runs
+/// the same call against the documented response, so it is shown inline
+/// rather than as a doctest (one more compiled unit per operation).
+fn example_call(cx: &Context<'_>, op: &Operation) -> Option<String> {
+    let params = param_names(op);
+    let (example, request) = op.examples.iter().find_map(|example| {
+        let request = example.request.as_ref()?;
+        (request.path_values.len() == params.len()).then_some((example, request))
+    })?;
+    let path = cx
+        .call_paths
+        .get(&op.name)
+        .map(|path| path.joined())
+        .unwrap_or_else(|| op.name.clone());
+    let mut arguments: Vec<String> = request
+        .path_values
+        .iter()
+        .map(|value| format!("{value:?}"))
+        .collect();
+    if !matches!(op.body, RequestBody::None) {
+        arguments.push(if matches!(op.body, RequestBody::Stream) {
+            "bytes".to_string()
+        } else {
+            "&body".to_string()
+        });
+    }
+    let call = format!("operations::{path}({})", arguments.join(", "));
+    // Inside one code span: a backtick or a line break would end it.
+    if call.contains('`') || call.chars().any(char::is_control) {
+        return None;
+    }
+    let name = one_line(&clean(&example.name));
+    Some(format!(
+        "# Example\n\nThe page's example {}is this call, run against its documented response by the crate's `tests/examples.rs`:\n\n`{call}`",
+        if name.is_empty() { String::new() } else { format!("*{name}* ") }
+    ))
 }
 
 /// `#[doc(alias)]` values that find the call by its HTTP line in rustdoc's
