@@ -113,9 +113,10 @@ fn content_length_is_not_checked_where_the_body_is_not_shown_whole() {
             String::new(),
             "HTTP/1.1 200 OK\nContent-Length: {length}\n\n{\"id\": \"1\"}\n".to_string(),
         ),
-        // Not an example.
+        // Not an example. (An `ignored` block is still one, as the model
+        // reads it: see the test of `ignored` below.)
         (
-            "<!-- { \"blockType\": \"ignored\" } -->".to_string(),
+            "<!-- { \"blockType\": \"snippet\" } -->".to_string(),
             response.to_string(),
         ),
     ];
@@ -311,4 +312,33 @@ fn checks_never_panic_on_odd_pages() {
     for text in odd {
         let _ = lint_pages(&[("api/odd.md", text)], ANCHOR);
     }
+}
+
+/// A response the page annotates `ignored` (the docs build does not test it) is
+/// still an example to the model; lint used to decide roles with its own copy
+/// of the model's rule, which skipped `ignored` blocks, so the two disagreed on
+/// the same page: the model paired the response, lint never checked it.
+#[test]
+fn content_length_is_checked_in_examples_annotated_ignored_as_the_model_reads_them() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Create widget\n\n## HTTP request\n```http\nPOST /widgets\n```\n\n## Example\n\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"create_widget\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/widgets\nContent-type: application/json\n\n{\n  \"displayName\": \"Blue\"\n}\n```\n\n### Response\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 201 Created\nContent-type: application/json\nContent-length: 99\n\n{\n  \"id\": \"1\"\n}\n```\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("api")).expect("mkdir");
+    fs::write(dir.path().join("api/w.md"), page).expect("write page");
+    // The model reads the `ignored` block (fence at line 27) as the response.
+    let model = docgen::model_for_tree(dir.path()).expect("model");
+    let responses: Vec<usize> = model
+        .operations
+        .iter()
+        .flat_map(|op| &op.examples)
+        .filter_map(|example| example.response.as_ref())
+        .map(|response| response.location.line)
+        .collect();
+    assert_eq!(responses, vec![27]);
+    // So lint checks it too: `Content-length` is the block's third line.
+    let found = lint_pages(&[("api/w.md", page)], CL);
+    assert_eq!(at(&found), vec![("api/w.md".to_string(), 29, 17)]);
+    assert_eq!(
+        found[0].diagnostic.message,
+        "`Content-Length` is 99, but the response body below is 15 bytes"
+    );
 }

@@ -6,7 +6,7 @@
 
 use super::{Finding, LintPage};
 use crate::diagnostics::{codes, Diagnostic, Location, Severity};
-use crate::model::PageKind;
+use crate::model::{example_role, ExampleRole, PageKind};
 use crate::parse::front_matter;
 use crate::parse::http_example::{self, Body};
 use crate::parse::{links, Block, CodeBlock, Table};
@@ -46,31 +46,6 @@ fn source_line(text: &str, number: usize) -> &str {
 // ---------------------------------------------------------------------------
 // content-length-mismatch
 
-/// Which role a code block plays, as the model decides it (annotation first,
-/// then the first line of an `http` block).
-fn example_role(code: &CodeBlock) -> Option<bool> {
-    if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
-        return match block_type.to_ascii_lowercase().as_str() {
-            "request" => Some(true),
-            "response" => Some(false),
-            _ => None,
-        };
-    }
-    if !matches!(
-        code.info.as_str(),
-        "http" | "" | "https" | "msgraph-interactive"
-    ) {
-        return None;
-    }
-    if http_example::is_response_text(&code.text) {
-        Some(false)
-    } else if http_example::parse_request(&code.text).is_some() {
-        Some(true)
-    } else {
-        None
-    }
-}
-
 /// `Content-Length` headers that do not match the body written under them.
 ///
 /// The body is counted as written in the page (UTF-8 bytes, lines joined by `\n`,
@@ -95,8 +70,12 @@ fn content_length(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
             Block::Table(_) => continue,
             Block::Code(code) => code,
         };
-        let Some(is_request) = example_role(code) else {
-            continue;
+        // The model's reading of the block: an example is checked wherever
+        // the model reads one (`ignored` blocks included).
+        let is_request = match example_role(code) {
+            ExampleRole::Request => true,
+            ExampleRole::Response => false,
+            ExampleRole::NotExample => continue,
         };
         let truncated = code
             .annotation

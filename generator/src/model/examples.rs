@@ -11,35 +11,41 @@ use serde_json::Value;
 /// The host of the API the docs describe.
 const SERVICE_HOST: &str = "https://graph.microsoft.com";
 
-enum Role {
+/// The part a code block plays in a page's examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleRole {
     Request,
     Response,
-    Skip,
+    /// Not an example (a syntax listing, a JSON representation, a snippet).
+    NotExample,
 }
 
-fn role(code: &CodeBlock) -> Role {
+/// The model's one rule for which code blocks are example requests and
+/// responses: the annotation's `blockType` first, then the first line of an
+/// `http` block. `docgen lint` asks this too, so the two never disagree.
+pub fn example_role(code: &CodeBlock) -> ExampleRole {
     // `ignored` only tells the docs build not to test a block; an example it
     // marks is still an example, recognised by its first line like unannotated ones.
     if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
         match block_type.to_ascii_lowercase().as_str() {
-            "request" => return Role::Request,
-            "response" => return Role::Response,
+            "request" => return ExampleRole::Request,
+            "response" => return ExampleRole::Response,
             "ignored" => {}
-            _ => return Role::Skip,
+            _ => return ExampleRole::NotExample,
         }
     }
     if !matches!(
         code.info.as_str(),
         "http" | "" | "https" | "msgraph-interactive"
     ) {
-        return Role::Skip;
+        return ExampleRole::NotExample;
     }
     if http_example::is_response_text(&code.text) {
-        Role::Response
+        ExampleRole::Response
     } else if http_example::parse_request(&code.text).is_some() {
-        Role::Request
+        ExampleRole::Request
     } else {
-        Role::Skip
+        ExampleRole::NotExample
     }
 }
 
@@ -82,9 +88,9 @@ pub fn page_examples(
             if http_request_lines.contains(&code.line) && !annotated_request {
                 continue;
             }
-            match role(code) {
-                Role::Skip => {}
-                Role::Request => {
+            match example_role(code) {
+                ExampleRole::NotExample => {}
+                ExampleRole::Request => {
                     let Some(request) = request(page, code, diagnostics) else {
                         continue;
                     };
@@ -116,9 +122,9 @@ pub fn page_examples(
                         .unwrap_or_else(|| format!("{stem}_{}", examples.len() + 1));
                     pending = Some((name, request));
                 }
-                Role::Response if std::mem::take(&mut answering_foreign) => {}
-                Role::Response if pending.is_none() && after_pair => {}
-                Role::Response => {
+                ExampleRole::Response if std::mem::take(&mut answering_foreign) => {}
+                ExampleRole::Response if pending.is_none() && after_pair => {}
+                ExampleRole::Response => {
                     let response = response(page, code, diagnostics);
                     match pending.take() {
                         Some((name, request)) => {

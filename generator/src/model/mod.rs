@@ -19,6 +19,7 @@ mod types;
 
 pub use areas::{area_name, FALLBACK_AREA};
 pub use build::build_model;
+pub use examples::{example_role, ExampleRole};
 pub use naming::{addressed_resource, singular};
 pub use page_kind::PageKind;
 pub use type_ref::{Primitive, TypeRef};
