@@ -1,11 +1,12 @@
 //! The page checks `docgen lint` adds: the cases each must report, and the
 //! near misses it must not (the corpus has many of both).
 
-use docgen::lint::{lint, Finding, LintOptions};
+use docgen::lint::{lint, LintOptions};
+use docgen::Diagnostic;
 use std::fs;
 
 /// Lints a tree made of `(path, text)` pages and returns the findings of `code`.
-fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Finding> {
+fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Diagnostic> {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in pages {
         let path = dir.path().join(path);
@@ -16,15 +17,15 @@ fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Finding> {
         .expect("lint")
         .findings
         .into_iter()
-        .filter(|f| f.diagnostic.code == code)
+        .filter(|f| f.code == code)
         .collect()
 }
 
-fn at(findings: &[Finding]) -> Vec<(String, usize, usize)> {
+fn at(findings: &[Diagnostic]) -> Vec<(String, usize, usize)> {
     findings
         .iter()
         .map(|f| {
-            let l = &f.diagnostic.location;
+            let l = &f.location;
             (l.file.clone(), l.line, l.column)
         })
         .collect()
@@ -52,13 +53,13 @@ fn content_length_wrong_is_reported_at_the_value_with_the_right_length() {
     let found = lint_pages(&[("api/w.md", &page)], CL);
     // Fence at line 15; `Content-length` is the third line of the block.
     assert_eq!(at(&found), vec![("api/w.md".to_string(), 18, 17)]);
-    let d = &found[0].diagnostic;
+    let d = &found[0];
     assert_eq!(
         d.message,
         "`Content-Length` is 211, but the request body below is 27 bytes"
     );
     assert_eq!(d.suggestion.as_deref(), Some("Content-Length: 27"));
-    assert_eq!(found[0].width, Some(3));
+    assert_eq!(found[0].location.length, Some(3));
 }
 
 #[test]
@@ -138,10 +139,7 @@ fn content_length_counts_utf8_bytes() {
     );
     let found = lint_pages(&[("api/w.md", &page)], CL);
     assert_eq!(found.len(), 1);
-    assert_eq!(
-        found[0].diagnostic.suggestion.as_deref(),
-        Some("Content-Length: 17")
-    );
+    assert_eq!(found[0].suggestion.as_deref(), Some("Content-Length: 17"));
 }
 
 // ---------------------------------------------------------------------------
@@ -227,16 +225,13 @@ fn anchors_that_do_not_exist_are_reported_at_the_fragment() {
             ("api/p.md".to_string(), 5, 72),
         ]
     );
+    assert_eq!(found[0].suggestion.as_deref(), Some("#permissions"));
+    assert_eq!(found[0].location.length, Some(10));
     assert_eq!(
-        found[0].diagnostic.suggestion.as_deref(),
-        Some("#permissions")
-    );
-    assert_eq!(found[0].width, Some(10));
-    assert_eq!(
-        found[1].diagnostic.message,
+        found[1].message,
         "link to `../resources/other.md#nothing-here`, but `resources/other.md` has no heading or anchor of that name"
     );
-    assert_eq!(found[1].diagnostic.suggestion, None);
+    assert_eq!(found[1].suggestion, None);
 }
 
 #[test]
@@ -278,11 +273,11 @@ fn request_names_used_twice() {
         ]
     );
     assert_eq!(
-        found[0].diagnostic.message,
+        found[0].message,
         "request example name `get_me` is already used by a request in `api/a.md`"
     );
     assert_eq!(
-        found[1].diagnostic.message,
+        found[1].message,
         "request example name `get_you` is already used by an earlier request on this page"
     );
 }
@@ -338,7 +333,7 @@ fn content_length_is_checked_in_examples_annotated_ignored_as_the_model_reads_th
     let found = lint_pages(&[("api/w.md", page)], CL);
     assert_eq!(at(&found), vec![("api/w.md".to_string(), 29, 17)]);
     assert_eq!(
-        found[0].diagnostic.message,
+        found[0].message,
         "`Content-Length` is 99, but the response body below is 15 bytes"
     );
 }

@@ -2,7 +2,7 @@
 
 use super::sections::Section;
 use super::{Example, ExampleOutcome, ExampleRequest, ExampleResponse};
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::http_example::{self, Body};
 use crate::parse::lenient_json::parse_lenient;
 use crate::parse::{Block, CodeBlock, Page};
@@ -103,7 +103,7 @@ pub fn page_examples(
                     }
                     if let Some((name, unpaired)) = pending.take() {
                         diagnostics.push(Diagnostic::warning(
-                            codes::EXAMPLE_UNPAIRED,
+                            Code::ExampleUnpaired,
                             unpaired.location.clone(),
                             "request example has no response before the next request",
                         ));
@@ -138,7 +138,7 @@ pub fn page_examples(
                         }
                         None => {
                             diagnostics.push(Diagnostic::warning(
-                                codes::EXAMPLE_UNPAIRED,
+                                Code::ExampleUnpaired,
                                 response.location.clone(),
                                 "response example has no request before it",
                             ));
@@ -156,7 +156,7 @@ pub fn page_examples(
     }
     if let Some((name, request)) = pending {
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_UNPAIRED,
+            Code::ExampleUnpaired,
             request.location.clone(),
             "request example has no response after it",
         ));
@@ -184,7 +184,7 @@ fn request(
     let location = Location::new(&page.file, first_line);
     let Some(parsed) = http_example::parse_request(&code.text) else {
         diagnostics.push(Diagnostic::warning(
-            codes::HTTP_LINE_INVALID,
+            Code::HttpLineInvalid,
             location,
             "request example does not start with `METHOD url`; it is skipped",
         ));
@@ -193,7 +193,7 @@ fn request(
     if parsed.blank_line_before_headers {
         diagnostics.push(
             Diagnostic::warning(
-                codes::EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
+                Code::ExampleBlankLineBeforeHeaders,
                 Location::new(&page.file, first_line + 1),
                 "blank line between the request line and the headers; in HTTP the headers would be read as body",
             )
@@ -203,7 +203,7 @@ fn request(
     let url = http_example::split_url(&parsed.url);
     for parameter in parameters_without_value(url.query.as_deref()) {
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_QUERY_MALFORMED,
+            Code::ExampleQueryMalformed,
             location.clone(),
             format!(
                 "query parameter `{parameter}` has no `=value`; a client sends `{parameter}=`, so the request cannot be rebuilt as written"
@@ -297,7 +297,7 @@ fn json_body(
     let parsed = parse_lenient(&body.text);
     if let Some(error) = &parsed.error {
         diagnostics.push(Diagnostic::error(
-            codes::JSON_INVALID,
+            Code::JsonInvalid,
             Location::new(file, first_line + error.line.saturating_sub(1))
                 .with_column(error.column),
             format!("example body is not JSON: {}", error.message),
@@ -308,7 +308,7 @@ fn json_body(
         let mut kinds: Vec<&str> = parsed.repairs.iter().map(|r| r.kind.describe()).collect();
         kinds.dedup();
         diagnostics.push(Diagnostic::warning(
-            codes::JSON_REPAIRED,
+            Code::JsonRepaired,
             Location::new(file, first_line + first.line.saturating_sub(1))
                 .with_column(first.column),
             format!(

@@ -82,7 +82,7 @@ fn link_targets(
     let mut targets: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
     for page in pages {
         let dir = links::page_dir(&page.file);
-        for (link, _) in page.links() {
+        for (link, _) in page.block_links() {
             let Some(target) = links::page_dest(&link.dest)
                 .and_then(|dest| links::resolve_relative(dir, &dest))
                 .and_then(|file| single_type_of_page.get(&file.to_ascii_lowercase()))
