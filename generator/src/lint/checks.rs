@@ -9,9 +9,9 @@
 
 use super::LintPage;
 use crate::diagnostics::{edit_distance, Code, Diagnostic, Location, Severity};
-use crate::model::{example_role, ExampleRole, PageKind};
+use crate::model::{example_role, link_target, ExampleRole, LinkTarget, PageKind};
 use crate::parse::http_example::{self, Body};
-use crate::parse::{links, Block, CodeBlock, Table};
+use crate::parse::{Block, CodeBlock, Table};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Runs every check over the tree's pages.
@@ -394,8 +394,8 @@ fn attribute_value(tag: &str, attribute: &str) -> Option<String> {
 /// whose anchor the target page does not define. Links to pages outside the tree
 /// are `link-broken`'s business; tab links (`#tab/...`) are not anchors.
 fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Diagnostic>) {
-    let dir = links::page_dir(page.file);
-    // The parser recorded every link with its place: no second parse here.
+    // The parser recorded every link with its place (no second parse here),
+    // and the model says where each leads.
     for link in &page.page.links {
         let Some((target, fragment)) = link.dest.split_once('#') else {
             continue;
@@ -404,16 +404,12 @@ fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Dia
         if anchor.is_empty() || anchor.starts_with("tab/") {
             continue;
         }
-        let target = target.split('?').next().unwrap_or("");
-        let target_file = if target.is_empty() {
-            page.file.to_string()
-        } else if target.ends_with(".md") && !target.contains("://") && !target.starts_with('/') {
-            match links::resolve_relative(dir, target) {
-                Some(file) => file,
-                None => continue,
-            }
-        } else {
-            continue;
+        let target_file = match link_target(page.file, &link.dest) {
+            LinkTarget::SamePage => page.file.to_string(),
+            LinkTarget::Page {
+                file: Some(file), ..
+            } => file,
+            LinkTarget::Page { file: None, .. } | LinkTarget::Elsewhere => continue,
         };
         let Some(anchors) = index.anchors_of(&target_file) else {
             continue;

@@ -1,6 +1,7 @@
 //! Pages → one merged [`ApiModel`].
 
 use super::infer::Inference;
+use super::links::{link_target, LinkTarget};
 use super::naming::assign_names;
 use super::operations::page_operations;
 use super::page_kind::PageKind;
@@ -11,7 +12,7 @@ use super::{
 };
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::path_template::{PathPart, PathTemplate};
-use crate::parse::{links, Block, Page};
+use crate::parse::{Block, Page};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -958,10 +959,9 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
 
 /// The links of `page` to pages that are not among `files` (lowercased paths).
 fn broken_links(page: &Page, files: &BTreeSet<String>) -> Vec<Diagnostic> {
-    let dir = links::page_dir(&page.file);
     let mut broken = Vec::new();
     for (link, line) in page.block_links() {
-        let Some(dest) = links::page_dest(&link.dest) else {
+        let LinkTarget::Page { path: dest, file } = link_target(&page.file, &link.dest) else {
             continue;
         };
         // Include files and snippets live outside API trees by design.
@@ -969,8 +969,7 @@ fn broken_links(page: &Page, files: &BTreeSet<String>) -> Vec<Diagnostic> {
             continue;
         }
         // Case differences are tolerated: the docs site is case-insensitive.
-        let found = links::resolve_relative(dir, &dest)
-            .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
+        let found = file.is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
         if !found {
             broken.push(Diagnostic::warning(
                 Code::LinkBroken,
