@@ -105,3 +105,68 @@ pub fn tree_name(docs: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{lint, lint_analysis, LintOptions};
+
+    /// A page with a model diagnostic (a broken link) and a lint finding (a
+    /// missing anchor), beside a page that is fine.
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let api = dir.path().join("api");
+        std::fs::create_dir_all(&api).expect("mkdir");
+        std::fs::write(
+            api.join("a.md"),
+            "# A\n\nSee [b](b.md#nowhere) and [c](c.md).\n",
+        )
+        .expect("write");
+        std::fs::write(api.join("b.md"), "# B\n\n## Somewhere\n").expect("write");
+        dir
+    }
+
+    #[test]
+    fn one_page_per_source_in_order() {
+        let dir = tree();
+        let analysis = Analysis::of_tree(dir.path()).expect("analysis");
+        let files: Vec<(&str, &str)> = analysis
+            .sources
+            .iter()
+            .zip(&analysis.pages)
+            .map(|(s, p)| (s.relative.as_str(), p.file.as_str()))
+            .collect();
+        assert_eq!(files, [("api/a.md", "api/a.md"), ("api/b.md", "api/b.md")]);
+        let (source, page) = analysis.page("api/a.md").expect("page a");
+        assert_eq!(page.links.len(), 2);
+        assert_eq!(
+            &source.text[page.links[0].span.clone()],
+            "[b](b.md#nowhere)"
+        );
+        assert!(analysis
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == crate::Code::LinkBroken));
+    }
+
+    #[test]
+    fn lint_of_an_analysis_is_lint_of_the_tree() {
+        let dir = tree();
+        let options = LintOptions::default();
+        let direct = lint(dir.path(), &options).expect("lint");
+        let analysis = Analysis::of_tree(dir.path()).expect("analysis");
+        let shared = lint_analysis(analysis, dir.path(), &options).expect("lint");
+        let codes: Vec<&str> = direct.findings.iter().map(|d| d.code.name()).collect();
+        assert_eq!(
+            codes,
+            [
+                "page-yields-nothing",
+                "link-broken",
+                "anchor-missing",
+                "page-yields-nothing"
+            ]
+        );
+        assert_eq!(direct.findings, shared.findings);
+        assert_eq!(direct.sources.len(), shared.sources.len());
+    }
+}
