@@ -5,7 +5,7 @@
 //! Most broken-input cases share ONE docs tree ([`hostile_tree`]) and so ONE
 //! `cargo check` of the generated crate, to keep CI time low.
 
-use docgen::diagnostics::codes;
+use docgen::diagnostics::Code;
 use docgen::emit::GeneratedCrate;
 use docgen::output::{check_crate, write_crate, OutputError, StaleReason, MANIFEST};
 use docgen::ApiModel;
@@ -173,7 +173,7 @@ fn noise(len: usize, mut seed: u64) -> Vec<u8> {
         .collect()
 }
 
-fn has_diagnostic(model: &ApiModel, code: &str, file: &str, line: usize) -> bool {
+fn has_diagnostic(model: &ApiModel, code: Code, file: &str, line: usize) -> bool {
     model
         .diagnostics
         .iter()
@@ -181,7 +181,7 @@ fn has_diagnostic(model: &ApiModel, code: &str, file: &str, line: usize) -> bool
 }
 
 #[track_caller]
-fn assert_diagnostic(model: &ApiModel, code: &str, file: &str, line: usize) {
+fn assert_diagnostic(model: &ApiModel, code: Code, file: &str, line: usize) {
     assert!(
         has_diagnostic(model, code, file, line),
         "expected {code} at {file}:{line}; the file's diagnostics:\n{}",
@@ -725,7 +725,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     assert_eq!(assert_type(&model, "crlfThing").properties.len(), 2);
     assert_diagnostic(
         &model,
-        codes::TABLE_MISSING_CELLS,
+        Code::TableMissingCells,
         "resources/crlfthing.md",
         line_of(crlf, "|short|"),
     );
@@ -733,7 +733,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     assert_eq!(assert_type(&model, "loneCrThing").properties.len(), 2);
     assert_diagnostic(
         &model,
-        codes::TABLE_MISSING_CELLS,
+        Code::TableMissingCells,
         "resources/lonecrthing.md",
         line_of(lone_cr, "|short|"),
     );
@@ -742,7 +742,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let latin = &pages["resources/latinthing.md"];
     assert_diagnostic(
         &model,
-        codes::INVALID_UTF8,
+        Code::InvalidUtf8,
         "resources/latinthing.md",
         line_of(latin, "Caf\u{fffd}"),
     );
@@ -751,7 +751,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
         .contains("Caf\u{fffd}"));
 
     // Empty and binary pages yield nothing, and say why.
-    assert_diagnostic(&model, codes::PAGE_EMPTY, "resources/empty.md", 1);
+    assert_diagnostic(&model, Code::PageYieldsNothing, "resources/empty.md", 1);
     let binary = noise(64 * 1024, 0x5eed);
     let valid = match std::str::from_utf8(&binary) {
         Ok(_) => panic!("the noise is valid UTF-8"),
@@ -762,8 +762,8 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
         .enumerate()
         .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && valid.get(i + 1) != Some(&b'\n')))
         .count();
-    assert_diagnostic(&model, codes::INVALID_UTF8, "api/binary.md", breaks + 1);
-    assert_diagnostic(&model, codes::PAGE_EMPTY, "api/binary.md", 1);
+    assert_diagnostic(&model, Code::InvalidUtf8, "api/binary.md", breaks + 1);
+    assert_diagnostic(&model, Code::PageYieldsNothing, "api/binary.md", 1);
 
     // Large pages are read whole.
     assert_type(&model, "hugeThing");
@@ -773,7 +773,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let deep = &pages["api/deepthing-get.md"];
     assert_diagnostic(
         &model,
-        codes::JSON_INVALID,
+        Code::JsonInvalid,
         "api/deepthing-get.md",
         line_of(deep, "[[[["),
     );
@@ -783,7 +783,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let bad = &pages["api/badannotation-get.md"];
     assert_diagnostic(
         &model,
-        codes::ANNOTATION_INVALID,
+        Code::AnnotationInvalid,
         "api/badannotation-get.md",
         line_of(bad, "\"blockType\": : request"),
     );
@@ -793,7 +793,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let comment = &pages["api/unclosedcomment-get.md"];
     assert_diagnostic(
         &model,
-        codes::COMMENT_UNCLOSED,
+        Code::CommentUnclosed,
         "api/unclosedcomment-get.md",
         line_of(comment, "<!-- { \"blockType\": \"request\"\n"),
     );
@@ -802,7 +802,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let last_fence = fence.rfind("```http").expect("has a fence");
     assert_diagnostic(
         &model,
-        codes::FENCE_UNCLOSED,
+        Code::FenceUnclosed,
         "api/unclosedfence-get.md",
         fence[..last_fence].matches('\n').count() + 1,
     );
@@ -813,7 +813,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let second = &pages["resources/conflictthing.md"];
     assert_diagnostic(
         &model,
-        codes::TYPE_CONFLICT,
+        Code::TypeConflict,
         "resources/conflictthing.md",
         line_of(second, "|size|"),
     );
@@ -824,7 +824,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
         model
             .diagnostics
             .iter()
-            .any(|d| d.code == codes::BASE_TYPE_CYCLE
+            .any(|d| d.code == Code::BaseTypeCycle
                 && d.location.file.starts_with("resources/cycle")
                 && d.location.line > 0),
         "no base-type-cycle diagnostic"
@@ -856,7 +856,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let enum_page = &pages["resources/kindconflict-enum.md"];
     assert_diagnostic(
         &model,
-        codes::TYPE_CONFLICT,
+        Code::TypeConflict,
         "resources/kindconflict-enum.md",
         line_of(enum_page, "# kindConflict enum type"),
     );
@@ -871,7 +871,7 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     let escaper = &pages["resources/escaper.md"];
     assert_diagnostic(
         &model,
-        codes::LINK_BROKEN,
+        Code::LinkBroken,
         "resources/escaper.md",
         line_of(escaper, "See [passwd]"),
     );
@@ -882,9 +882,9 @@ fn broken_and_hostile_pages_are_diagnosed_and_the_crate_still_compiles() {
     assert!(model.pages.iter().all(|p| !p.file.contains("linked")));
     #[cfg(unix)]
     {
-        assert_diagnostic(&model, codes::READ_FAILED, "resources/linked-secret.md", 1);
-        assert_diagnostic(&model, codes::READ_FAILED, "api/linked-folder", 1);
-        assert_diagnostic(&model, codes::READ_FAILED, "api/zero.md", 1);
+        assert_diagnostic(&model, Code::ReadFailed, "resources/linked-secret.md", 1);
+        assert_diagnostic(&model, Code::ReadFailed, "api/linked-folder", 1);
+        assert_diagnostic(&model, Code::ReadFailed, "api/zero.md", 1);
     }
 
     // Every generated path is tame, and the crate compiles without warnings.

@@ -29,12 +29,19 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A place in a docs tree: a path relative to the tree root (with `/`) and a 1-based line and column.
+/// A place in a docs tree: a path relative to the tree root (with `/`) and a
+/// 1-based line and column; with a length where the finder knows how far the
+/// problem reaches.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 pub struct Location {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// How many characters from `column` the problem spans, when known: the
+    /// caret line of `docgen lint` and SARIF's `endColumn` show it. Without it
+    /// the rest of the line is meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<usize>,
 }
 
 impl Location {
@@ -43,11 +50,18 @@ impl Location {
             file: file.into(),
             line,
             column: 1,
+            length: None,
         }
     }
 
     pub fn with_column(mut self, column: usize) -> Self {
         self.column = column;
+        self
+    }
+
+    /// The same place, spanning `length` characters from its column.
+    pub fn with_length(mut self, length: usize) -> Self {
+        self.length = Some(length);
         self
     }
 }
@@ -59,11 +73,11 @@ impl fmt::Display for Location {
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub location: Location,
     /// Stable code, for configuration and search (for example `example-path-mismatch`).
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     /// A mechanical fix, where there is one.
@@ -71,9 +85,49 @@ pub struct Diagnostic {
     pub suggestion: Option<String>,
 }
 
+/// What diagnostics are sorted by, in this order.
+type SortKey<'a> = (
+    &'a str,
+    usize,
+    usize,
+    Code,
+    Severity,
+    &'a str,
+    Option<&'a str>,
+    Option<usize>,
+);
+
+/// Diagnostics sort by file, line, column, code, severity, message and
+/// suggestion, and only then by the length of their span: every output lists
+/// them in this order, which is the order from before spans were part of the
+/// location.
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        fn key(d: &Diagnostic) -> SortKey<'_> {
+            (
+                d.location.file.as_str(),
+                d.location.line,
+                d.location.column,
+                d.code,
+                d.severity,
+                d.message.as_str(),
+                d.suggestion.as_deref(),
+                d.location.length,
+            )
+        }
+        key(self).cmp(&key(other))
+    }
+}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl Diagnostic {
     pub fn new(
-        code: &'static str,
+        code: Code,
         severity: Severity,
         location: Location,
         message: impl Into<String>,
@@ -87,15 +141,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, location, message)
     }
 
-    pub fn error(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
     }
 
-    pub fn note(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Note, location, message)
     }
 
@@ -169,6 +223,493 @@ pub fn push_visible(out: &mut String, c: char) {
     }
 }
 
+/// The kinds of problem a code is tagged with (SARIF's `properties.tags`): every
+/// code has `documentation`, and one of these.
+const SYNTAX: &[&str] = &["documentation", "syntax"];
+const STRUCTURE: &[&str] = &["documentation", "structure"];
+const EXAMPLES: &[&str] = &["documentation", "examples"];
+const TYPES: &[&str] = &["documentation", "types"];
+const LINKS: &[&str] = &["documentation", "links"];
+const PERMISSIONS: &[&str] = &["documentation", "permissions"];
+const METADATA: &[&str] = &["documentation", "metadata"];
+
+/// Where the documentation of every code is: the README's table of diagnostic
+/// codes (stable: the heading `## Diagnostic codes` gives the anchor). SARIF
+/// rules point their `helpUri` here.
+pub const HELP_URI: &str = "https://github.com/docgen/docgen/blob/main/README.md#diagnostic-codes";
+
+/// Declares [`Code`] from one table, so that a code's name, meaning, fix, tags
+/// and default severity are written once, side by side, and cannot drift apart.
+macro_rules! codes {
+    ($(
+        $variant:ident = $name:literal {
+            tags: $tags:ident,
+            severity: $severity:expr,
+            meaning: $meaning:literal,
+            fix: $fix:literal,
+        }
+    )*) => {
+        /// A stable diagnostic code. Written and read as its kebab-case
+        /// [`name`](Code::name) (`link-broken`) everywhere: JSON, SARIF,
+        /// `docgen.toml`, baselines and stamps.
+        ///
+        /// To add a code: add a row to the table in `diagnostics.rs` (name,
+        /// tags, default severity, meaning, fix) and the same row to the README's
+        /// "Diagnostic codes" table (`tests/readme_codes.rs` checks the two).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $meaning]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in the catalog's order (the README's and SARIF's).
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The stable name, as users see and configure it.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// One line: what the code means (lowercase, no final period).
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $meaning,)*
+                }
+            }
+
+            /// How to fix the page, one or two sentences.
+            pub const fn fix(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $fix,)*
+                }
+            }
+
+            /// The kind of problem: `documentation` and one of `syntax`,
+            /// `structure`, `examples`, `types`, `links`, `permissions`, `metadata`.
+            pub const fn tags(self) -> &'static [&'static str] {
+                match self {
+                    $(Code::$variant => $tags,)*
+                }
+            }
+
+            /// The severity the code is always emitted with, for the codes that
+            /// have a fixed one (the `docgen lint` checks and the metadata
+            /// comparison); `None` where the emitting site chooses by case.
+            /// `docgen.toml` can change any code's severity.
+            pub const fn default_severity(self) -> Option<Severity> {
+                match self {
+                    $(Code::$variant => $severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    ReadFailed = "read-failed" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "the file could not be read",
+        fix: "Make the file readable (permissions, a broken symbolic link) or remove it from the docs folder.",
+    }
+    InvalidUtf8 = "invalid-utf8" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "the file is not valid UTF-8; invalid bytes were replaced",
+        fix: "Save the page as UTF-8; the replaced bytes are shown as `�`.",
+    }
+    FrontMatterInvalid = "front-matter-invalid" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "the YAML front matter does not parse",
+        fix: "Fix the YAML between the `---` lines at the top of the page (quote values that hold `:`).",
+    }
+    AnnotationInvalid = "annotation-invalid" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "a `<!-- { ... } -->` annotation is not JSON, even leniently",
+        fix: "Write the `<!-- { ... } -->` annotation as JSON: quoted keys, `:` between key and value, `,` between members.",
+    }
+    AnnotationRepaired = "annotation-repaired" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "an annotation needed a lenient repair (for example a trailing comma)",
+        fix: "Write the annotation as strict JSON (the message says what was repaired, for example a trailing comma).",
+    }
+    CommentUnclosed = "comment-unclosed" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "an HTML comment is never closed and swallows the rest of the page",
+        fix: "Close the HTML comment with `-->`.",
+    }
+    FenceUnclosed = "fence-unclosed" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "a code fence is never closed",
+        fix: "Close the code block with a fence line like the one that opens it (```` ``` ````).",
+    }
+    TableMissingCells = "table-missing-cells" {
+        tags: SYNTAX,
+        severity: None,
+        meaning: "a table row has fewer cells than the header",
+        fix: "Give the row one cell per header column: leave a cell empty rather than out.",
+    }
+    JsonInvalid = "json-invalid" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example body is not JSON, even leniently",
+        fix: "Make the example body JSON; mark a body that is not JSON on purpose with an annotation `\"blockType\": \"ignored\"`.",
+    }
+    JsonRepaired = "json-repaired" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example body needed lenient repairs to parse",
+        fix: "Write the body as strict JSON: no trailing commas or comments; `...` only where the example is shortened on purpose.",
+    }
+    PageYieldsNothing = "page-yields-nothing" {
+        tags: STRUCTURE,
+        severity: None,
+        meaning: "the page yields no operation and no type",
+        fix: "Nothing to fix on a conceptual page; on an API or resource page, add the HTTP request section or the properties table.",
+    }
+    HttpSectionMissing = "http-section-missing" {
+        tags: STRUCTURE,
+        severity: None,
+        meaning: "an API page has no HTTP request section",
+        fix: "Add a `## HTTP request` section with the method and path in a code block.",
+    }
+    HttpLineInvalid = "http-line-invalid" {
+        tags: STRUCTURE,
+        severity: None,
+        meaning: "a line of the HTTP request section is not `METHOD /path`",
+        fix: "Write each line of the HTTP request block as `METHOD /path` (for example `GET /users/{id}`).",
+    }
+    StatusMissing = "status-missing" {
+        tags: STRUCTURE,
+        severity: None,
+        meaning: "the Response section states no success status",
+        fix: "State the success status in the Response section, for example `returns a 200 OK response code`.",
+    }
+    StatusContradictsExample = "status-contradicts-example" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "the example response status differs from the documented one",
+        fix: "Make the example response's status line and the Response section's status the same.",
+    }
+    ExamplePathMismatch = "example-path-mismatch" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example's path matches no path of the HTTP request section",
+        fix: "Change the example's path to one of the HTTP request section's paths, or add the path there.",
+    }
+    ExampleBaseUrl = "example-base-url" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example's base URL is not the documented service root",
+        fix: "Use the documented service root (for example `https://graph.microsoft.com/v1.0`) in the example.",
+    }
+    ExampleMethodMismatch = "example-method-mismatch" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example's method differs from the documented one",
+        fix: "Use the documented method in the example, or document the example's method.",
+    }
+    ExampleBlankLineBeforeHeaders = "example-blank-line-before-headers" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "a blank line separates an example's request line from its headers",
+        fix: "Remove the blank line between the request line and its headers.",
+    }
+    ExampleQueryMalformed = "example-query-malformed" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example's query string holds a parameter without `=value`",
+        fix: "Give every query parameter a value (`$top=5`, not `$top`).",
+    }
+    ExamplePropertyUnknown = "example-property-unknown" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example has a property the type's table does not list (kept, not typed)",
+        fix: "Add the property to the type's properties table, or remove it from the example.",
+    }
+    ExampleEnumUnknown = "example-enum-unknown" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example has an enum value that is not a documented member (kept as Unknown)",
+        fix: "Add the value to the enum's members, or use a documented member in the example.",
+    }
+    ResourceJsonMissingProperty = "resource-json-missing-property" {
+        tags: TYPES,
+        severity: None,
+        meaning: "a property of a resource's table is missing from its JSON representation",
+        fix: "Add the property to the resource's JSON representation, or remove it from the table.",
+    }
+    ExampleTypeMismatch = "example-type-mismatch" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "an example value contradicts the documented type of its property or body",
+        fix: "Make the example's value fit the documented type, or correct the type in the table.",
+    }
+    ResponseShapeContradicts = "response-shape-contradicts" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "the example response is a collection where the Response section documents one object, or the reverse",
+        fix: "Make the Response section and the example agree: one object, or a collection (`value: [...]`).",
+    }
+    ExampleUnpaired = "example-unpaired" {
+        tags: EXAMPLES,
+        severity: None,
+        meaning: "a request example has no response, or the reverse",
+        fix: "Give each request example its response (or the reverse), each with a `blockType` annotation.",
+    }
+    PermissionTodo = "permission-todo" {
+        tags: PERMISSIONS,
+        severity: None,
+        meaning: "a permission cell is empty or says TODO",
+        fix: "Fill in the permission cell, or write `Not supported.`.",
+    }
+    DescriptionEmpty = "description-empty" {
+        tags: TYPES,
+        severity: None,
+        meaning: "a property or parameter has an empty description",
+        fix: "Describe the property or parameter in its table's description cell.",
+    }
+    PropertyNameInvalid = "property-name-invalid" {
+        tags: TYPES,
+        severity: None,
+        meaning: "a property table row's name is not a property name (for example a path); the row is skipped",
+        fix: "Put the property's JSON name in the first cell of the row.",
+    }
+    TypeNotDefined = "type-not-defined" {
+        tags: TYPES,
+        severity: None,
+        meaning: "a referenced type has no page; it was inferred from examples or kept as JSON",
+        fix: "Add a resource page for the type, or correct the type's name where it is referenced.",
+    }
+    TypeConflict = "type-conflict" {
+        tags: TYPES,
+        severity: None,
+        meaning: "two pages define the same type or property differently",
+        fix: "Make the pages that describe the type or property agree (the message names both places).",
+    }
+    BaseTypeNotDefined = "base-type-not-defined" {
+        tags: TYPES,
+        severity: None,
+        meaning: "a base type has no page",
+        fix: "Add a page for the base type, or correct `baseType` in the `resource` annotation.",
+    }
+    BaseTypeCycle = "base-type-cycle" {
+        tags: TYPES,
+        severity: None,
+        meaning: "base types form a cycle",
+        fix: "Correct the `baseType` annotations so that no type derives from itself.",
+    }
+    DuplicateOperation = "duplicate-operation" {
+        tags: STRUCTURE,
+        severity: None,
+        meaning: "two pages document the same method and path",
+        fix: "Document the method and path on one page; link to it from the other (the message names both).",
+    }
+    BodyUntyped = "body-untyped" {
+        tags: TYPES,
+        severity: None,
+        meaning: "the examples show a JSON body but the page names no type for it; it is kept as untyped JSON",
+        fix: "Name the body's type in the Request body or Response section (a link to its resource page), or list its properties in a table.",
+    }
+    LinkBroken = "link-broken" {
+        tags: LINKS,
+        severity: None,
+        meaning: "a link points to a page that is not in the tree",
+        fix: "Correct the link's path (relative to the page), or add the page it points to.",
+    }
+    ContentLengthMismatch = "content-length-mismatch" {
+        tags: EXAMPLES,
+        severity: Some(Severity::Warning),
+        meaning: "an example's `Content-Length` header differs from the byte length of its body",
+        fix: "Set `Content-Length` to the body's byte length (the suggestion gives it), or remove the header.",
+    }
+    AuthHeaderMissing = "auth-header-missing" {
+        tags: PERMISSIONS,
+        severity: Some(Severity::Warning),
+        meaning: "an API page's Request headers section does not list `Authorization`",
+        fix: "Add an `Authorization` row (`Bearer {token}. Required.`) to the Request headers table.",
+    }
+    AnchorMissing = "anchor-missing" {
+        tags: LINKS,
+        severity: Some(Severity::Warning),
+        meaning: "a link's `#anchor` matches no heading or anchor of the page it points to",
+        fix: "Point the link at an existing heading's anchor (the suggestion gives the nearest), or add the heading.",
+    }
+    ExampleNameDuplicate = "example-name-duplicate" {
+        tags: EXAMPLES,
+        severity: Some(Severity::Warning),
+        meaning: "two request examples in the tree have the same annotation `name`",
+        fix: "Give the request example a name no other request example in the tree uses.",
+    }
+    MetadataTypeUndocumented = "metadata-type-undocumented" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "the service's CSDL metadata defines a type that no page documents (located in the metadata file)",
+        fix: "Add a resource or enum page for the type, or leave it if the type is internal to the service.",
+    }
+    MetadataTypeGrowth = "metadata-type-growth" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "a type with a page is not in the CSDL metadata: likely added to the API after the metadata was published",
+        fix: "Nothing to fix if the type is new since the metadata; otherwise check the type's name against the service's.",
+    }
+    MetadataPropertyUndocumented = "metadata-property-undocumented" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "a property the CSDL metadata gives a documented type is missing from its page",
+        fix: "Add the property to the type's properties or relationships table.",
+    }
+    MetadataPropertyGrowth = "metadata-property-growth" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "a documented property is not in the CSDL metadata's type or its bases: likely added after the metadata",
+        fix: "Nothing to fix if the property is new since the metadata; otherwise check its name against the service's.",
+    }
+    MetadataPropertyTypeMismatch = "metadata-property-type-mismatch" {
+        tags: METADATA,
+        severity: Some(Severity::Warning),
+        meaning: "a property's documented type is unrelated to its type in the CSDL metadata",
+        fix: "Correct the property's type in the table to the one the service gives.",
+    }
+    MetadataPropertyTypeRelated = "metadata-property-type-related" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "a property's documented type is a base or derived type of its type in the CSDL metadata",
+        fix: "Check whether the property holds the base type or the derived one, and name that one.",
+    }
+    MetadataPropertyCollectionMismatch = "metadata-property-collection-mismatch" {
+        tags: METADATA,
+        severity: Some(Severity::Warning),
+        meaning: "a property is a collection in the docs and single in the CSDL metadata, or the reverse",
+        fix: "Add or remove `collection` in the property's type cell to match the service.",
+    }
+    MetadataMemberUndocumented = "metadata-member-undocumented" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "an enum member of the CSDL metadata is missing from the enum's page",
+        fix: "Add the member to the enum's table.",
+    }
+    MetadataMemberGrowth = "metadata-member-growth" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "a documented enum member is not in the CSDL metadata: likely added after the metadata",
+        fix: "Nothing to fix if the member is new since the metadata; otherwise check its spelling.",
+    }
+    MetadataBaseTypeMismatch = "metadata-base-type-mismatch" {
+        tags: METADATA,
+        severity: Some(Severity::Warning),
+        meaning: "a type's documented base type differs from its base type in the CSDL metadata",
+        fix: "Correct the type's base type (the annotation's `baseType`, or the \"Inherits from\" sentence).",
+    }
+    MetadataResponseMismatch = "metadata-response-mismatch" {
+        tags: METADATA,
+        severity: Some(Severity::Warning),
+        meaning: "an operation's documented response (type, collection, body or none) contradicts what its path gives in the CSDL metadata",
+        fix: "Correct the Response section (type, `collection of`, or no body) to what the service returns for the path.",
+    }
+    MetadataResponseRelated = "metadata-response-related" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "an operation's documented response type is a base or derived type of the one its path gives in the CSDL metadata",
+        fix: "Check whether the response is the base type or the derived one, and name that one.",
+    }
+    MetadataPathUnresolved = "metadata-path-unresolved" {
+        tags: METADATA,
+        severity: Some(Severity::Note),
+        meaning: "an operation's path does not resolve in the CSDL metadata (API growth, or a path the service does not have)",
+        fix: "Check the path against the service's entity sets and navigation properties; nothing to fix for a path added since the metadata.",
+    }
+}
+
+impl Code {
+    /// The code named `name`, exactly as [`Code::name`] spells it.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.name() == name)
+    }
+
+    /// The code's position in [`Code::ALL`] (SARIF's `ruleIndex`).
+    pub fn index(self) -> usize {
+        // `ALL` lists the variants in declaration order.
+        self as usize
+    }
+
+    /// The known code nearest to `name`, for "did you mean" in messages about
+    /// misspelled codes: at most a third of the name's characters differ.
+    pub fn closest(name: &str) -> Option<Code> {
+        let wanted = name.trim().to_ascii_lowercase();
+        let limit = (wanted.chars().count() / 3).max(1);
+        Code::ALL
+            .iter()
+            .map(|code| (edit_distance(&wanted, code.name()), *code))
+            .filter(|(distance, _)| *distance <= limit)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, code)| code)
+    }
+}
+
+/// Codes sort by name, as they did when they were strings: diagnostics are
+/// sorted by location then code, and that order is visible in every output.
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.name().cmp(other.name())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.name() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,9 +724,45 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_listed_once_in_declaration_order() {
+        for (index, code) in Code::ALL.iter().enumerate() {
+            assert_eq!(code.index(), index, "{code}");
+            assert_eq!(Code::from_name(code.name()), Some(*code));
+            assert!(
+                !code.fix().is_empty() && !code.fix().contains('|'),
+                "{code}"
+            );
+            assert_eq!(code.tags().first(), Some(&"documentation"));
+        }
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_serialize_and_sort_as_their_names() {
+        assert_eq!(
+            serde_json::to_string(&Code::LinkBroken).ok().as_deref(),
+            Some("\"link-broken\"")
+        );
+        assert!(Code::AnchorMissing < Code::ReadFailed);
+        // Declared the other way round: the order is by name.
+        assert!(Code::StatusContradictsExample < Code::StatusMissing);
+        assert_eq!(Code::from_name("no-such-code"), None);
+    }
+
+    #[test]
+    fn misspelled_codes_find_the_one_meant() {
+        assert_eq!(Code::closest("link-brokn"), Some(Code::LinkBroken));
+        assert_eq!(Code::closest("Permission-TODO"), Some(Code::PermissionTodo));
+        assert_eq!(Code::closest("entirely-different"), None);
+    }
+
+    #[test]
     fn display_is_one_line() {
         let d = Diagnostic::warning(
-            codes::LINK_BROKEN,
+            Code::LinkBroken,
             Location::new("api/a\nb.md", 3),
             "x\n::error file=y::z",
         )
@@ -194,290 +771,5 @@ mod tests {
             d.to_string(),
             "api/a\\nb.md:3:1: warning[link-broken]: x\\n::error file=y::z (suggestion: \\u{1b}[31m)"
         );
-    }
-}
-
-/// The stable diagnostic codes, with their meaning. Kept in one place so the README
-/// table and the code cannot drift apart.
-pub mod codes {
-    pub const READ_FAILED: &str = "read-failed";
-    pub const INVALID_UTF8: &str = "invalid-utf8";
-    pub const FRONT_MATTER_INVALID: &str = "front-matter-invalid";
-    pub const ANNOTATION_INVALID: &str = "annotation-invalid";
-    pub const ANNOTATION_REPAIRED: &str = "annotation-repaired";
-    pub const COMMENT_UNCLOSED: &str = "comment-unclosed";
-    pub const FENCE_UNCLOSED: &str = "fence-unclosed";
-    pub const TABLE_MISSING_CELLS: &str = "table-missing-cells";
-    pub const JSON_INVALID: &str = "json-invalid";
-    pub const JSON_REPAIRED: &str = "json-repaired";
-    pub const PAGE_EMPTY: &str = "page-yields-nothing";
-    pub const HTTP_SECTION_MISSING: &str = "http-section-missing";
-    pub const HTTP_LINE_INVALID: &str = "http-line-invalid";
-    pub const STATUS_MISSING: &str = "status-missing";
-    pub const STATUS_CONTRADICTS: &str = "status-contradicts-example";
-    pub const EXAMPLE_PATH_MISMATCH: &str = "example-path-mismatch";
-    pub const EXAMPLE_BASE_URL: &str = "example-base-url";
-    pub const EXAMPLE_METHOD_MISMATCH: &str = "example-method-mismatch";
-    pub const EXAMPLE_BLANK_LINE_BEFORE_HEADERS: &str = "example-blank-line-before-headers";
-    pub const EXAMPLE_QUERY_MALFORMED: &str = "example-query-malformed";
-    pub const EXAMPLE_UNPAIRED: &str = "example-unpaired";
-    pub const EXAMPLE_TYPE_MISMATCH: &str = "example-type-mismatch";
-    pub const EXAMPLE_PROPERTY_UNKNOWN: &str = "example-property-unknown";
-    pub const EXAMPLE_ENUM_UNKNOWN: &str = "example-enum-unknown";
-    pub const RESOURCE_JSON_MISSING_PROPERTY: &str = "resource-json-missing-property";
-    pub const RESPONSE_SHAPE_CONTRADICTS: &str = "response-shape-contradicts";
-    pub const PERMISSION_TODO: &str = "permission-todo";
-    pub const DESCRIPTION_EMPTY: &str = "description-empty";
-    pub const PROPERTY_NAME_INVALID: &str = "property-name-invalid";
-    pub const TYPE_NOT_DEFINED: &str = "type-not-defined";
-    pub const TYPE_CONFLICT: &str = "type-conflict";
-    pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
-    pub const BASE_TYPE_CYCLE: &str = "base-type-cycle";
-    pub const DUPLICATE_OPERATION: &str = "duplicate-operation";
-    pub const BODY_UNTYPED: &str = "body-untyped";
-    pub const LINK_BROKEN: &str = "link-broken";
-    // Found by `docgen lint` (generator/src/lint/checks.rs) on the pages themselves.
-    pub const CONTENT_LENGTH_MISMATCH: &str = "content-length-mismatch";
-    pub const AUTH_HEADER_MISSING: &str = "auth-header-missing";
-    pub const ANCHOR_MISSING: &str = "anchor-missing";
-    pub const EXAMPLE_NAME_DUPLICATE: &str = "example-name-duplicate";
-    // Found by `docgen lint --metadata` (generator/src/metadata/) against the service's CSDL.
-    pub const METADATA_TYPE_UNDOCUMENTED: &str = "metadata-type-undocumented";
-    pub const METADATA_TYPE_GROWTH: &str = "metadata-type-growth";
-    pub const METADATA_PROPERTY_UNDOCUMENTED: &str = "metadata-property-undocumented";
-    pub const METADATA_PROPERTY_GROWTH: &str = "metadata-property-growth";
-    pub const METADATA_PROPERTY_TYPE_MISMATCH: &str = "metadata-property-type-mismatch";
-    pub const METADATA_PROPERTY_TYPE_RELATED: &str = "metadata-property-type-related";
-    pub const METADATA_PROPERTY_COLLECTION_MISMATCH: &str = "metadata-property-collection-mismatch";
-    pub const METADATA_MEMBER_UNDOCUMENTED: &str = "metadata-member-undocumented";
-    pub const METADATA_MEMBER_GROWTH: &str = "metadata-member-growth";
-    pub const METADATA_BASE_TYPE_MISMATCH: &str = "metadata-base-type-mismatch";
-    pub const METADATA_RESPONSE_MISMATCH: &str = "metadata-response-mismatch";
-    pub const METADATA_RESPONSE_RELATED: &str = "metadata-response-related";
-    pub const METADATA_PATH_UNRESOLVED: &str = "metadata-path-unresolved";
-
-    /// Every code with its default severity and one-line meaning, in a stable order.
-    pub const CATALOG: &[(&str, &str)] = &[
-        (READ_FAILED, "the file could not be read"),
-        (
-            INVALID_UTF8,
-            "the file is not valid UTF-8; invalid bytes were replaced",
-        ),
-        (FRONT_MATTER_INVALID, "the YAML front matter does not parse"),
-        (
-            ANNOTATION_INVALID,
-            "a `<!-- { ... } -->` annotation is not JSON, even leniently",
-        ),
-        (
-            ANNOTATION_REPAIRED,
-            "an annotation needed a lenient repair (for example a trailing comma)",
-        ),
-        (
-            COMMENT_UNCLOSED,
-            "an HTML comment is never closed and swallows the rest of the page",
-        ),
-        (FENCE_UNCLOSED, "a code fence is never closed"),
-        (
-            TABLE_MISSING_CELLS,
-            "a table row has fewer cells than the header",
-        ),
-        (JSON_INVALID, "an example body is not JSON, even leniently"),
-        (
-            JSON_REPAIRED,
-            "an example body needed lenient repairs to parse",
-        ),
-        (PAGE_EMPTY, "the page yields no operation and no type"),
-        (
-            HTTP_SECTION_MISSING,
-            "an API page has no HTTP request section",
-        ),
-        (
-            HTTP_LINE_INVALID,
-            "a line of the HTTP request section is not `METHOD /path`",
-        ),
-        (
-            STATUS_MISSING,
-            "the Response section states no success status",
-        ),
-        (
-            STATUS_CONTRADICTS,
-            "the example response status differs from the documented one",
-        ),
-        (
-            EXAMPLE_PATH_MISMATCH,
-            "an example's path matches no path of the HTTP request section",
-        ),
-        (
-            EXAMPLE_BASE_URL,
-            "an example's base URL is not the documented service root",
-        ),
-        (
-            EXAMPLE_METHOD_MISMATCH,
-            "an example's method differs from the documented one",
-        ),
-        (
-            EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
-            "a blank line separates an example's request line from its headers",
-        ),
-        (
-            EXAMPLE_QUERY_MALFORMED,
-            "an example's query string holds a parameter without `=value`",
-        ),
-        (
-            EXAMPLE_PROPERTY_UNKNOWN,
-            "an example has a property the type's table does not list (kept, not typed)",
-        ),
-        (
-            EXAMPLE_ENUM_UNKNOWN,
-            "an example has an enum value that is not a documented member (kept as Unknown)",
-        ),
-        (
-            RESOURCE_JSON_MISSING_PROPERTY,
-            "a property of a resource's table is missing from its JSON representation",
-        ),
-        (
-            EXAMPLE_TYPE_MISMATCH,
-            "an example value contradicts the documented type of its property or body",
-        ),
-        (
-            RESPONSE_SHAPE_CONTRADICTS,
-            "the example response is a collection where the Response section documents one object, or the reverse",
-        ),
-        (
-            EXAMPLE_UNPAIRED,
-            "a request example has no response, or the reverse",
-        ),
-        (PERMISSION_TODO, "a permission cell is empty or says TODO"),
-        (
-            DESCRIPTION_EMPTY,
-            "a property or parameter has an empty description",
-        ),
-        (
-            PROPERTY_NAME_INVALID,
-            "a property table row's name is not a property name (for example a path); the row is skipped",
-        ),
-        (
-            TYPE_NOT_DEFINED,
-            "a referenced type has no page; it was inferred from examples or kept as JSON",
-        ),
-        (
-            TYPE_CONFLICT,
-            "two pages define the same type or property differently",
-        ),
-        (BASE_TYPE_NOT_DEFINED, "a base type has no page"),
-        (BASE_TYPE_CYCLE, "base types form a cycle"),
-        (
-            DUPLICATE_OPERATION,
-            "two pages document the same method and path",
-        ),
-        (
-            BODY_UNTYPED,
-            "the examples show a JSON body but the page names no type for it; it is kept as untyped JSON",
-        ),
-        (
-            LINK_BROKEN,
-            "a link points to a page that is not in the tree",
-        ),
-        (
-            CONTENT_LENGTH_MISMATCH,
-            "an example's `Content-Length` header differs from the byte length of its body",
-        ),
-        (
-            AUTH_HEADER_MISSING,
-            "an API page's Request headers section does not list `Authorization`",
-        ),
-        (
-            ANCHOR_MISSING,
-            "a link's `#anchor` matches no heading or anchor of the page it points to",
-        ),
-        (
-            EXAMPLE_NAME_DUPLICATE,
-            "two request examples in the tree have the same annotation `name`",
-        ),
-        (
-            METADATA_TYPE_UNDOCUMENTED,
-            "the service's CSDL metadata defines a type that no page documents (located in the metadata file)",
-        ),
-        (
-            METADATA_TYPE_GROWTH,
-            "a type with a page is not in the CSDL metadata: likely added to the API after the metadata was published",
-        ),
-        (
-            METADATA_PROPERTY_UNDOCUMENTED,
-            "a property the CSDL metadata gives a documented type is missing from its page",
-        ),
-        (
-            METADATA_PROPERTY_GROWTH,
-            "a documented property is not in the CSDL metadata's type or its bases: likely added after the metadata",
-        ),
-        (
-            METADATA_PROPERTY_TYPE_MISMATCH,
-            "a property's documented type is unrelated to its type in the CSDL metadata",
-        ),
-        (
-            METADATA_PROPERTY_TYPE_RELATED,
-            "a property's documented type is a base or derived type of its type in the CSDL metadata",
-        ),
-        (
-            METADATA_PROPERTY_COLLECTION_MISMATCH,
-            "a property is a collection in the docs and single in the CSDL metadata, or the reverse",
-        ),
-        (
-            METADATA_MEMBER_UNDOCUMENTED,
-            "an enum member of the CSDL metadata is missing from the enum's page",
-        ),
-        (
-            METADATA_MEMBER_GROWTH,
-            "a documented enum member is not in the CSDL metadata: likely added after the metadata",
-        ),
-        (
-            METADATA_BASE_TYPE_MISMATCH,
-            "a type's documented base type differs from its base type in the CSDL metadata",
-        ),
-        (
-            METADATA_RESPONSE_MISMATCH,
-            "an operation's documented response (type, collection, body or none) contradicts what its path gives in the CSDL metadata",
-        ),
-        (
-            METADATA_RESPONSE_RELATED,
-            "an operation's documented response type is a base or derived type of the one its path gives in the CSDL metadata",
-        ),
-        (
-            METADATA_PATH_UNRESOLVED,
-            "an operation's path does not resolve in the CSDL metadata (API growth, or a path the service does not have)",
-        ),
-    ];
-
-    /// The severity a code is emitted with, for the codes that always have the
-    /// same one (the `docgen lint` checks). `docgen.toml` can change it per code.
-    pub const DEFAULT_SEVERITIES: &[(&str, super::Severity)] = &[
-        (CONTENT_LENGTH_MISMATCH, super::Severity::Warning),
-        (AUTH_HEADER_MISSING, super::Severity::Warning),
-        (ANCHOR_MISSING, super::Severity::Warning),
-        (EXAMPLE_NAME_DUPLICATE, super::Severity::Warning),
-        (METADATA_TYPE_UNDOCUMENTED, super::Severity::Note),
-        (METADATA_TYPE_GROWTH, super::Severity::Note),
-        (METADATA_PROPERTY_UNDOCUMENTED, super::Severity::Note),
-        (METADATA_PROPERTY_GROWTH, super::Severity::Note),
-        (METADATA_PROPERTY_TYPE_MISMATCH, super::Severity::Warning),
-        (METADATA_PROPERTY_TYPE_RELATED, super::Severity::Note),
-        (
-            METADATA_PROPERTY_COLLECTION_MISMATCH,
-            super::Severity::Warning,
-        ),
-        (METADATA_MEMBER_UNDOCUMENTED, super::Severity::Note),
-        (METADATA_MEMBER_GROWTH, super::Severity::Note),
-        (METADATA_BASE_TYPE_MISMATCH, super::Severity::Warning),
-        (METADATA_RESPONSE_MISMATCH, super::Severity::Warning),
-        (METADATA_RESPONSE_RELATED, super::Severity::Note),
-        (METADATA_PATH_UNRESOLVED, super::Severity::Note),
-    ];
-
-    /// The default severity of `code`, when it has a fixed one.
-    pub fn default_severity(code: &str) -> Option<super::Severity> {
-        DEFAULT_SEVERITIES
-            .iter()
-            .find(|(known, _)| *known == code)
-            .map(|(_, severity)| *severity)
     }
 }

@@ -2,8 +2,12 @@
 //! and keeps the two from drifting apart.
 //!
 //! The pipeline: docs tree ([`source`]) → page parser ([`parse`]) → one API model
-//! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]).
+//! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]). The first
+//! three run once per tree as one [`Analysis`], which every command shares;
+//! the [`policy`] of the docs folder (`docgen.toml`) decides how its
+//! diagnostics are reported.
 
+pub mod analysis;
 pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
@@ -13,51 +17,40 @@ pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod policy;
 pub mod scope;
 pub mod source;
 pub mod stamp;
 
 use std::path::Path;
 
-pub use diagnostics::{Diagnostic, Location, Severity};
+pub use analysis::Analysis;
+pub use diagnostics::{Code, Diagnostic, Location, Severity};
 pub use model::ApiModel;
 
-/// Reads and parses a docs tree and builds its model.
+/// Reads and parses a docs tree and builds its model: the model of its
+/// [`Analysis`], for callers that need nothing else.
 pub fn model_for_tree(docs: &Path) -> Result<ApiModel, source::SourceError> {
-    let tree = source::read_tree(docs)?;
-    let pages = parse_pages(&tree.files);
-    Ok(model_for_pages(pages, tree.diagnostics, &tree_name(docs)))
+    Analysis::of_tree(docs).map(Analysis::into_model)
 }
 
-/// Parses every page, in parallel (rayon). The pages come back in the order of
-/// `files` (sorted by relative path by [`source::read_tree`]), whatever the
-/// number of threads.
+/// Parses every page (see [`analysis::parse_pages`]).
 pub fn parse_pages(files: &[source::SourceFile]) -> Vec<parse::Page> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|file| parse::parse_page(&file.relative, &file.text))
-        .collect()
+    analysis::parse_pages(files)
 }
 
-/// The model of parsed pages, with the diagnostics of reading the tree merged in.
+/// The model of parsed pages, with the diagnostics of reading the tree merged
+/// in (see [`analysis::model_for_parsed`]).
 pub fn model_for_pages(
     pages: Vec<parse::Page>,
-    mut read_diagnostics: Vec<Diagnostic>,
+    read_diagnostics: Vec<Diagnostic>,
     tree_name: &str,
 ) -> ApiModel {
-    let mut model = model::build_model(pages, tree_name);
-    if !read_diagnostics.is_empty() {
-        model.diagnostics.append(&mut read_diagnostics);
-        model.diagnostics.sort();
-    }
-    model
+    analysis::model_for_parsed(&pages, read_diagnostics, tree_name)
 }
 
 /// The docs folder's own name (`v1.0`, `beta`), which the model uses to tell
 /// the API version.
 pub fn tree_name(docs: &Path) -> String {
-    docs.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    analysis::tree_name(docs)
 }

@@ -773,7 +773,7 @@ impl ExampleCounts {
                 docgen::model::ExampleOutcome::Pass => counts.pass += 1,
                 docgen::model::ExampleOutcome::DocsProblem { code, .. } => {
                     counts.docs_problem += 1;
-                    *counts.docs_problem_by_code.entry(code).or_default() += 1;
+                    *counts.docs_problem_by_code.entry(code.name()).or_default() += 1;
                 }
                 docgen::model::ExampleOutcome::GeneratorFailure { cause } => {
                     counts.generator_failure += 1;
@@ -819,7 +819,7 @@ impl DiagnosticCounts {
                 Severity::Warning => counts.warnings += 1,
                 Severity::Note => counts.notes += 1,
             }
-            *counts.by_code.entry(diagnostic.code).or_default() += 1;
+            *counts.by_code.entry(diagnostic.code.name()).or_default() += 1;
         }
         counts
     }

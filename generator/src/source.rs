@@ -1,6 +1,6 @@
 //! Reading a docs tree: every `.md` file under a folder, sorted, as text.
 
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
                     .map(relative_name)
                     .unwrap_or_default();
                 found.push(Found::Problem(Diagnostic::error(
-                    codes::READ_FAILED,
+                    Code::ReadFailed,
                     Location::new(relative, 1),
                     format!("cannot read: {err}"),
                 )));
@@ -92,7 +92,7 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
                     .map(relative_name)
                     .unwrap_or_default();
                 found.push(Found::Problem(Diagnostic::warning(
-                    codes::READ_FAILED,
+                    Code::ReadFailed,
                     Location::new(relative, 1),
                     "symbolic link not followed: docgen reads only files inside the docs folder",
                 )));
@@ -110,7 +110,7 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
         // or never end.
         if !entry.file_type().is_file() {
             found.push(Found::Problem(Diagnostic::warning(
-                codes::READ_FAILED,
+                Code::ReadFailed,
                 Location::new(relative, 1),
                 "not a regular file; not read",
             )));
@@ -156,7 +156,7 @@ fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
                     (
                         String::from_utf8_lossy(err.as_bytes()).into_owned(),
                         Some(Diagnostic::error(
-                            codes::INVALID_UTF8,
+                            Code::InvalidUtf8,
                             Location::new(&relative, line),
                             "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
                         )),
@@ -172,7 +172,7 @@ fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
         Err(err) => (
             None,
             Some(Diagnostic::error(
-                codes::READ_FAILED,
+                Code::ReadFailed,
                 Location::new(relative, 1),
                 format!("cannot read: {err}"),
             )),
@@ -226,16 +226,16 @@ mod tests {
         let tree = read_tree(&docs).unwrap();
         let files: Vec<&str> = tree.files.iter().map(|f| f.relative.as_str()).collect();
         assert_eq!(files, ["api/inside.md"]);
-        let reported: Vec<(&str, &str)> = tree
+        let reported: Vec<(&str, Code)> = tree
             .diagnostics
             .iter()
             .map(|d| (d.location.file.as_str(), d.code))
             .collect();
-        let mut expected = vec![("api/link.md", codes::READ_FAILED)];
+        let mut expected = vec![("api/link.md", Code::ReadFailed)];
         if fifo {
-            expected.insert(0, ("api/fifo.md", codes::READ_FAILED));
+            expected.insert(0, ("api/fifo.md", Code::ReadFailed));
         }
-        expected.push(("folder", codes::READ_FAILED));
+        expected.push(("folder", Code::ReadFailed));
         assert_eq!(reported, expected);
     }
 

@@ -27,7 +27,7 @@
 //! algorithm may change between Rust releases; that only makes the first run
 //! after such a toolchain upgrade a full one.
 
-use crate::diagnostics::{codes, Diagnostic, Location, Severity};
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::emit::format_cache::formatted_code;
 use crate::emit::{FormatCache, TokenHashes};
 use crate::model::ApiModel;
@@ -452,10 +452,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
 
 impl StoredDiagnostic {
     fn to_diagnostic(&self) -> Option<Diagnostic> {
-        let code = codes::CATALOG
-            .iter()
-            .map(|(code, _)| *code)
-            .find(|code| *code == self.code)?;
+        let code = Code::from_name(&self.code)?;
         let severity = match self.severity.as_str() {
             "note" => Severity::Note,
             "warning" => Severity::Warning,
@@ -592,7 +589,7 @@ mod tests {
         let mut model = ApiModel::default();
         model.diagnostics.push(
             Diagnostic::error(
-                codes::READ_FAILED,
+                Code::ReadFailed,
                 Location::new("api/a.md", 3).with_column(7),
                 "cannot read",
             )

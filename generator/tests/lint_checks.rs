@@ -1,11 +1,12 @@
 //! The page checks `docgen lint` adds: the cases each must report, and the
 //! near misses it must not (the corpus has many of both).
 
-use docgen::lint::{lint, Finding, LintOptions};
+use docgen::lint::{lint, LintOptions};
+use docgen::Diagnostic;
 use std::fs;
 
 /// Lints a tree made of `(path, text)` pages and returns the findings of `code`.
-fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Finding> {
+fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Diagnostic> {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in pages {
         let path = dir.path().join(path);
@@ -16,15 +17,15 @@ fn lint_pages(pages: &[(&str, &str)], code: &str) -> Vec<Finding> {
         .expect("lint")
         .findings
         .into_iter()
-        .filter(|f| f.diagnostic.code == code)
+        .filter(|f| f.code == code)
         .collect()
 }
 
-fn at(findings: &[Finding]) -> Vec<(String, usize, usize)> {
+fn at(findings: &[Diagnostic]) -> Vec<(String, usize, usize)> {
     findings
         .iter()
         .map(|f| {
-            let l = &f.diagnostic.location;
+            let l = &f.location;
             (l.file.clone(), l.line, l.column)
         })
         .collect()
@@ -52,13 +53,13 @@ fn content_length_wrong_is_reported_at_the_value_with_the_right_length() {
     let found = lint_pages(&[("api/w.md", &page)], CL);
     // Fence at line 15; `Content-length` is the third line of the block.
     assert_eq!(at(&found), vec![("api/w.md".to_string(), 18, 17)]);
-    let d = &found[0].diagnostic;
+    let d = &found[0];
     assert_eq!(
         d.message,
         "`Content-Length` is 211, but the request body below is 27 bytes"
     );
     assert_eq!(d.suggestion.as_deref(), Some("Content-Length: 27"));
-    assert_eq!(found[0].width, Some(3));
+    assert_eq!(found[0].location.length, Some(3));
 }
 
 #[test]
@@ -113,9 +114,10 @@ fn content_length_is_not_checked_where_the_body_is_not_shown_whole() {
             String::new(),
             "HTTP/1.1 200 OK\nContent-Length: {length}\n\n{\"id\": \"1\"}\n".to_string(),
         ),
-        // Not an example.
+        // Not an example. (An `ignored` block is still one, as the model
+        // reads it: see the test of `ignored` below.)
         (
-            "<!-- { \"blockType\": \"ignored\" } -->".to_string(),
+            "<!-- { \"blockType\": \"snippet\" } -->".to_string(),
             response.to_string(),
         ),
     ];
@@ -137,10 +139,7 @@ fn content_length_counts_utf8_bytes() {
     );
     let found = lint_pages(&[("api/w.md", &page)], CL);
     assert_eq!(found.len(), 1);
-    assert_eq!(
-        found[0].diagnostic.suggestion.as_deref(),
-        Some("Content-Length: 17")
-    );
+    assert_eq!(found[0].suggestion.as_deref(), Some("Content-Length: 17"));
 }
 
 // ---------------------------------------------------------------------------
@@ -226,16 +225,13 @@ fn anchors_that_do_not_exist_are_reported_at_the_fragment() {
             ("api/p.md".to_string(), 5, 72),
         ]
     );
+    assert_eq!(found[0].suggestion.as_deref(), Some("#permissions"));
+    assert_eq!(found[0].location.length, Some(10));
     assert_eq!(
-        found[0].diagnostic.suggestion.as_deref(),
-        Some("#permissions")
-    );
-    assert_eq!(found[0].width, Some(10));
-    assert_eq!(
-        found[1].diagnostic.message,
+        found[1].message,
         "link to `../resources/other.md#nothing-here`, but `resources/other.md` has no heading or anchor of that name"
     );
-    assert_eq!(found[1].diagnostic.suggestion, None);
+    assert_eq!(found[1].suggestion, None);
 }
 
 #[test]
@@ -277,11 +273,11 @@ fn request_names_used_twice() {
         ]
     );
     assert_eq!(
-        found[0].diagnostic.message,
+        found[0].message,
         "request example name `get_me` is already used by a request in `api/a.md`"
     );
     assert_eq!(
-        found[1].diagnostic.message,
+        found[1].message,
         "request example name `get_you` is already used by an earlier request on this page"
     );
 }
@@ -311,4 +307,33 @@ fn checks_never_panic_on_odd_pages() {
     for text in odd {
         let _ = lint_pages(&[("api/odd.md", text)], ANCHOR);
     }
+}
+
+/// A response the page annotates `ignored` (the docs build does not test it) is
+/// still an example to the model; lint used to decide roles with its own copy
+/// of the model's rule, which skipped `ignored` blocks, so the two disagreed on
+/// the same page: the model paired the response, lint never checked it.
+#[test]
+fn content_length_is_checked_in_examples_annotated_ignored_as_the_model_reads_them() {
+    let page = "---\ndoc_type: apiPageType\n---\n# Create widget\n\n## HTTP request\n```http\nPOST /widgets\n```\n\n## Example\n\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"create_widget\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/widgets\nContent-type: application/json\n\n{\n  \"displayName\": \"Blue\"\n}\n```\n\n### Response\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 201 Created\nContent-type: application/json\nContent-length: 99\n\n{\n  \"id\": \"1\"\n}\n```\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("api")).expect("mkdir");
+    fs::write(dir.path().join("api/w.md"), page).expect("write page");
+    // The model reads the `ignored` block (fence at line 27) as the response.
+    let model = docgen::model_for_tree(dir.path()).expect("model");
+    let responses: Vec<usize> = model
+        .operations
+        .iter()
+        .flat_map(|op| &op.examples)
+        .filter_map(|example| example.response.as_ref())
+        .map(|response| response.location.line)
+        .collect();
+    assert_eq!(responses, vec![27]);
+    // So lint checks it too: `Content-length` is the block's third line.
+    let found = lint_pages(&[("api/w.md", page)], CL);
+    assert_eq!(at(&found), vec![("api/w.md".to_string(), 29, 17)]);
+    assert_eq!(
+        found[0].message,
+        "`Content-Length` is 99, but the response body below is 15 bytes"
+    );
 }

@@ -1,7 +1,7 @@
 //! `docgen lint` through the real binary: the output formats (snapshotted on
 //! `fixtures/lint/formats`), `docgen.toml`, the baseline, and the exit codes.
 
-use docgen::diagnostics::codes::{default_severity, CATALOG};
+use docgen::diagnostics::{Code, HELP_URI};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -93,13 +93,12 @@ fn sarif_format() {
     // One rule per code of the catalog, in its order, and results point at theirs.
     let rules = driver["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
-    let catalog: Vec<&str> = CATALOG.iter().map(|(code, _)| *code).collect();
+    let catalog: Vec<&str> = Code::ALL.iter().map(|code| code.name()).collect();
     assert_eq!(ids, catalog);
-    for (rule, (code, meaning)) in rules.iter().zip(CATALOG) {
-        assert_eq!(rule["shortDescription"]["text"], *meaning);
-        let fix = docgen::lint::rules::rule_of(code)
-            .expect("a rule per code")
-            .fix;
+    for (rule, code) in rules.iter().zip(Code::ALL) {
+        let meaning = code.meaning();
+        assert_eq!(rule["shortDescription"]["text"], meaning);
+        let fix = code.fix();
         let full = rule["fullDescription"]["text"]
             .as_str()
             .expect("fullDescription");
@@ -110,7 +109,7 @@ fn sarif_format() {
         for form in ["text", "markdown"] {
             let help = rule["help"][form].as_str().expect("help");
             assert!(help.contains(fix), "{code}: {help}");
-            assert!(help.contains(docgen::lint::rules::HELP_URI), "{help}");
+            assert!(help.contains(HELP_URI), "{help}");
         }
         assert_eq!(
             rule["helpUri"],
@@ -118,7 +117,7 @@ fn sarif_format() {
         );
         let tags = rule["properties"]["tags"].as_array().expect("tags");
         assert!(tags.iter().any(|t| t == "documentation"), "{code}");
-        let level = default_severity(code).map(|s| s.to_string());
+        let level = code.default_severity().map(|s| s.to_string());
         assert_eq!(
             rule["defaultConfiguration"]["level"].as_str(),
             level.as_deref(),

@@ -1,8 +1,8 @@
-//! The README's table of diagnostic codes lists exactly the codes of the
-//! catalog, each with its fix as `docgen lint --format sarif` gives it.
+//! The README's table of diagnostic codes lists exactly the codes of
+//! [`Code`], in its order, each with its meaning and its fix as `docgen lint
+//! --format sarif` gives them.
 
-use docgen::diagnostics::codes::CATALOG;
-use docgen::lint::rules::RULES;
+use docgen::diagnostics::Code;
 
 /// `(code, meaning, fix)` of each row of the README's Diagnostic codes table.
 fn readme_rows() -> Vec<(String, String, String)> {
@@ -33,7 +33,7 @@ fn readme_rows() -> Vec<(String, String, String)> {
 #[test]
 fn readme_lists_every_code_and_no_other() {
     let listed: Vec<String> = readme_rows().into_iter().map(|(code, _, _)| code).collect();
-    let catalog: Vec<&str> = CATALOG.iter().map(|(code, _)| *code).collect();
+    let catalog: Vec<&str> = Code::ALL.iter().map(|code| code.name()).collect();
     assert_eq!(listed, catalog);
 }
 
@@ -43,9 +43,22 @@ fn readme_gives_each_code_its_fix() {
         .into_iter()
         .map(|(code, _, fix)| (code, fix))
         .collect();
-    let rules: Vec<(String, String)> = RULES
+    let rules: Vec<(String, String)> = Code::ALL
         .iter()
-        .map(|rule| (rule.code.to_string(), rule.fix.to_string()))
+        .map(|code| (code.name().to_string(), code.fix().to_string()))
         .collect();
     assert_eq!(rows, rules);
+}
+
+#[test]
+fn readme_gives_each_code_its_meaning() {
+    let rows: Vec<(String, String)> = readme_rows()
+        .into_iter()
+        .map(|(code, meaning, _)| (code, meaning))
+        .collect();
+    let meanings: Vec<(String, String)> = Code::ALL
+        .iter()
+        .map(|code| (code.name().to_string(), code.meaning().to_string()))
+        .collect();
+    assert_eq!(rows, meanings);
 }

@@ -1,6 +1,6 @@
 //! Every quirk of the five seed pages is handled and reported with code, file and line.
 
-use docgen::diagnostics::codes;
+use docgen::diagnostics::Code;
 use std::path::Path;
 
 fn model() -> docgen::ApiModel {
@@ -8,7 +8,7 @@ fn model() -> docgen::ApiModel {
     docgen::model_for_tree(&docs).expect("docs-input is readable")
 }
 
-fn has(model: &docgen::ApiModel, code: &str, file: &str, line: usize) -> bool {
+fn has(model: &docgen::ApiModel, code: Code, file: &str, line: usize) -> bool {
     model
         .diagnostics
         .iter()
@@ -24,9 +24,9 @@ const SEED_004: &str = "api/grouppolicyconfiguration-post-assignments.md";
 #[test]
 fn ref_in_http_section_but_not_in_example() {
     let model = model();
-    assert!(has(&model, codes::EXAMPLE_PATH_MISMATCH, SEED_000, 65));
-    assert!(has(&model, codes::EXAMPLE_PATH_MISMATCH, SEED_001, 63));
-    assert!(has(&model, codes::EXAMPLE_PATH_MISMATCH, SEED_002, 64));
+    assert!(has(&model, Code::ExamplePathMismatch, SEED_000, 65));
+    assert!(has(&model, Code::ExamplePathMismatch, SEED_001, 63));
+    assert!(has(&model, Code::ExamplePathMismatch, SEED_002, 64));
 }
 
 #[test]
@@ -39,14 +39,14 @@ fn odd_base_urls() {
         (SEED_004, 66),
     ] {
         assert!(
-            has(&model, codes::EXAMPLE_BASE_URL, file, line),
+            has(&model, Code::ExampleBaseUrl, file, line),
             "{file}:{line}"
         );
     }
     assert!(!model
         .diagnostics
         .iter()
-        .any(|d| d.code == codes::EXAMPLE_BASE_URL && d.location.file == SEED_000));
+        .any(|d| d.code == Code::ExampleBaseUrl && d.location.file == SEED_000));
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn blank_line_between_request_line_and_headers() {
     let model = model();
     assert!(has(
         &model,
-        codes::EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
+        Code::ExampleBlankLineBeforeHeaders,
         SEED_003,
         64
     ));
@@ -78,7 +78,7 @@ fn todo_permission_scopes() {
         let count = model
             .diagnostics
             .iter()
-            .filter(|d| d.code == codes::PERMISSION_TODO && d.location.file == file)
+            .filter(|d| d.code == Code::PermissionTodo && d.location.file == file)
             .count();
         assert_eq!(count, 2, "{file}");
     }
@@ -87,17 +87,17 @@ fn todo_permission_scopes() {
 #[test]
 fn empty_description_cells() {
     let model = model();
-    assert!(has(&model, codes::DESCRIPTION_EMPTY, SEED_000, 48));
-    assert!(has(&model, codes::DESCRIPTION_EMPTY, SEED_003, 45));
-    assert!(has(&model, codes::DESCRIPTION_EMPTY, SEED_003, 46));
+    assert!(has(&model, Code::DescriptionEmpty, SEED_000, 48));
+    assert!(has(&model, Code::DescriptionEmpty, SEED_003, 45));
+    assert!(has(&model, Code::DescriptionEmpty, SEED_003, 46));
 }
 
 #[test]
 fn links_to_missing_resource_pages_and_inferred_type() {
     let model = model();
-    assert!(has(&model, codes::LINK_BROKEN, SEED_001, 46));
-    assert!(has(&model, codes::LINK_BROKEN, SEED_003, 45));
-    assert!(has(&model, codes::LINK_BROKEN, SEED_004, 49));
+    assert!(has(&model, Code::LinkBroken, SEED_001, 46));
+    assert!(has(&model, Code::LinkBroken, SEED_003, 45));
+    assert!(has(&model, Code::LinkBroken, SEED_004, 49));
     let target = model
         .type_named("deviceAndAppManagementAssignmentTarget")
         .expect("the target type is inferred from the examples");
@@ -108,7 +108,7 @@ fn links_to_missing_resource_pages_and_inferred_type() {
     assert!(model
         .diagnostics
         .iter()
-        .any(|d| d.code == codes::TYPE_NOT_DEFINED
+        .any(|d| d.code == Code::TypeNotDefined
             && d.message.contains("deviceAndAppManagementAssignmentTarget")));
 }
 

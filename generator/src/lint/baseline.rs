@@ -59,7 +59,7 @@ impl std::error::Error for BaselineError {}
 /// The fingerprint of a finding: code, file and message with quoted locations removed.
 pub fn fingerprint(diagnostic: &Diagnostic) -> String {
     fingerprint_of(
-        diagnostic.code,
+        diagnostic.code.name(),
         &diagnostic.location.file,
         &diagnostic.message,
     )
@@ -226,18 +226,16 @@ impl Baseline {
 
     /// Keeps the findings the baseline does not know. Returns how many it held
     /// back and how many known findings were not seen any more (fixed since).
-    pub fn filter(&self, findings: &mut Vec<super::Finding>) -> (usize, usize) {
+    pub fn filter(&self, findings: &mut Vec<Diagnostic>) -> (usize, usize) {
         let mut left = self.known.clone();
         let before = findings.len();
-        findings.retain(
-            |finding| match left.get_mut(&fingerprint(&finding.diagnostic)) {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    false
-                }
-                _ => true,
-            },
-        );
+        findings.retain(|finding| match left.get_mut(&fingerprint(finding)) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                false
+            }
+            _ => true,
+        });
         let fixed = left.values().sum();
         (before - findings.len(), fixed)
     }

@@ -1,20 +1,21 @@
 //! The page-level checks `docgen lint` adds to the model's diagnostics.
 //!
-//! Each check reads parsed pages (and their text, for exact columns) and reports
-//! only what the model does not already report. Every check is tuned for
+//! Each check reads the pages the analysis parsed (and their text, for exact
+//! columns) and reports only what the model does not already report. What the
+//! model decides about a page (which code blocks are examples, where a link
+//! leads) is asked of the model, never decided again here, so that lint and
+//! the model cannot read one page two ways. Every check is tuned for
 //! precision: when a page could be read two ways, it is not reported.
 
-use super::{Finding, LintPage};
-use crate::diagnostics::{codes, Diagnostic, Location, Severity};
-use crate::model::PageKind;
-use crate::parse::front_matter;
+use super::LintPage;
+use crate::diagnostics::{edit_distance, Code, Diagnostic, Location, Severity};
+use crate::model::{example_role, link_target, ExampleRole, LinkTarget, PageKind};
 use crate::parse::http_example::{self, Body};
-use crate::parse::{links, Block, CodeBlock, Table};
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use crate::parse::{Block, CodeBlock, Table};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Runs every check over the tree's pages.
-pub fn run(pages: &[LintPage<'_>]) -> Vec<Finding> {
+pub fn run(pages: &[LintPage<'_>]) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let anchors = AnchorIndex::new(pages);
     for page in pages {
@@ -27,8 +28,8 @@ pub fn run(pages: &[LintPage<'_>]) -> Vec<Finding> {
 }
 
 /// A diagnostic of one of the lint codes, at the code's default severity.
-fn finding(code: &'static str, location: Location, message: String) -> Diagnostic {
-    let severity = codes::default_severity(code).unwrap_or(Severity::Warning);
+fn finding(code: Code, location: Location, message: String) -> Diagnostic {
+    let severity = code.default_severity().unwrap_or(Severity::Warning);
     Diagnostic::new(code, severity, location, message)
 }
 
@@ -46,31 +47,6 @@ fn source_line(text: &str, number: usize) -> &str {
 // ---------------------------------------------------------------------------
 // content-length-mismatch
 
-/// Which role a code block plays, as the model decides it (annotation first,
-/// then the first line of an `http` block).
-fn example_role(code: &CodeBlock) -> Option<bool> {
-    if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
-        return match block_type.to_ascii_lowercase().as_str() {
-            "request" => Some(true),
-            "response" => Some(false),
-            _ => None,
-        };
-    }
-    if !matches!(
-        code.info.as_str(),
-        "http" | "" | "https" | "msgraph-interactive"
-    ) {
-        return None;
-    }
-    if http_example::is_response_text(&code.text) {
-        Some(false)
-    } else if http_example::parse_request(&code.text).is_some() {
-        Some(true)
-    } else {
-        None
-    }
-}
-
 /// `Content-Length` headers that do not match the body written under them.
 ///
 /// The body is counted as written in the page (UTF-8 bytes, lines joined by `\n`,
@@ -79,7 +55,7 @@ fn example_role(code: &CodeBlock) -> Option<bool> {
 /// final line break, or minified), and bodies that are not strict JSON (placeholders,
 /// binary content, bodies shortened with `...`), that the annotation marks as
 /// truncated, or that the text since the last heading calls shortened are not checked.
-fn content_length(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
+fn content_length(page: &LintPage<'_>, findings: &mut Vec<Diagnostic>) {
     // Whether the text since the last heading says examples are shortened.
     let mut prose_says_shortened = false;
     for block in &page.page.blocks {
@@ -95,8 +71,12 @@ fn content_length(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
             Block::Table(_) => continue,
             Block::Code(code) => code,
         };
-        let Some(is_request) = example_role(code) else {
-            continue;
+        // The model's reading of the block: an example is checked wherever
+        // the model would read it as one (`ignored` blocks included).
+        let is_request = match example_role(code) {
+            ExampleRole::Request => true,
+            ExampleRole::Response => false,
+            ExampleRole::NotExample => continue,
         };
         let truncated = code
             .annotation
@@ -136,8 +116,10 @@ fn content_length(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
             continue;
         };
         let diagnostic = finding(
-            codes::CONTENT_LENGTH_MISMATCH,
-            Location::new(page.file, line).with_column(column),
+            Code::ContentLengthMismatch,
+            Location::new(page.file, line)
+                .with_column(column)
+                .with_length(width),
             format!(
                 "`Content-Length` is {declared}, but the {} body below is {} bytes",
                 if is_request { "request" } else { "response" },
@@ -145,7 +127,7 @@ fn content_length(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
             ),
         )
         .with_suggestion(format!("Content-Length: {}", lengths.as_written));
-        findings.push(Finding::with_span(diagnostic, width));
+        findings.push(diagnostic);
     }
 }
 
@@ -214,7 +196,7 @@ fn header_position(
 /// API pages whose Request headers section does not list `Authorization`: a
 /// table of headers without that row, or a section that says there are none.
 /// Sections of optional headers (`Optional request headers`) are not checked.
-fn auth_header(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
+fn auth_header(page: &LintPage<'_>, findings: &mut Vec<Diagnostic>) {
     if PageKind::of(page.page) != PageKind::Api {
         return;
     }
@@ -266,12 +248,12 @@ fn auth_header(page: &LintPage<'_>, findings: &mut Vec<Finding>) {
             }
         };
         let diagnostic = finding(
-            codes::AUTH_HEADER_MISSING,
+            Code::AuthHeaderMissing,
             Location::new(page.file, line),
             what.to_string(),
         )
         .with_suggestion("add the row `| Authorization | Bearer {token}. Required. |`");
-        findings.push(Finding::new(diagnostic));
+        findings.push(diagnostic);
     }
 }
 
@@ -411,32 +393,23 @@ fn attribute_value(tag: &str, attribute: &str) -> Option<String> {
 /// Links to `#anchor` (this page) and `page.md#anchor` (another page of the tree)
 /// whose anchor the target page does not define. Links to pages outside the tree
 /// are `link-broken`'s business; tab links (`#tab/...`) are not anchors.
-fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Finding>) {
-    let split = front_matter::split(page.text);
-    let base = split.body_offset;
-    let dir = links::page_dir(page.file);
-    let parser = Parser::new_ext(split.body, Options::ENABLE_TABLES).into_offset_iter();
-    for (event, range) in parser {
-        let Event::Start(Tag::Link { dest_url, .. }) = event else {
-            continue;
-        };
-        let Some((target, fragment)) = dest_url.split_once('#') else {
+fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Diagnostic>) {
+    // The parser recorded every link with its place (no second parse here),
+    // and the model says where each leads.
+    for link in &page.page.links {
+        let Some((target, fragment)) = link.dest.split_once('#') else {
             continue;
         };
         let anchor = percent_decode(fragment).to_lowercase();
         if anchor.is_empty() || anchor.starts_with("tab/") {
             continue;
         }
-        let target = target.split('?').next().unwrap_or("");
-        let target_file = if target.is_empty() {
-            page.file.to_string()
-        } else if target.ends_with(".md") && !target.contains("://") && !target.starts_with('/') {
-            match links::resolve_relative(dir, target) {
-                Some(file) => file,
-                None => continue,
-            }
-        } else {
-            continue;
+        let target_file = match link_target(page.file, &link.dest) {
+            LinkTarget::SamePage => page.file.to_string(),
+            LinkTarget::Page {
+                file: Some(file), ..
+            } => file,
+            LinkTarget::Page { file: None, .. } | LinkTarget::Elsewhere => continue,
         };
         let Some(anchors) = index.anchors_of(&target_file) else {
             continue;
@@ -445,8 +418,8 @@ fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Fin
             continue;
         }
         // Locate `#fragment` inside the link's source for an exact column.
-        let link_start = base + range.start;
-        let link_source = page.text.get(link_start..base + range.end).unwrap_or("");
+        let link_start = link.span.start;
+        let link_source = page.text.get(link.span.clone()).unwrap_or("");
         let needle = format!("#{fragment}");
         let (at, width) = match link_source.rfind(&needle) {
             Some(at) => (link_start + at, needle.chars().count()),
@@ -463,14 +436,16 @@ fn anchor_links(page: &LintPage<'_>, index: &AnchorIndex, findings: &mut Vec<Fin
             format!("link to `{target}#{fragment}`, but `{target_file}` has no heading or anchor of that name")
         };
         let mut diagnostic = finding(
-            codes::ANCHOR_MISSING,
-            Location::new(page.file, line).with_column(column),
+            Code::AnchorMissing,
+            Location::new(page.file, line)
+                .with_column(column)
+                .with_length(width),
             message,
         );
         if let Some(near) = closest_anchor(&anchor, anchors) {
             diagnostic = diagnostic.with_suggestion(format!("#{near}"));
         }
-        findings.push(Finding::with_span(diagnostic, width));
+        findings.push(diagnostic);
     }
 }
 
@@ -506,21 +481,6 @@ fn closest_anchor(wanted: &str, anchors: &BTreeSet<String>) -> Option<String> {
     )
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16);
@@ -545,7 +505,7 @@ fn percent_decode(text: &str) -> String {
 
 /// Request annotations whose `name` an earlier request (in file order) already
 /// uses. Reported at the later one, naming the page of the first.
-fn example_names(pages: &[LintPage<'_>], findings: &mut Vec<Finding>) {
+fn example_names(pages: &[LintPage<'_>], findings: &mut Vec<Diagnostic>) {
     let mut first_use: BTreeMap<&str, &str> = BTreeMap::new();
     for page in pages {
         for block in &page.page.blocks {
@@ -574,11 +534,13 @@ fn example_names(pages: &[LintPage<'_>], findings: &mut Vec<Finding>) {
                 format!("a request in `{first}`")
             };
             let diagnostic = finding(
-                codes::EXAMPLE_NAME_DUPLICATE,
-                Location::new(page.file, line).with_column(column),
+                Code::ExampleNameDuplicate,
+                Location::new(page.file, line)
+                    .with_column(column)
+                    .with_length(width),
                 format!("request example name `{name}` is already used by {where_first}"),
             );
-            findings.push(Finding::with_span(diagnostic, width));
+            findings.push(diagnostic);
         }
     }
 }

@@ -1,23 +1,29 @@
 //! `docgen lint`: documentation problems with stable codes, file, line and column.
 //!
 //! The findings are the model's diagnostics plus the page-level checks of
-//! [`checks`]. The docs folder's `docgen.toml` ([`config`]) can change a code's
-//! severity, skip pages and name a [`baseline`] of known findings; [`render`]
-//! prints what is left as text, JSON lines, GitHub workflow commands or SARIF.
+//! [`checks`], both from one [`Analysis`] of the tree (read and parsed once).
+//! The docs folder's policy ([`crate::policy`], `docgen.toml`) can change a
+//! code's severity, skip pages and name a [`baseline`] of known findings;
+//! [`render`] prints what is left as text, JSON lines, GitHub workflow commands
+//! or SARIF.
 
 pub mod baseline;
 pub mod checks;
-pub mod config;
 pub mod render;
-pub mod rules;
 
+/// `docgen.toml`, which lint was the first to read; it belongs to the policy
+/// every command applies.
+pub use crate::policy::config;
+
+use crate::analysis::Analysis;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::metadata::MetadataError;
 use crate::parse::Page;
+use crate::policy::Policy;
 use crate::scope::Scope;
 use crate::source::{self, SourceError, SourceFile};
 use baseline::{Baseline, BaselineError};
-use config::{Config, ConfigError};
+use config::ConfigError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -30,30 +36,6 @@ pub struct LintPage<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub page: &'a Page,
-}
-
-/// One finding: a diagnostic and, when the check knows it, how many characters
-/// from the diagnostic's column the problem spans (for the caret line).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Finding {
-    pub diagnostic: Diagnostic,
-    pub width: Option<usize>,
-}
-
-impl Finding {
-    pub fn new(diagnostic: Diagnostic) -> Finding {
-        Finding {
-            diagnostic,
-            width: None,
-        }
-    }
-
-    pub fn with_span(diagnostic: Diagnostic, width: usize) -> Finding {
-        Finding {
-            diagnostic,
-            width: Some(width),
-        }
-    }
 }
 
 /// What the command line asks of a lint run.
@@ -117,9 +99,10 @@ pub struct ScopeSummary {
 /// The outcome of a lint run.
 #[derive(Debug)]
 pub struct LintReport {
-    /// What is reported, after the configuration and the baseline; sorted by
-    /// file, line, column and code.
-    pub findings: Vec<Finding>,
+    /// What is reported, after the policy and the baseline; sorted by file,
+    /// line, column and code. A finding's location carries, where the check
+    /// knows it, how many characters the problem spans (for the caret line).
+    pub findings: Vec<Diagnostic>,
     /// The pages read, for showing source lines.
     pub sources: Vec<SourceFile>,
     /// Findings the baseline held back.
@@ -150,7 +133,7 @@ impl LintReport {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.diagnostic.severity == severity)
+            .filter(|f| f.severity == severity)
             .count()
     }
 
@@ -193,38 +176,64 @@ impl std::error::Error for LintError {}
 /// Lints a docs tree: the model's diagnostics and the page checks, with the
 /// tree's `docgen.toml` applied.
 pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError> {
-    // The docs folder first: a folder that cannot be read is the error to show.
+    // The docs folder first: a folder that cannot be read is the error to show;
+    // then `docgen.toml` and the metadata, before the (longer) analysis.
     let tree = source::read_tree(docs).map_err(LintError::Docs)?;
-    let config = Config::load(docs).map_err(LintError::Config)?;
-    let csdl = match &options.metadata {
-        Some(path) => Some((
+    let policy = Policy::load(docs).map_err(LintError::Config)?;
+    let csdl = load_metadata(options)?;
+    let analysis = Analysis::of_read_tree(tree, &crate::analysis::tree_name(docs));
+    finish(analysis, docs, &policy, csdl, options)
+}
+
+/// Lints a tree already analysed (by a caller that needs the analysis for
+/// more than lint), with the docs folder's `docgen.toml` applied.
+pub fn lint_analysis(
+    analysis: Analysis,
+    docs: &Path,
+    options: &LintOptions,
+) -> Result<LintReport, LintError> {
+    let policy = Policy::load(docs).map_err(LintError::Config)?;
+    let csdl = load_metadata(options)?;
+    finish(analysis, docs, &policy, csdl, options)
+}
+
+/// The CSDL metadata `--metadata` names, read, with where it was read from.
+fn load_metadata(
+    options: &LintOptions,
+) -> Result<Option<(crate::metadata::Csdl, &PathBuf)>, LintError> {
+    match &options.metadata {
+        Some(path) => Ok(Some((
             crate::metadata::load(path).map_err(LintError::Metadata)?,
             path,
-        )),
-        None => None,
-    };
-    let model = crate::model_for_tree(docs).map_err(LintError::Docs)?;
-    let pages: Vec<Page> = crate::parse_pages(&tree.files);
-    let lint_pages: Vec<LintPage<'_>> = tree
-        .files
-        .iter()
-        .zip(&pages)
-        .map(|(file, page)| LintPage {
-            file: &file.relative,
-            text: &file.text,
-            page,
-        })
-        .collect();
+        ))),
+        None => Ok(None),
+    }
+}
 
+/// The findings of an analysis (model, page checks, metadata), with the policy
+/// and baseline applied and the command line's scope and severity floor.
+fn finish(
+    analysis: Analysis,
+    docs: &Path,
+    policy: &Policy,
+    csdl: Option<(crate::metadata::Csdl, &PathBuf)>,
+    options: &LintOptions,
+) -> Result<LintReport, LintError> {
+    let Analysis {
+        sources,
+        pages,
+        model,
+        ..
+    } = analysis;
     let metadata_findings = match &csdl {
         Some((csdl, _)) => crate::metadata::compare(&model, csdl).findings,
         None => Vec::new(),
     };
-    let mut findings: Vec<Finding> = model.diagnostics.into_iter().map(Finding::new).collect();
-    findings.extend(checks::run(&lint_pages));
-    drop(lint_pages);
-    findings.extend(metadata_findings.into_iter().map(Finding::new));
-    let mut sources = tree.files;
+    let mut findings: Vec<Diagnostic> = model.diagnostics;
+    findings.extend(checks::run(&lint_pages(&sources, &pages)));
+    drop(pages);
+    findings.extend(metadata_findings);
+    let mut sources = sources;
     let mut metadata = None;
     if let Some((csdl, path)) = &csdl {
         // The metadata's lines are shown under its findings like a page's.
@@ -243,7 +252,8 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
             path: path.to_path_buf(),
         });
     }
-    let mut findings = apply_config(findings, &config);
+    let config = &policy.config;
+    let mut findings = policy.apply(findings);
 
     let mut report = LintReport {
         findings: Vec::new(),
@@ -261,8 +271,7 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
         let (path, count) =
-            Baseline::write(docs, &relative, findings.iter().map(|f| &f.diagnostic))
-                .map_err(LintError::Baseline)?;
+            Baseline::write(docs, &relative, findings.iter()).map_err(LintError::Baseline)?;
         report.baseline_written = Some(WrittenBaseline {
             path,
             count,
@@ -282,8 +291,7 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
         ..ScopeSummary::default()
     });
     let below = &mut report.below_min_severity;
-    findings.retain(|f| {
-        let d = &f.diagnostic;
+    findings.retain(|d| {
         let mut naming = false;
         if let (Some(changed), Some(summary)) = (&options.scope, &mut scope) {
             if !changed.contains(&d.location.file) {
@@ -312,17 +320,15 @@ pub fn lint(docs: &Path, options: &LintOptions) -> Result<LintReport, LintError>
     Ok(report)
 }
 
-/// Drops skipped pages and allowed codes, sets configured severities, sorts.
-fn apply_config(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
-    let mut kept: Vec<Finding> = findings
-        .into_iter()
-        .filter(|f| !config.skips(&f.diagnostic.location.file))
-        .filter_map(|mut f| {
-            f.diagnostic.severity = config.severity(f.diagnostic.code, f.diagnostic.severity)?;
-            Some(f)
+/// The pages as the checks see them: each parsed page with its text.
+fn lint_pages<'a>(sources: &'a [SourceFile], pages: &'a [Page]) -> Vec<LintPage<'a>> {
+    sources
+        .iter()
+        .zip(pages)
+        .map(|(file, page)| LintPage {
+            file: &file.relative,
+            text: &file.text,
+            page,
         })
-        .collect();
-    kept.sort();
-    kept.dedup_by(|a, b| a.diagnostic == b.diagnostic);
-    kept
+        .collect()
 }

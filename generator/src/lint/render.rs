@@ -12,8 +12,10 @@
 //! the baseline) and that `path`. Columns count characters, from 1.
 
 use super::baseline::fingerprint;
-use super::{rules, Counts, Finding, LintReport};
-use crate::diagnostics::{codes, is_unsafe_char, push_visible, visible, Diagnostic, Severity};
+use super::{Counts, LintReport};
+use crate::diagnostics::{
+    is_unsafe_char, push_visible, visible, Code, Diagnostic, Severity, HELP_URI,
+};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -130,7 +132,7 @@ fn left_out(report: &LintReport) -> Vec<String> {
 fn reported_counts(report: &LintReport) -> Counts {
     let mut counts = Counts::default();
     for finding in &report.findings {
-        counts.add(finding.diagnostic.severity);
+        counts.add(finding.severity);
     }
     counts
 }
@@ -195,10 +197,10 @@ pub fn display_path(docs: &Path, file: &str) -> String {
 
 /// The findings worst first: errors, then warnings, then notes; each severity
 /// in file, line, column and code order.
-fn worst_first(report: &LintReport) -> Vec<&Finding> {
-    let mut findings: Vec<&Finding> = report.findings.iter().collect();
+fn worst_first(report: &LintReport) -> Vec<&Diagnostic> {
+    let mut findings: Vec<&Diagnostic> = report.findings.iter().collect();
     // Stable: the report is already in file order.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.diagnostic.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings
 }
 
@@ -207,9 +209,8 @@ fn worst_first(report: &LintReport) -> Vec<&Finding> {
 fn human_summary(report: &LintReport, docs: &Path) -> String {
     let mut by_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
     let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
-    for finding in &report.findings {
-        let d = &finding.diagnostic;
-        *by_code.entry((d.severity, d.code)).or_default() += 1;
+    for d in &report.findings {
+        *by_code.entry((d.severity, d.code.name())).or_default() += 1;
         *by_file.entry(d.location.file.as_str()).or_default() += 1;
     }
     let counts = reported_counts(report);
@@ -269,8 +270,8 @@ fn human(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
         writeln!(out, "{}", human_summary(report, options.docs))?;
     }
     for finding in worst_first(report) {
-        let path = finding_path(report, options.docs, &finding.diagnostic.location.file);
-        let text = report.source(&finding.diagnostic.location.file);
+        let path = finding_path(report, options.docs, &finding.location.file);
+        let text = report.source(&finding.location.file);
         writeln!(out, "{}\n", human_one(&renderer, finding, &path, text))?;
     }
     Ok(())
@@ -285,8 +286,12 @@ fn level(severity: Severity) -> Level<'static> {
 }
 
 /// One finding, rustc-style.
-fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&str>) -> String {
-    let diagnostic = &finding.diagnostic;
+fn human_one(
+    renderer: &Renderer,
+    diagnostic: &Diagnostic,
+    path: &str,
+    text: Option<&str>,
+) -> String {
     let location = &diagnostic.location;
     // Everything shown comes from the docs: made visible, so that no line break
     // or escape sequence in it reaches the terminal.
@@ -294,12 +299,12 @@ fn human_one(renderer: &Renderer, finding: &Finding, path: &str, text: Option<&s
     let path = visible(path);
     let title = level(diagnostic.severity)
         .primary_title(message.as_ref())
-        .id(diagnostic.code);
+        .id(diagnostic.code.name());
     let line = text.and_then(|text| text.split('\n').nth(location.line.checked_sub(1)?));
     let group = match line {
         Some(line) => {
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let span = byte_span(line, location.column, finding.width);
+            let span = byte_span(line, location.column, location.length);
             let (line, span) = visible_line(line, span);
             title.element(
                 Snippet::source(line)
@@ -391,10 +396,9 @@ fn json_lines(
     options: RenderOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    for finding in &report.findings {
-        let d = &finding.diagnostic;
+    for d in &report.findings {
         let line = JsonFinding {
-            code: d.code,
+            code: d.code.name(),
             severity: d.severity,
             file: &d.location.file,
             path: finding_path(report, options.docs, &d.location.file),
@@ -416,8 +420,7 @@ fn json_lines(
 /// annotations of each kind per step, and the errors are what fails the run.
 fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     let root = source_root(options.docs, options.cwd);
-    for finding in worst_first(report) {
-        let d = &finding.diagnostic;
+    for d in worst_first(report) {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -433,7 +436,7 @@ fn github(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) 
             escape_property(&rooted_path(report, &root, &d.location.file)),
             d.location.line,
             d.location.column,
-            escape_property(d.code),
+            escape_property(d.code.name()),
             escape_data(&message)
         )?;
     }
@@ -606,9 +609,10 @@ fn sentence(meaning: &str) -> String {
     }
 }
 
-fn sarif_rule<'a>(id: &'a str, meaning: &'a str) -> SarifRule<'a> {
-    let rule = rules::rule_of(id);
-    let fix = rule.map_or("See the README's table of diagnostic codes.", |r| r.fix);
+fn sarif_rule(code: Code) -> SarifRule<'static> {
+    let id = code.name();
+    let meaning = code.meaning();
+    let fix = code.fix();
     SarifRule {
         id,
         short_description: SarifText {
@@ -618,22 +622,16 @@ fn sarif_rule<'a>(id: &'a str, meaning: &'a str) -> SarifRule<'a> {
             text: sentence(meaning).into(),
         },
         help: SarifHelp {
-            text: format!(
-                "{}\n\nFix: {fix}\n\nSee {}",
-                sentence(meaning),
-                rules::HELP_URI
-            ),
+            text: format!("{}\n\nFix: {fix}\n\nSee {}", sentence(meaning), HELP_URI),
             markdown: format!(
                 "**`{id}`**: {}\n\n**Fix:** {fix}\n\nSee [Diagnostic codes]({}).",
                 sentence(meaning),
-                rules::HELP_URI
+                HELP_URI
             ),
         },
-        help_uri: rules::HELP_URI,
-        properties: SarifRuleProperties {
-            tags: rule.map_or(&["documentation"], |r| r.tags),
-        },
-        default_configuration: codes::default_severity(id).map(|severity| SarifConfiguration {
+        help_uri: HELP_URI,
+        properties: SarifRuleProperties { tags: code.tags() },
+        default_configuration: code.default_severity().map(|severity| SarifConfiguration {
             level: sarif_level(severity),
         }),
     }
@@ -641,10 +639,7 @@ fn sarif_rule<'a>(id: &'a str, meaning: &'a str) -> SarifRule<'a> {
 
 fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     let root = source_root(options.docs, options.cwd);
-    let rules = codes::CATALOG
-        .iter()
-        .map(|(id, meaning)| sarif_rule(id, meaning))
-        .collect();
+    let rules = Code::ALL.iter().map(|code| sarif_rule(*code)).collect();
     // Each page's line hashes, computed once per page.
     let mut line_hashes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -652,12 +647,12 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
         .findings
         .iter()
         .map(|finding| {
-            let file = finding.diagnostic.location.file.as_str();
+            let file = finding.location.file.as_str();
             let hashes = line_hashes
                 .entry(file)
                 .or_insert_with(|| report.source(file).map(line_hashes_of).unwrap_or_default());
             let mut result = sarif_result(report, finding, &root);
-            let line = finding.diagnostic.location.line.max(1);
+            let line = finding.location.line.max(1);
             if let Some(hash) = hashes.get(line - 1) {
                 result
                     .partial_fingerprints
@@ -665,10 +660,7 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
             }
             // The Nth identical docgen fingerprint gets `:N`, as GitHub numbers
             // identical line hashes: no two results share their fingerprints.
-            let docgen = format!(
-                "{:016x}",
-                fnv1a(fingerprint(&finding.diagnostic).as_bytes())
-            );
+            let docgen = format!("{:016x}", fnv1a(fingerprint(finding).as_bytes()));
             let n = seen.entry(docgen.clone()).or_default();
             *n += 1;
             result
@@ -685,7 +677,7 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
                 driver: SarifDriver {
                     name: "docgen",
                     version: env!("CARGO_PKG_VERSION"),
-                    information_uri: rules::HELP_URI,
+                    information_uri: HELP_URI,
                     rules,
                 },
             },
@@ -703,19 +695,14 @@ fn sarif(report: &LintReport, options: RenderOptions<'_>, out: &mut dyn Write) -
     out.write_all(b"\n")
 }
 
-fn sarif_result<'a>(
-    report: &LintReport,
-    finding: &'a Finding,
-    root: &SourceRoot,
-) -> SarifResult<'a> {
-    let d: &Diagnostic = &finding.diagnostic;
+fn sarif_result<'a>(report: &LintReport, d: &'a Diagnostic, root: &SourceRoot) -> SarifResult<'a> {
     let text = match &d.suggestion {
         Some(suggestion) => format!("{} (suggestion: {suggestion})", d.message).into(),
         None => std::borrow::Cow::Borrowed(d.message.as_str()),
     };
     SarifResult {
-        rule_id: d.code,
-        rule_index: codes::CATALOG.iter().position(|(code, _)| *code == d.code),
+        rule_id: d.code.name(),
+        rule_index: Some(d.code.index()),
         level: sarif_level(d.severity),
         message: SarifText { text },
         locations: vec![SarifLocation {
@@ -727,8 +714,9 @@ fn sarif_result<'a>(
                 region: SarifRegion {
                     start_line: d.location.line.max(1),
                     start_column: d.location.column.max(1),
-                    end_column: finding
-                        .width
+                    end_column: d
+                        .location
+                        .length
                         .filter(|w| *w > 0)
                         .map(|w| d.location.column.max(1) + w),
                 },

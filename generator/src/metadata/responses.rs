@@ -11,7 +11,7 @@ use super::agreement::{agreement, docs_text, Agreement};
 use super::index::Index;
 use super::resolve::{resolve, Step, Target};
 use super::CsdlTypeRef;
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::{ApiModel, Primitive, ResponseShape, TypeRef};
 
 /// How an operation's documented response compares with the CSDL.
@@ -255,7 +255,7 @@ pub fn response_findings(checks: &[ResponseCheck], file: &str, findings: &mut Ve
         let diagnostic = match check.class {
             ResponseClass::Agree => continue,
             ResponseClass::Unresolved => Diagnostic::note(
-                codes::METADATA_PATH_UNRESOLVED,
+                Code::MetadataPathUnresolved,
                 check.location.clone(),
                 format!(
                     "the path of {what} does not resolve in the metadata ({file}): {}",
@@ -263,7 +263,7 @@ pub fn response_findings(checks: &[ResponseCheck], file: &str, findings: &mut Ve
                 ),
             ),
             ResponseClass::Related => Diagnostic::note(
-                codes::METADATA_RESPONSE_RELATED,
+                Code::MetadataResponseRelated,
                 check.location.clone(),
                 format!(
                     "{what} returns `{}` in the docs, a base or derived type of `{}` in the metadata ({file})",
@@ -271,7 +271,7 @@ pub fn response_findings(checks: &[ResponseCheck], file: &str, findings: &mut Ve
                 ),
             ),
             class => Diagnostic::warning(
-                codes::METADATA_RESPONSE_MISMATCH,
+                Code::MetadataResponseMismatch,
                 check.location.clone(),
                 format!(
                     "{what} returns {} in the docs and {} in the metadata ({file}): {}",

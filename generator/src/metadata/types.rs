@@ -8,7 +8,7 @@
 use super::agreement::{agreement, docs_text, Agreement};
 use super::index::{key, CsdlType, Index, Member};
 use super::StructuredType;
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::{ApiModel, PageKind, TypeDef, TypeKind, TypeOrigin};
 use std::collections::{HashMap, HashSet};
 
@@ -71,7 +71,7 @@ pub fn compare_types(
                 matched.entry(key(&csdl.qualified())).or_insert(ty);
             }
             None => findings.push(Diagnostic::note(
-                codes::METADATA_TYPE_GROWTH,
+                Code::MetadataTypeGrowth,
                 location.clone(),
                 format!(
                     "type `{}` is not in the metadata ({file}): likely added to the API after it was published",
@@ -83,7 +83,7 @@ pub fn compare_types(
     for (qualified, csdl) in index.all_types() {
         match matched.get(qualified) {
             None => findings.push(Diagnostic::note(
-                codes::METADATA_TYPE_UNDOCUMENTED,
+                Code::MetadataTypeUndocumented,
                 Location::new(file.clone(), csdl.line()),
                 format!(
                     "type `{}` of the metadata has no page in the docs",
@@ -128,7 +128,7 @@ fn compare_enum(
     for member in &docs.members {
         if !service.contains(&key(&member.name)) {
             findings.push(Diagnostic::note(
-                codes::METADATA_MEMBER_GROWTH,
+                Code::MetadataMemberGrowth,
                 location.clone(),
                 format!(
                     "enum member `{}.{}` is not in the metadata ({file}): likely added after it was published",
@@ -140,7 +140,7 @@ fn compare_enum(
     for member in members {
         if !documented.contains(&key(member)) {
             findings.push(Diagnostic::note(
-                codes::METADATA_MEMBER_UNDOCUMENTED,
+                Code::MetadataMemberUndocumented,
                 location.clone(),
                 format!(
                     "enum member `{}.{member}` of the metadata ({file} line {line}) is not documented",
@@ -202,7 +202,7 @@ fn compare_structured(
         let service = csdl.base_type.as_deref().map(super::simple_name);
         if !service.is_some_and(|s| s.eq_ignore_ascii_case(super::simple_name(base))) {
             findings.push(Diagnostic::warning(
-                codes::METADATA_BASE_TYPE_MISMATCH,
+                Code::MetadataBaseTypeMismatch,
                 location.clone(),
                 format!(
                     "type `{}` has base type `{base}` in the docs and {} in the metadata ({file} line {})",
@@ -219,7 +219,7 @@ fn compare_structured(
     for property in docs.properties.iter().filter(|p| !p.name.starts_with('@')) {
         let Some(member) = index.member(qualified, &property.name) else {
             findings.push(Diagnostic::note(
-                codes::METADATA_PROPERTY_GROWTH,
+                Code::MetadataPropertyGrowth,
                 property.source.clone(),
                 format!(
                     "property `{}.{}` is not in the metadata's type `{}` or its bases ({file}): likely added after it was published",
@@ -244,14 +244,14 @@ fn compare_structured(
         let (code, why) = match found {
             Agreement::Same | Agreement::Untyped => continue,
             Agreement::Related => (
-                codes::METADATA_PROPERTY_TYPE_RELATED,
+                Code::MetadataPropertyTypeRelated,
                 "one type derives from the other",
             ),
             Agreement::Collection => (
-                codes::METADATA_PROPERTY_COLLECTION_MISMATCH,
+                Code::MetadataPropertyCollectionMismatch,
                 "one is a collection, the other a single value",
             ),
-            Agreement::Different => (codes::METADATA_PROPERTY_TYPE_MISMATCH, "unrelated types"),
+            Agreement::Different => (Code::MetadataPropertyTypeMismatch, "unrelated types"),
         };
         let message = format!(
             "property `{}.{}` is `{}` in the docs and `{service}` in the metadata ({file} line {line}): {why}",
@@ -274,7 +274,7 @@ fn compare_structured(
     for (name, line, navigation) in own {
         if !documented.contains(&key(name)) {
             findings.push(Diagnostic::note(
-                codes::METADATA_PROPERTY_UNDOCUMENTED,
+                Code::MetadataPropertyUndocumented,
                 location.clone(),
                 format!(
                     "{} `{}.{name}` of the metadata ({file} line {line}) is not documented",

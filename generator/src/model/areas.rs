@@ -104,6 +104,7 @@ mod tests {
                 ..FrontMatter::default()
             },
             blocks: Vec::new(),
+            links: Vec::new(),
             diagnostics: Vec::new(),
         }
     }

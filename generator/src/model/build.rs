@@ -1,6 +1,7 @@
 //! Pages → one merged [`ApiModel`].
 
 use super::infer::Inference;
+use super::links::{link_target, LinkTarget};
 use super::naming::assign_names;
 use super::operations::page_operations;
 use super::page_kind::PageKind;
@@ -9,9 +10,9 @@ use super::{
     type_key, ApiModel, Example, Operation, PageSummary, RequestBody, ResponseShape, TypeDef,
     TypeRef,
 };
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::path_template::{PathPart, PathTemplate};
-use crate::parse::{links, Block, Page};
+use crate::parse::{Block, Page};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,8 +22,23 @@ const SERVICE_HOST: &str = "https://graph.microsoft.com";
 
 /// Builds the model of a docs tree from its parsed pages (in any order).
 /// `tree_name` is the docs folder's name; `v1.0` or `beta` fixes the service root.
-pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
-    pages.sort_by(|a, b| a.file.cmp(&b.file));
+pub fn build_model(pages: Vec<Page>, tree_name: &str) -> ApiModel {
+    build_model_of(&pages, tree_name)
+}
+
+/// [`build_model`] of borrowed pages, so that a caller (the analysis) keeps
+/// them for the checks that read pages. Pages read by `source::read_tree`
+/// come sorted and are used as they are; others are sorted into a copy first.
+pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
+    let sorted_copy: Vec<Page>;
+    let pages: &[Page] = if pages.is_sorted_by(|a, b| a.file <= b.file) {
+        pages
+    } else {
+        let mut copy = pages.to_vec();
+        copy.sort_by(|a, b| a.file.cmp(&b.file));
+        sorted_copy = copy;
+        &sorted_copy
+    };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
     let mut operations: Vec<Operation> = Vec::new();
@@ -31,7 +47,7 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
     let mut resource_rows: Vec<(usize, String, Vec<String>)> = Vec::new();
     // Lowercased file → key of the only type the page defines, to follow links.
     let mut single_type_of_page: BTreeMap<String, String> = BTreeMap::new();
-    let areas = super::areas::page_areas(&pages);
+    let areas = super::areas::page_areas(pages);
 
     // What each page yields on its own is found in parallel; merging runs in
     // page order (sorted above), so the model is the same for any thread count.
@@ -61,11 +77,11 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         operations.append(&mut page_ops);
     }
 
-    check_links(&pages, &mut diagnostics);
+    check_links(pages, &mut diagnostics);
     super::namespaces::qualify_references(&mut types, &mut operations);
     resolve_base_types(&mut types, &mut diagnostics);
     super::linked_names::rename_by_linked_page(
-        &pages,
+        pages,
         &single_type_of_page,
         &mut types,
         &mut operations,
@@ -153,7 +169,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
     };
     if let Some(reason) = &empty_reason {
         diagnostics.push(Diagnostic::note(
-            codes::PAGE_EMPTY,
+            Code::PageYieldsNothing,
             Location::new(&page.file, 1),
             format!("page yields nothing: {reason}"),
         ));
@@ -211,7 +227,7 @@ fn merge_type(
     if lead.kind != other.kind {
         if let Some(location) = other.sources.first() {
             diagnostics.push(Diagnostic::warning(
-                codes::TYPE_CONFLICT,
+                Code::TypeConflict,
                 location.clone(),
                 format!(
                     "`{}` is defined here as {:?} and elsewhere as {:?}",
@@ -223,7 +239,7 @@ fn merge_type(
     for property in other.properties {
         match lead.properties.iter().find(|p| p.name == property.name) {
             Some(known) if known.ty != property.ty => diagnostics.push(Diagnostic::warning(
-                codes::TYPE_CONFLICT,
+                Code::TypeConflict,
                 property.source.clone(),
                 format!(
                     "property `{}.{}` is `{}{}` here but `{}{}` at {}",
@@ -272,7 +288,7 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
         let location = def.sources.first().cloned().unwrap_or_default();
         if !types.contains_key(&type_key(&base)) {
             diagnostics.push(Diagnostic::warning(
-                codes::BASE_TYPE_NOT_DEFINED,
+                Code::BaseTypeNotDefined,
                 location,
                 format!(
                     "base type `{base}` of `{}` is not defined by any page; inheritance is dropped",
@@ -300,7 +316,7 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
         }
         if cycle {
             diagnostics.push(Diagnostic::error(
-                codes::BASE_TYPE_CYCLE,
+                Code::BaseTypeCycle,
                 location,
                 format!(
                     "base types of `{}` form a cycle; its base type is dropped",
@@ -368,7 +384,7 @@ fn merge_duplicate_operations(
         let mut lead = group.remove(best);
         for op in group {
             diagnostics.push(Diagnostic::note(
-                codes::DUPLICATE_OPERATION,
+                Code::DuplicateOperation,
                 op.source.clone(),
                 format!(
                     "`{} {}` is also documented at {}; the two are one operation, and that page gives its response, body and name",
@@ -580,11 +596,7 @@ fn report_undefined(
         } else {
             format!("type `{name}` has no page in the tree and appears in no example; it is kept as any JSON value")
         };
-        diagnostics.push(Diagnostic::warning(
-            codes::TYPE_NOT_DEFINED,
-            location,
-            message,
-        ));
+        diagnostics.push(Diagnostic::warning(Code::TypeNotDefined, location, message));
     }
 }
 
@@ -608,7 +620,7 @@ fn distribute_examples(
             if let Some(status) = response.status {
                 if status != op.success_status && (200..300).contains(&status) {
                     diagnostics.push(Diagnostic::warning(
-                        codes::STATUS_CONTRADICTS,
+                        Code::StatusContradictsExample,
                         response.location.clone(),
                         format!(
                             "example responds `{status}` but the Response section documents `{}`",
@@ -684,7 +696,7 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     diagnostics.push(Diagnostic::warning(
-        codes::RESPONSE_SHAPE_CONTRADICTS,
+        Code::ResponseShapeContradicts,
         location.clone(),
         format!(
             "the Response section documents {} `{}`, but every example of `{} {}` responds with {} (by its `@odata.context`); the response is read as the examples'",
@@ -714,7 +726,7 @@ fn match_example(
         .collect();
     if same_method.is_empty() {
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_METHOD_MISMATCH,
+            Code::ExampleMethodMismatch,
             request.location.clone(),
             format!(
                 "example sends `{}` but the HTTP request section documents `{}`",
@@ -770,7 +782,7 @@ fn match_example(
             if strategy == Strategy::WithoutModifier {
                 diagnostics.push(
                     Diagnostic::warning(
-                        codes::EXAMPLE_PATH_MISMATCH,
+                        Code::ExamplePathMismatch,
                         request.location.clone(),
                         format!(
                             "example path `{}` lacks the end of the documented path `{}`",
@@ -792,7 +804,7 @@ fn match_example(
         .map(|&i| operations[i].path.raw.as_str())
         .collect();
     diagnostics.push(Diagnostic::warning(
-        codes::EXAMPLE_PATH_MISMATCH,
+        Code::ExamplePathMismatch,
         request.location.clone(),
         format!(
             "example path `{}` matches no documented path ({})",
@@ -899,7 +911,7 @@ fn report_root(request: &super::ExampleRequest, root: &str, diagnostics: &mut Ve
             .get(..origin.len() + root.len())
             .unwrap_or(&request.url);
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_BASE_URL,
+            Code::ExampleBaseUrl,
             request.location.clone(),
             format!("example is sent to `{shown}`, which is not a documented service root (`{SERVICE_HOST}/v1.0` or `{SERVICE_HOST}/beta`)"),
         ));
@@ -947,10 +959,9 @@ fn check_links(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
 
 /// The links of `page` to pages that are not among `files` (lowercased paths).
 fn broken_links(page: &Page, files: &BTreeSet<String>) -> Vec<Diagnostic> {
-    let dir = links::page_dir(&page.file);
     let mut broken = Vec::new();
-    for (link, line) in page.links() {
-        let Some(dest) = links::page_dest(&link.dest) else {
+    for (link, line) in page.block_links() {
+        let LinkTarget::Page { path: dest, file } = link_target(&page.file, &link.dest) else {
             continue;
         };
         // Include files and snippets live outside API trees by design.
@@ -958,11 +969,10 @@ fn broken_links(page: &Page, files: &BTreeSet<String>) -> Vec<Diagnostic> {
             continue;
         }
         // Case differences are tolerated: the docs site is case-insensitive.
-        let found = links::resolve_relative(dir, &dest)
-            .is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
+        let found = file.is_some_and(|r| files.contains(&r.to_ascii_lowercase()));
         if !found {
             broken.push(Diagnostic::warning(
-                codes::LINK_BROKEN,
+                Code::LinkBroken,
                 Location::new(&page.file, line),
                 format!("link to `{dest}`, which is not in the docs tree"),
             ));

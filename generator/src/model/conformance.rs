@@ -12,7 +12,7 @@ use super::TypeOrigin;
 use super::{
     type_key, Example, ExampleOutcome, Operation, RequestBody, ResponseShape, TypeDef, TypeKind,
 };
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -32,7 +32,7 @@ struct Checker<'a> {
 struct Mismatch {
     path: String,
     message: String,
-    code: &'static str,
+    code: Code,
 }
 
 /// Classifies every example of every operation and reports what contradicts the docs.
@@ -92,7 +92,7 @@ fn dropped_json(
     match response {
         ResponseShape::None if no_content => {
             diagnostics.push(Diagnostic::warning(
-                codes::RESPONSE_SHAPE_CONTRADICTS,
+                Code::ResponseShapeContradicts,
                 documented.location.clone(),
                 format!(
                     "the Response section documents no content (`204`), but the example responds with {}",
@@ -100,7 +100,7 @@ fn dropped_json(
                 ),
             ));
             Some(ExampleOutcome::DocsProblem {
-                code: codes::RESPONSE_SHAPE_CONTRADICTS,
+                code: Code::ResponseShapeContradicts,
                 blocks_test: true,
             })
         }
@@ -123,12 +123,12 @@ impl Checker<'_> {
     ) -> ExampleOutcome {
         let Some(request) = &example.request else {
             return ExampleOutcome::DocsProblem {
-                code: codes::EXAMPLE_UNPAIRED,
+                code: Code::ExampleUnpaired,
                 blocks_test: true,
             };
         };
         let mut outcome = ExampleOutcome::Pass;
-        let problem = |code: &'static str, blocks_test: bool, outcome: &mut ExampleOutcome| {
+        let problem = |code: Code, blocks_test: bool, outcome: &mut ExampleOutcome| {
             // The first blocking problem wins; a blocking one replaces a mild one.
             match outcome {
                 ExampleOutcome::Pass => {
@@ -143,16 +143,16 @@ impl Checker<'_> {
         if !request.path_documented {
             // Without a value for every parameter, the request cannot be rebuilt.
             let blocks = request.path_values.len() != path_params;
-            problem(codes::EXAMPLE_PATH_MISMATCH, blocks, &mut outcome);
+            problem(Code::ExamplePathMismatch, blocks, &mut outcome);
         }
         if super::examples::parameters_without_value(request.query.as_deref())
             .next()
             .is_some()
         {
-            problem(codes::EXAMPLE_QUERY_MALFORMED, true, &mut outcome);
+            problem(Code::ExampleQueryMalformed, true, &mut outcome);
         }
         if request.body_invalid {
-            problem(codes::JSON_INVALID, true, &mut outcome);
+            problem(Code::JsonInvalid, true, &mut outcome);
         }
         if let Some(value) = &request.body {
             let mismatches = match body {
@@ -165,7 +165,7 @@ impl Checker<'_> {
                         .collect(),
                     _ => vec![Mismatch {
                         path: String::new(),
-                        message: format!("the action parameters are sent as a JSON object, but the example body is {}", kind(value)), code: codes::EXAMPLE_TYPE_MISMATCH }],
+                        message: format!("the action parameters are sent as a JSON object, but the example body is {}", kind(value)), code: Code::ExampleTypeMismatch }],
                 },
                 _ => Vec::new(),
             };
@@ -179,7 +179,7 @@ impl Checker<'_> {
             return outcome;
         };
         if documented.body_invalid {
-            problem(codes::JSON_INVALID, true, &mut outcome);
+            problem(Code::JsonInvalid, true, &mut outcome);
         }
         let success = documented.status.is_none_or(|s| (200..300).contains(&s));
         let Some(value) = documented.body.as_ref().filter(|_| success) else {
@@ -192,11 +192,11 @@ impl Checker<'_> {
         };
         if let Some(shape) = contradiction {
             diagnostics.push(Diagnostic::warning(
-                codes::RESPONSE_SHAPE_CONTRADICTS,
+                Code::ResponseShapeContradicts,
                 documented.location.clone(),
                 shape,
             ));
-            problem(codes::RESPONSE_SHAPE_CONTRADICTS, true, &mut outcome);
+            problem(Code::ResponseShapeContradicts, true, &mut outcome);
             return outcome;
         }
         let mismatches = match response {
@@ -250,12 +250,12 @@ impl Checker<'_> {
         what: &str,
         location: &Location,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<(&'static str, bool)> {
-        let mut worst: Option<(&'static str, bool)> = None;
+    ) -> Option<(Code, bool)> {
+        let mut worst: Option<(Code, bool)> = None;
         for code in [
-            codes::EXAMPLE_TYPE_MISMATCH,
-            codes::EXAMPLE_PROPERTY_UNKNOWN,
-            codes::EXAMPLE_ENUM_UNKNOWN,
+            Code::ExampleTypeMismatch,
+            Code::ExamplePropertyUnknown,
+            Code::ExampleEnumUnknown,
         ] {
             let of_code: Vec<&Mismatch> = mismatches.iter().filter(|m| m.code == code).collect();
             let Some(first) = of_code.first() else {
@@ -275,7 +275,7 @@ impl Checker<'_> {
                 location.clone(),
                 format!("{what}{at}: {}{more}", first.message),
             ));
-            let blocks = code == codes::EXAMPLE_TYPE_MISMATCH;
+            let blocks = code == Code::ExampleTypeMismatch;
             if worst.is_none_or(|(_, worst_blocks)| blocks && !worst_blocks) {
                 worst = Some((code, blocks));
             }
@@ -294,7 +294,7 @@ impl Checker<'_> {
                     ty.name,
                     kind(value)
                 ),
-                code: codes::EXAMPLE_TYPE_MISMATCH,
+                code: Code::ExampleTypeMismatch,
             }],
         }
     }
@@ -307,7 +307,7 @@ impl Checker<'_> {
                     "a collection response is a JSON object with `value`, but the example is {}",
                     kind(value)
                 ),
-                code: codes::EXAMPLE_TYPE_MISMATCH,
+                code: Code::ExampleTypeMismatch,
             }];
         };
         let mut mismatches = Vec::new();
@@ -321,7 +321,7 @@ impl Checker<'_> {
                     mismatches.push(Mismatch {
                         path: key.into(),
                         message: format!("expected a {expected}, found {}", kind(v)),
-                        code: codes::EXAMPLE_TYPE_MISMATCH,
+                        code: Code::ExampleTypeMismatch,
                     });
                 }
             }
@@ -331,7 +331,7 @@ impl Checker<'_> {
                 mismatches.push(Mismatch {
                     path: "@odata.count".into(),
                     message: format!("expected an integer, found {}", kind(count)),
-                    code: codes::EXAMPLE_TYPE_MISMATCH,
+                    code: Code::ExampleTypeMismatch,
                 });
             }
         }
@@ -349,7 +349,7 @@ impl Checker<'_> {
             Some(other) => mismatches.push(Mismatch {
                 path: "value".into(),
                 message: format!("expected an array, found {}", kind(other)),
-                code: codes::EXAMPLE_TYPE_MISMATCH,
+                code: Code::ExampleTypeMismatch,
             }),
         }
         mismatches
@@ -377,7 +377,7 @@ impl Checker<'_> {
                         ty.name,
                         kind(value)
                     ),
-                    code: codes::EXAMPLE_TYPE_MISMATCH,
+                    code: Code::ExampleTypeMismatch,
                 }];
             };
             let element = ty.element();
@@ -395,7 +395,7 @@ impl Checker<'_> {
                 false => vec![Mismatch {
                     path: String::new(),
                     message: format!("expected `{}`, found {}", ty.name, kind(value)),
-                    code: codes::EXAMPLE_TYPE_MISMATCH,
+                    code: Code::ExampleTypeMismatch,
                 }],
             };
         }
@@ -414,7 +414,7 @@ impl Checker<'_> {
                         def.name,
                         kind(other)
                     ),
-                    code: codes::EXAMPLE_TYPE_MISMATCH,
+                    code: Code::ExampleTypeMismatch,
                 }],
             },
             TypeKind::Object => {
@@ -422,7 +422,7 @@ impl Checker<'_> {
                     return vec![Mismatch {
                         path: String::new(),
                         message: format!("expected a `{}` object, found {}", def.name, kind(value)),
-                        code: codes::EXAMPLE_TYPE_MISMATCH,
+                        code: Code::ExampleTypeMismatch,
                     }];
                 };
                 if let Some(derived) = self.derived_type(&key, object) {
@@ -438,7 +438,7 @@ impl Checker<'_> {
                         mismatches
                             .into_iter()
                             .filter(|m| {
-                                m.code != codes::EXAMPLE_PROPERTY_UNKNOWN
+                                m.code != Code::ExamplePropertyUnknown
                                     || !documented.iter().any(|p| p.name == m.path)
                             })
                             .collect()
@@ -482,7 +482,7 @@ impl Checker<'_> {
                 mismatches.push(Mismatch {
                     path: "@odata.type".into(),
                     message: format!("expected a string, found {}", kind(annotation)),
-                    code: codes::EXAMPLE_TYPE_MISMATCH,
+                    code: Code::ExampleTypeMismatch,
                 });
             }
         }
@@ -494,7 +494,7 @@ impl Checker<'_> {
                     mismatches.push(Mismatch {
                         path: key.clone(),
                         message: format!("`{key}` is not a documented property of `{}`", def.name),
-                        code: codes::EXAMPLE_PROPERTY_UNKNOWN,
+                        code: Code::ExamplePropertyUnknown,
                     });
                 }
             }
@@ -538,7 +538,7 @@ fn unknown_members(def: &TypeDef, text: &str) -> Vec<Mismatch> {
         .map(|part| Mismatch {
             path: String::new(),
             message: format!("`{part}` is not a member of `{}`", def.name),
-            code: codes::EXAMPLE_ENUM_UNKNOWN,
+            code: Code::ExampleEnumUnknown,
         })
         .collect()
 }

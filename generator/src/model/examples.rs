@@ -2,7 +2,7 @@
 
 use super::sections::Section;
 use super::{Example, ExampleOutcome, ExampleRequest, ExampleResponse};
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::http_example::{self, Body};
 use crate::parse::lenient_json::parse_lenient;
 use crate::parse::{Block, CodeBlock, Page};
@@ -11,35 +11,41 @@ use serde_json::Value;
 /// The host of the API the docs describe.
 const SERVICE_HOST: &str = "https://graph.microsoft.com";
 
-enum Role {
+/// The part a code block plays in a page's examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleRole {
     Request,
     Response,
-    Skip,
+    /// Not an example (a syntax listing, a JSON representation, a snippet).
+    NotExample,
 }
 
-fn role(code: &CodeBlock) -> Role {
+/// The model's one rule for which code blocks are example requests and
+/// responses: the annotation's `blockType` first, then the first line of an
+/// `http` block. `docgen lint` asks this too, so the two never disagree.
+pub fn example_role(code: &CodeBlock) -> ExampleRole {
     // `ignored` only tells the docs build not to test a block; an example it
     // marks is still an example, recognised by its first line like unannotated ones.
     if let Some(block_type) = code.annotation.as_ref().and_then(|a| a.block_type()) {
         match block_type.to_ascii_lowercase().as_str() {
-            "request" => return Role::Request,
-            "response" => return Role::Response,
+            "request" => return ExampleRole::Request,
+            "response" => return ExampleRole::Response,
             "ignored" => {}
-            _ => return Role::Skip,
+            _ => return ExampleRole::NotExample,
         }
     }
     if !matches!(
         code.info.as_str(),
         "http" | "" | "https" | "msgraph-interactive"
     ) {
-        return Role::Skip;
+        return ExampleRole::NotExample;
     }
     if http_example::is_response_text(&code.text) {
-        Role::Response
+        ExampleRole::Response
     } else if http_example::parse_request(&code.text).is_some() {
-        Role::Request
+        ExampleRole::Request
     } else {
-        Role::Skip
+        ExampleRole::NotExample
     }
 }
 
@@ -82,9 +88,9 @@ pub fn page_examples(
             if http_request_lines.contains(&code.line) && !annotated_request {
                 continue;
             }
-            match role(code) {
-                Role::Skip => {}
-                Role::Request => {
+            match example_role(code) {
+                ExampleRole::NotExample => {}
+                ExampleRole::Request => {
                     let Some(request) = request(page, code, diagnostics) else {
                         continue;
                     };
@@ -97,7 +103,7 @@ pub fn page_examples(
                     }
                     if let Some((name, unpaired)) = pending.take() {
                         diagnostics.push(Diagnostic::warning(
-                            codes::EXAMPLE_UNPAIRED,
+                            Code::ExampleUnpaired,
                             unpaired.location.clone(),
                             "request example has no response before the next request",
                         ));
@@ -116,9 +122,9 @@ pub fn page_examples(
                         .unwrap_or_else(|| format!("{stem}_{}", examples.len() + 1));
                     pending = Some((name, request));
                 }
-                Role::Response if std::mem::take(&mut answering_foreign) => {}
-                Role::Response if pending.is_none() && after_pair => {}
-                Role::Response => {
+                ExampleRole::Response if std::mem::take(&mut answering_foreign) => {}
+                ExampleRole::Response if pending.is_none() && after_pair => {}
+                ExampleRole::Response => {
                     let response = response(page, code, diagnostics);
                     match pending.take() {
                         Some((name, request)) => {
@@ -132,7 +138,7 @@ pub fn page_examples(
                         }
                         None => {
                             diagnostics.push(Diagnostic::warning(
-                                codes::EXAMPLE_UNPAIRED,
+                                Code::ExampleUnpaired,
                                 response.location.clone(),
                                 "response example has no request before it",
                             ));
@@ -150,7 +156,7 @@ pub fn page_examples(
     }
     if let Some((name, request)) = pending {
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_UNPAIRED,
+            Code::ExampleUnpaired,
             request.location.clone(),
             "request example has no response after it",
         ));
@@ -178,7 +184,7 @@ fn request(
     let location = Location::new(&page.file, first_line);
     let Some(parsed) = http_example::parse_request(&code.text) else {
         diagnostics.push(Diagnostic::warning(
-            codes::HTTP_LINE_INVALID,
+            Code::HttpLineInvalid,
             location,
             "request example does not start with `METHOD url`; it is skipped",
         ));
@@ -187,7 +193,7 @@ fn request(
     if parsed.blank_line_before_headers {
         diagnostics.push(
             Diagnostic::warning(
-                codes::EXAMPLE_BLANK_LINE_BEFORE_HEADERS,
+                Code::ExampleBlankLineBeforeHeaders,
                 Location::new(&page.file, first_line + 1),
                 "blank line between the request line and the headers; in HTTP the headers would be read as body",
             )
@@ -197,7 +203,7 @@ fn request(
     let url = http_example::split_url(&parsed.url);
     for parameter in parameters_without_value(url.query.as_deref()) {
         diagnostics.push(Diagnostic::warning(
-            codes::EXAMPLE_QUERY_MALFORMED,
+            Code::ExampleQueryMalformed,
             location.clone(),
             format!(
                 "query parameter `{parameter}` has no `=value`; a client sends `{parameter}=`, so the request cannot be rebuilt as written"
@@ -291,7 +297,7 @@ fn json_body(
     let parsed = parse_lenient(&body.text);
     if let Some(error) = &parsed.error {
         diagnostics.push(Diagnostic::error(
-            codes::JSON_INVALID,
+            Code::JsonInvalid,
             Location::new(file, first_line + error.line.saturating_sub(1))
                 .with_column(error.column),
             format!("example body is not JSON: {}", error.message),
@@ -302,7 +308,7 @@ fn json_body(
         let mut kinds: Vec<&str> = parsed.repairs.iter().map(|r| r.kind.describe()).collect();
         kinds.dedup();
         diagnostics.push(Diagnostic::warning(
-            codes::JSON_REPAIRED,
+            Code::JsonRepaired,
             Location::new(file, first_line + first.line.saturating_sub(1))
                 .with_column(first.column),
             format!(

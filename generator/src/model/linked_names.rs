@@ -14,8 +14,9 @@
 //! - a name that is no type, with no link, whose singular is one
 //!   ("a collection of **secureScores**" is `secureScore`).
 
+use super::links::{link_target, LinkTarget};
 use super::{type_key, Operation, RequestBody, ResponseShape, TypeDef, TypeRef};
-use crate::parse::{links, Page};
+use crate::parse::Page;
 use std::collections::BTreeMap;
 
 /// `single_type_of_page`: lowercased page file → key of the only type that page
@@ -81,11 +82,15 @@ fn link_targets(
 ) -> BTreeMap<(String, String), Option<String>> {
     let mut targets: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
     for page in pages {
-        let dir = links::page_dir(&page.file);
-        for (link, _) in page.links() {
-            let Some(target) = links::page_dest(&link.dest)
-                .and_then(|dest| links::resolve_relative(dir, &dest))
-                .and_then(|file| single_type_of_page.get(&file.to_ascii_lowercase()))
+        for (link, _) in page.block_links() {
+            let LinkTarget::Page {
+                file: Some(file), ..
+            } = link_target(&page.file, &link.dest)
+            else {
+                continue;
+            };
+            let Some(target) = single_type_of_page
+                .get(&file.to_ascii_lowercase())
                 .and_then(|key| types.get(key))
             else {
                 continue;

@@ -9,6 +9,7 @@ mod conformance;
 mod examples;
 mod infer;
 mod linked_names;
+mod links;
 mod namespaces;
 mod naming;
 mod operations;
@@ -18,12 +19,14 @@ mod type_ref;
 mod types;
 
 pub use areas::{area_name, FALLBACK_AREA};
-pub use build::build_model;
+pub use build::{build_model, build_model_of};
+pub use examples::{example_role, ExampleRole};
+pub use links::{link_target, LinkTarget};
 pub use naming::{addressed_resource, pieces, singular, verb};
 pub use page_kind::PageKind;
 pub use type_ref::{Primitive, TypeRef};
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::path_template::PathTemplate;
 use serde::Serialize;
 use serde_json::Value;
@@ -287,7 +290,7 @@ pub enum ExampleOutcome {
     Pass,
     /// The page contradicts itself; the diagnostic code says how.
     DocsProblem {
-        code: &'static str,
+        code: Code,
         /// Whether the problem keeps the example from being a test of the SDK
         /// (for example a value of the wrong type); such examples get no test.
         blocks_test: bool,
@@ -408,7 +411,8 @@ impl ApiModel {
             }
             let empty = page.operations == 0 && page.types == 0;
             let explained = self.diagnostics.iter().any(|d| {
-                d.code == crate::diagnostics::codes::PAGE_EMPTY && d.location.file == page.file
+                d.code == crate::diagnostics::Code::PageYieldsNothing
+                    && d.location.file == page.file
             });
             coverage.empty_pages_without_reason += usize::from(empty && !explained);
         }

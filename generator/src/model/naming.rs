@@ -6,7 +6,7 @@
 //! operation would share the short form. Titles are never used: pages share them.
 
 use super::{Operation, RequestBody, ResponseShape};
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use heck::ToSnakeCase;
 use std::collections::BTreeMap;
 
@@ -230,7 +230,7 @@ pub fn assign_names(operations: &mut [Operation], diagnostics: &mut Vec<Diagnost
         } else {
             op.name = format!("{name}_{count}");
             diagnostics.push(Diagnostic::warning(
-                codes::DUPLICATE_OPERATION,
+                Code::DuplicateOperation,
                 op.source.clone(),
                 format!(
                     "`{} {}` gets the same name as another operation; named `{}`",

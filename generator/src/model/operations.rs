@@ -5,7 +5,7 @@ use super::sections::{self, Section};
 use super::type_ref::{Primitive, TypeRef};
 use super::types::{description, section_tables, table_properties};
 use super::{Example, HeaderParam, Operation, Permission, RequestBody, ResponseShape};
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::http_example::request_line;
 use crate::parse::path_template::PathTemplate;
 use crate::parse::{status, Block, CodeBlock, Page};
@@ -23,7 +23,7 @@ pub fn page_operations(
     let path_lines = path_lines(&page.file, &blocks, diagnostics);
     if path_lines.is_empty() {
         diagnostics.push(Diagnostic::error(
-            codes::HTTP_SECTION_MISSING,
+            Code::HttpSectionMissing,
             Location::new(&page.file, 1),
             "API page has no `HTTP request` section with a `METHOD /path` line, so it yields no operation",
         ));
@@ -185,7 +185,7 @@ pub fn http_request_blocks<'p>(
                 .all(|l| request_line(l).is_some_and(|(_, target)| !target.contains("://")));
             if !is_example && all_paths && !code.text.trim().is_empty() {
                 diagnostics.push(Diagnostic::warning(
-                    codes::HTTP_SECTION_MISSING,
+                    Code::HttpSectionMissing,
                     Location::new(&page.file, code.line),
                     "request lines are not under an `HTTP request` heading; they are read as the HTTP request section",
                 ));
@@ -319,7 +319,7 @@ fn path_lines(
             .is_some()
             {
                 diagnostics.push(Diagnostic::warning(
-                    codes::HTTP_LINE_INVALID,
+                    Code::HttpLineInvalid,
                     Location::new(file, line_number),
                     format!("`{trimmed}` has no space between the method and the path"),
                 ));
@@ -337,7 +337,7 @@ fn path_lines(
                     }
                     if let Some(rest) = without_version_segment(&path) {
                         diagnostics.push(Diagnostic::warning(
-                            codes::HTTP_LINE_INVALID,
+                            Code::HttpLineInvalid,
                             Location::new(file, line_number),
                             format!(
                                 "`{trimmed}` starts with the API version, which the service root already ends in; the path is read as `{rest}`"
@@ -347,7 +347,7 @@ fn path_lines(
                     }
                     if let Some(templated) = with_ids_as_parameters(&path) {
                         diagnostics.push(Diagnostic::warning(
-                            codes::HTTP_LINE_INVALID,
+                            Code::HttpLineInvalid,
                             Location::new(file, line_number),
                             format!(
                                 "`{trimmed}` holds an example's identifiers, not parameters; the path is read as `{templated}`"
@@ -359,7 +359,7 @@ fn path_lines(
                         // `/workbook/tables/$/add`: a stray segment.
                         let repaired = path.replace("/$/", "/");
                         diagnostics.push(Diagnostic::warning(
-                            codes::HTTP_LINE_INVALID,
+                            Code::HttpLineInvalid,
                             Location::new(file, line_number),
                             format!("`{trimmed}` has an empty `$` segment; the path is read as `{repaired}`"),
                         ));
@@ -370,14 +370,14 @@ fn path_lines(
                         lines.push((method, template, line_number));
                     } else {
                         diagnostics.push(Diagnostic::warning(
-                            codes::HTTP_LINE_INVALID,
+                            Code::HttpLineInvalid,
                             Location::new(file, line_number),
                             format!("`{trimmed}` does not give a URL path; it is skipped"),
                         ));
                     }
                 }
                 None => diagnostics.push(Diagnostic::warning(
-                    codes::HTTP_LINE_INVALID,
+                    Code::HttpLineInvalid,
                     Location::new(file, line_number),
                     format!("`{trimmed}` is not a `METHOD /path` line; it is skipped"),
                 )),
@@ -499,7 +499,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
     let file = page.file.as_str();
     let Some((line, paragraphs)) = response_paragraphs(page) else {
         diagnostics.push(Diagnostic::warning(
-            codes::STATUS_MISSING,
+            Code::StatusMissing,
             Location::new(file, 1),
             "page has no Response section; the success status is taken from the examples, else 200",
         ));
@@ -511,7 +511,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
     let status = status::documented_status(paragraphs.iter().map(|p| p.text.as_str()));
     if status.is_none() {
         diagnostics.push(Diagnostic::warning(
-            codes::STATUS_MISSING,
+            Code::StatusMissing,
             Location::new(file, line),
             "the Response section states no success status; it is taken from the examples, else 200",
         ));
@@ -774,7 +774,7 @@ fn untyped_response(
         Some((body, &response.location))
     })?;
     diagnostics.push(Diagnostic::warning(
-        codes::BODY_UNTYPED,
+        Code::BodyUntyped,
         Location::new(file, location.line),
         "the example responds with JSON, but the Response section names no type; the response is untyped JSON",
     ));
@@ -828,7 +828,7 @@ fn untyped_body(
         ),
     };
     diagnostics.push(Diagnostic::warning(
-        codes::BODY_UNTYPED,
+        Code::BodyUntyped,
         Location::new(file, location.line),
         message,
     ));
@@ -877,7 +877,7 @@ fn request_body(
             // Some pages list a parameter twice (often with different cases of one row).
             if let Some(first) = parameters.iter().find(|p| p.name == parameter.name) {
                 diagnostics.push(Diagnostic::warning(
-                    codes::TYPE_CONFLICT,
+                    Code::TypeConflict,
                     parameter.source.clone(),
                     format!(
                         "`{}` is listed again (first at line {}); this row is ignored",
@@ -998,7 +998,7 @@ fn permissions(
                 }
                 if text.is_empty() || text.to_ascii_uppercase().contains("TODO") {
                     diagnostics.push(Diagnostic::warning(
-                        codes::PERMISSION_TODO,
+                        Code::PermissionTodo,
                         Location::new(&page.file, *line),
                         if text.is_empty() {
                             "permission cell is empty".to_string()

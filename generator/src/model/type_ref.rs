@@ -180,6 +180,7 @@ mod tests {
                     vec![Link {
                         text: l.into(),
                         dest: format!("{l}.md"),
+                        ..Link::default()
                     }]
                 })
                 .unwrap_or_default(),

@@ -3,7 +3,7 @@
 use super::sections::{self, Section};
 use super::type_ref::TypeRef;
 use super::{EnumMember, Property, TypeDef, TypeKind, TypeOrigin};
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::{Block, Page, Table};
 
 pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
@@ -149,7 +149,7 @@ fn check_json_representation(
     for property in properties.iter().filter(|p| !p.is_relationship) {
         if !object.contains_key(&property.name) {
             diagnostics.push(Diagnostic::warning(
-                codes::RESOURCE_JSON_MISSING_PROPERTY,
+                Code::ResourceJsonMissingProperty,
                 property.source.clone(),
                 format!(
                     "`{}` is in the properties table but not in the JSON representation",
@@ -304,7 +304,7 @@ pub fn table_properties(
         let Some(name) = clean_name(written) else {
             if !written.is_empty() {
                 diagnostics.push(Diagnostic::warning(
-                    codes::PROPERTY_NAME_INVALID,
+                    Code::PropertyNameInvalid,
                     location,
                     format!("`{written}` is not a property name; the row is skipped"),
                 ));
@@ -316,7 +316,7 @@ pub fn table_properties(
         }
         let Some(ty) = row.get(type_column).and_then(TypeRef::from_cell) else {
             diagnostics.push(Diagnostic::warning(
-                codes::TYPE_NOT_DEFINED,
+                Code::TypeNotDefined,
                 location.clone(),
                 format!("property `{name}` has no readable type; it is kept as any JSON value"),
             ));
@@ -335,7 +335,7 @@ pub fn table_properties(
             .unwrap_or_default();
         if description.trim().is_empty() && description_column.is_some() {
             diagnostics.push(Diagnostic::note(
-                codes::DESCRIPTION_EMPTY,
+                Code::DescriptionEmpty,
                 location.clone(),
                 format!("`{name}` has an empty description"),
             ));

@@ -36,8 +36,9 @@ pub fn resolve_relative(dir: &str, dest: &str) -> Option<String> {
 }
 
 impl Page {
-    /// Every link of the page's paragraphs and tables, with its line.
-    pub fn links(&self) -> impl Iterator<Item = (&Link, usize)> {
+    /// Every link of the page's paragraphs and tables, with the line of its
+    /// paragraph or row (where `link-broken` reports it).
+    pub fn block_links(&self) -> impl Iterator<Item = (&Link, usize)> {
         self.blocks.iter().flat_map(|block| -> Vec<(&Link, usize)> {
             match block {
                 Block::Paragraph(p) => p.links.iter().map(|l| (l, p.line)).collect(),

@@ -7,7 +7,7 @@
 use super::annotation::{self, Annotation};
 use super::front_matter::{self, FrontMatter};
 use super::line_index::LineIndex;
-use crate::diagnostics::{codes, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -18,6 +18,11 @@ pub struct Page {
     pub file: String,
     pub front_matter: FrontMatter,
     pub blocks: Vec<Block>,
+    /// Every link of the page in document order, wherever it stands
+    /// (paragraphs, list items, table cells, headings), each with its place in
+    /// the page's text: checks that point into links read them here rather
+    /// than parsing the page again.
+    pub links: Vec<Link>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -37,11 +42,14 @@ pub struct Heading {
     pub line: usize,
 }
 
-/// A link inside text: its visible text and destination.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A link inside text: its visible text, destination and place.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Link {
     pub text: String,
     pub dest: String,
+    /// Byte range of the link's Markdown source (`[text](dest)`) in the page's
+    /// text, front matter included.
+    pub span: Range<usize>,
 }
 
 /// A paragraph or list item: its plain text, its Markdown source and its links.
@@ -110,7 +118,7 @@ pub fn parse_page(file: &str, text: &str) -> Page {
     };
     if let Some((line, message)) = split.error {
         page.diagnostics.push(Diagnostic::warning(
-            codes::FRONT_MATTER_INVALID,
+            Code::FrontMatterInvalid,
             Location::new(file, line),
             format!("front matter is not valid YAML: {message}"),
         ));
@@ -160,7 +168,9 @@ fn tabs_in_table_rows_as_spaces(body: &str) -> std::borrow::Cow<'_, str> {
 struct TextCollector {
     text: String,
     links: Vec<Link>,
-    open_links: Vec<(String, usize)>,
+    /// Links begun and not yet ended: index in `Page::links`, and where their
+    /// text starts in `text`.
+    open_links: Vec<(usize, usize)>,
     range: Range<usize>,
 }
 
@@ -244,9 +254,17 @@ impl Walker<'_> {
                 });
             }
             Tag::Link { dest_url, .. } => {
+                // Every link is recorded, even outside collected text; its text
+                // is filled in at its end.
+                let index = self.page.links.len();
+                self.page.links.push(Link {
+                    text: String::new(),
+                    dest: dest_url.to_string(),
+                    span: self.base + range.start..self.base + range.end,
+                });
                 if let Some(top) = self.text_stack.last_mut() {
                     let at = top.text.len();
-                    top.open_links.push((dest_url.to_string(), at));
+                    top.open_links.push((index, at));
                 }
             }
             Tag::Table(_) => {
@@ -295,9 +313,15 @@ impl Walker<'_> {
         match tag {
             TagEnd::Link => {
                 if let Some(top) = self.text_stack.last_mut() {
-                    if let Some((dest, at)) = top.open_links.pop() {
+                    if let Some((index, at)) = top.open_links.pop() {
                         let text = top.text.get(at..).unwrap_or("").to_string();
-                        top.links.push(Link { text, dest });
+                        if let Some(link) = self.page.links.get_mut(index) {
+                            link.text.clone_from(&text);
+                            top.links.push(Link {
+                                text,
+                                ..link.clone()
+                            });
+                        }
                     }
                 }
             }
@@ -405,7 +429,7 @@ impl Walker<'_> {
         );
         if written < expected {
             self.page.diagnostics.push(Diagnostic::warning(
-                codes::TABLE_MISSING_CELLS,
+                Code::TableMissingCells,
                 Location::new(self.file, line),
                 format!("table row has {written} cells, the header has {expected}; the missing cells are read as empty"),
             ));
@@ -422,7 +446,7 @@ impl Walker<'_> {
             source.trim_start().starts_with("```") || source.trim_start().starts_with("~~~");
         if fenced && !is_closed_fence(source) {
             self.page.diagnostics.push(Diagnostic::error(
-                codes::FENCE_UNCLOSED,
+                Code::FenceUnclosed,
                 self.location(code.range.start),
                 "code fence is never closed; it runs to the end of the page",
             ));
@@ -452,7 +476,7 @@ impl Walker<'_> {
             .map_or(0, |before| before.matches('\n').count());
         if !trimmed.contains("-->") {
             self.page.diagnostics.push(Diagnostic::error(
-                codes::COMMENT_UNCLOSED,
+                Code::CommentUnclosed,
                 location,
                 "HTML comment is never closed; everything after it is hidden",
             ));
@@ -472,7 +496,7 @@ impl Walker<'_> {
                 if !repairs.is_empty() {
                     let fixes: Vec<&str> = repairs.iter().map(|r| r.describe()).collect();
                     self.page.diagnostics.push(Diagnostic::note(
-                        codes::ANNOTATION_REPAIRED,
+                        Code::AnnotationRepaired,
                         location.clone(),
                         format!("annotation is not strict JSON: {}", fixes.join(", ")),
                     ));
@@ -485,7 +509,7 @@ impl Walker<'_> {
             } => {
                 let line = location.line + lines_before + line_offset;
                 self.page.diagnostics.push(Diagnostic::error(
-                    codes::ANNOTATION_INVALID,
+                    Code::AnnotationInvalid,
                     Location::new(self.file, line),
                     format!("annotation is not JSON: {message}"),
                 ));
@@ -610,7 +634,7 @@ mod tests {
         assert!(page
             .diagnostics
             .iter()
-            .any(|d| d.code == codes::ANNOTATION_INVALID && d.location.line == 1));
+            .any(|d| d.code == Code::AnnotationInvalid && d.location.line == 1));
     }
 
     #[test]
@@ -619,7 +643,7 @@ mod tests {
         let lines: Vec<usize> = page
             .diagnostics
             .iter()
-            .filter(|d| d.code == codes::ANNOTATION_INVALID)
+            .filter(|d| d.code == Code::AnnotationInvalid)
             .map(|d| d.location.line)
             .collect();
         assert_eq!(lines, vec![5]);
@@ -631,7 +655,7 @@ mod tests {
         assert!(page
             .diagnostics
             .iter()
-            .any(|d| d.code == codes::FENCE_UNCLOSED && d.location.line == 3));
+            .any(|d| d.code == Code::FenceUnclosed && d.location.line == 3));
         assert!(matches!(page.blocks.last(), Some(Block::Code(_))));
     }
 
@@ -641,7 +665,7 @@ mod tests {
         assert!(page
             .diagnostics
             .iter()
-            .any(|d| d.code == codes::COMMENT_UNCLOSED && d.location.line == 3));
+            .any(|d| d.code == Code::CommentUnclosed && d.location.line == 3));
     }
 
     #[test]
@@ -655,8 +679,28 @@ mod tests {
         assert_eq!(*line, 3);
         assert_eq!(row[1].text, "assignmentTarget collection");
         assert_eq!(row[1].links[0].dest, "../resources/x.md");
+        assert_eq!(page.links, row[1].links, "the page lists the cell's link");
         assert_eq!(row[2].markdown, "The `id`.<br>More.");
         assert_eq!(row[2].text, "The id. More.");
+    }
+
+    #[test]
+    fn every_link_is_recorded_with_its_place() {
+        let text = "---\ntitle: t\n---\n# See [a](#x)\n\n- [b](b.md#y) and [c](https://c.org)\n";
+        let page = blocks(text);
+        let found: Vec<(&str, &str, &str)> = page
+            .links
+            .iter()
+            .map(|l| (l.text.as_str(), l.dest.as_str(), &text[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a", "#x", "[a](#x)"),
+                ("b", "b.md#y", "[b](b.md#y)"),
+                ("c", "https://c.org", "[c](https://c.org)"),
+            ]
+        );
     }
 
     #[test]
@@ -665,7 +709,7 @@ mod tests {
         let short: Vec<usize> = page
             .diagnostics
             .iter()
-            .filter(|d| d.code == codes::TABLE_MISSING_CELLS)
+            .filter(|d| d.code == Code::TableMissingCells)
             .map(|d| d.location.line)
             .collect();
         assert_eq!(short, vec![3, 4]);

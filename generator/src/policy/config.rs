@@ -1,5 +1,6 @@
-//! `docgen.toml` at the root of a docs tree: how `docgen lint` treats each code,
-//! which pages it skips, and where the baseline of known findings is.
+//! `docgen.toml` at the root of a docs tree: how each code is reported, which
+//! pages are skipped, and where lint's baseline of known findings is. Read
+//! here, applied by [`super::Policy`].
 //!
 //! ```toml
 //! skip = ["api/legacy/", "resources/*-old.md"]
@@ -11,7 +12,7 @@
 //! permission-todo = "warn"            # reported as a warning
 //! ```
 
-use crate::diagnostics::{codes, Severity};
+use crate::diagnostics::{Code, Severity};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -56,7 +57,7 @@ pub enum Level {
 /// The lint configuration of one docs tree.
 #[derive(Debug, Default)]
 pub struct Config {
-    severity: BTreeMap<String, Level>,
+    severity: BTreeMap<Code, Level>,
     skip: Option<GlobSet>,
     /// The baseline file, resolved against the docs folder.
     pub baseline: Option<PathBuf>,
@@ -104,13 +105,12 @@ impl Config {
     /// Parses the text of a `docgen.toml`; relative paths are against `docs`.
     pub fn parse(text: &str, docs: &Path) -> Result<Config, String> {
         let raw: RawConfig = toml::from_str(text).map_err(|err| toml_error(text, &err))?;
-        for code in raw.severity.keys() {
-            if !codes::CATALOG.iter().any(|(known, _)| known == code) {
-                return Err(format!(
-                    "[severity]: unknown code `{}` (the codes are listed in the README's \"Diagnostic codes\" table)",
-                    shorten(code)
-                ));
-            }
+        let mut severity = BTreeMap::new();
+        for (name, level) in raw.severity {
+            let Some(code) = Code::from_name(&name) else {
+                return Err(unknown_code(&name));
+            };
+            severity.insert(code, level);
         }
         let baseline_relative = match raw.baseline {
             Some(file) => Some(
@@ -125,7 +125,7 @@ impl Config {
             Some(skip_set(&raw.skip)?)
         };
         Ok(Config {
-            severity: raw.severity,
+            severity,
             skip,
             baseline: baseline_relative.as_ref().map(|file| docs.join(file)),
             baseline_relative,
@@ -140,14 +140,27 @@ impl Config {
 
     /// The severity a finding of `code` is reported with, or `None` when the
     /// configuration allows it (drops it).
-    pub fn severity(&self, code: &str, found: Severity) -> Option<Severity> {
-        match self.severity.get(code) {
+    pub fn severity(&self, code: Code, found: Severity) -> Option<Severity> {
+        match self.severity.get(&code) {
             None => Some(found),
             Some(Level::Allow) => None,
             Some(Level::Warn) => Some(Severity::Warning),
             Some(Level::Deny) => Some(Severity::Error),
         }
     }
+}
+
+/// The error for a `[severity]` key that names no code, with the code it most
+/// likely meant.
+fn unknown_code(name: &str) -> String {
+    let meant = match Code::closest(name) {
+        Some(code) => format!("; did you mean `{code}`?"),
+        None => String::new(),
+    };
+    format!(
+        "[severity]: unknown code `{}`{meant} (the codes are listed in the README's \"Diagnostic codes\" table)",
+        shorten(name)
+    )
 }
 
 /// `skip` patterns as one glob set. Patterns are globs over the path relative to
@@ -331,7 +344,7 @@ mod tests {
         assert!(config.baseline.is_none());
         assert!(!config.skips("api/x.md"));
         assert_eq!(
-            config.severity("link-broken", Severity::Warning),
+            config.severity(Code::LinkBroken, Severity::Warning),
             Some(Severity::Warning)
         );
     }
@@ -343,12 +356,15 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(
-            config.severity("link-broken", Severity::Warning),
+            config.severity(Code::LinkBroken, Severity::Warning),
             Some(Severity::Error)
         );
-        assert_eq!(config.severity("permission-todo", Severity::Warning), None);
         assert_eq!(
-            config.severity("fence-unclosed", Severity::Error),
+            config.severity(Code::PermissionTodo, Severity::Warning),
+            None
+        );
+        assert_eq!(
+            config.severity(Code::FenceUnclosed, Severity::Error),
             Some(Severity::Warning)
         );
     }
@@ -372,6 +388,10 @@ mod tests {
             .unwrap_err()
             .contains("unknown code `no-such-code`"));
         assert!(parse("[severity]\nlink-broken = \"loud\"\n").is_err());
+        // A misspelled code names the one it most likely meant.
+        assert!(parse("[severity]\nlink-brokn = \"deny\"\n")
+            .unwrap_err()
+            .contains("unknown code `link-brokn`; did you mean `link-broken`?"));
         assert!(parse("skipp = []\n").unwrap_err().contains("skipp"));
         assert!(parse("skip = [\"a[\"]\n").is_err());
         assert!(parse("this is not toml").is_err());
