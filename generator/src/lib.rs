@@ -2,12 +2,16 @@
 //! and keeps the two from drifting apart.
 //!
 //! The pipeline: docs tree ([`source`]) → page parser ([`parse`]) → one API model
-//! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]).
+//! ([`model`]) → emitter ([`emit`]) → generated crate ([`output`]). [`incremental`]
+//! runs that pipeline for `docgen generate` and the build-script API, skipping it
+//! when nothing changed; [`fsutil`] is the bottom layer of hashing and writing.
 
 pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod fsutil;
+pub mod incremental;
 pub mod lint;
 pub mod metadata;
 pub mod model;
