@@ -32,9 +32,10 @@ pub const MANIFEST: &str = ".docgen-manifest";
 /// be committed.
 pub const STAMP_FILE: &str = ".docgen-stamp";
 
-/// The build-script API's format cache of docgen 0.1 and earlier builds (the
-/// formatted code kept beside the stamp). docgen no longer writes it, but a
-/// folder that holds it is docgen's (see `ensure_empty_or_ours`).
+/// The build-script API's format cache that earlier builds of docgen kept
+/// beside the stamp. docgen no longer writes it (the formatted code is read
+/// back from the files written), but a folder that holds it is docgen's (see
+/// `ensure_empty_or_ours`).
 pub const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
 
 /// First line of the manifest. It starts like every other generated file's header,

@@ -346,6 +346,24 @@ mod tests {
         assert!(scan_inputs(&docs.join("missing")).is_err());
     }
 
+    /// The walk's problems are part of the key: a link added to the tree is a
+    /// warning the next run must report, not a run the stamp vouches for.
+    /// (Before the one walk, the scan for the key skipped links silently.)
+    #[cfg(unix)]
+    #[test]
+    fn a_link_added_to_the_tree_changes_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("v1.0");
+        fs::create_dir_all(&docs).unwrap();
+        fs::write(docs.join("a.md"), "# A\n").unwrap();
+        fs::write(dir.path().join("outside.md"), "# outside\n").unwrap();
+        let before = input_key(&scan_inputs(&docs).unwrap(), &[]);
+        std::os::unix::fs::symlink(dir.path().join("outside.md"), docs.join("b.md")).unwrap();
+        let scan = scan_inputs(&docs).unwrap();
+        assert_eq!(scan.pages().count(), 1, "the link is not a page");
+        assert_ne!(input_key(&scan, &[]), before);
+    }
+
     #[test]
     fn unchanged_old_pages_are_not_read_again() {
         let dir = tempfile::tempdir().unwrap();
