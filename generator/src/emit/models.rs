@@ -97,6 +97,7 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 
 /// `AnyX`: a value of `X` or of any type derived from it, told apart by `@odata.type`.
 fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let root = &cx.root;
     let key = type_key(&def.name);
     let (Some(any_name), Some(descendants)) = (cx.polymorphic.get(&key), cx.descendants.get(&key))
     else {
@@ -137,7 +138,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
         quote! {
             #cfg
-            if crate::runtime::odata_type_matches(odata_type, #qualified) {
+            if #root::runtime::odata_type_matches(odata_type, #qualified) {
                 return serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom);
             }
         }
@@ -295,7 +296,8 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     });
     let has_fields = def.kind == TypeKind::Object && !cx.all_properties(def).is_empty();
     let runtime = if has_fields {
-        quote! { use crate::runtime::Nullable; }
+        let root = &cx.root;
+        quote! { use #root::runtime::Nullable; }
     } else {
         TokenStream::new()
     };
