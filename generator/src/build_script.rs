@@ -22,32 +22,30 @@
 //! [`Builder::generate`] runs the whole pipeline (read → parse → model → emit) and
 //! writes the generated crate's `src/` tree into `OUT_DIR/docgen/`: `sdk.rs` (the
 //! crate root, from `src/lib.rs`), `models/`, `operations/`, `runtime.rs` (and
-//! `client.rs` with [`Builder::client`]). The emitter's output is adapted so that
-//! it can be `include!`d, without changing the emitter:
+//! `client.rs` with [`Builder::client`]). The emitter builds them in its
+//! include layout ([`EmitOptions::include_layout`]); every file is plain
+//! formatter output:
 //!
-//! - `mod x;` declarations resolve relative to the *including* file, which is the
-//!   user's `src/`, so every one becomes an inline module that includes its file
-//!   through `env!("OUT_DIR")`:
-//!   `mod x { #![doc = "…"] include!(concat!(env!("OUT_DIR"), "/docgen/models/x.rs")); }`.
+//! - `mod x;` declarations would resolve relative to the *including* file, which
+//!   is the user's `src/`, so every module is an inline one that includes its
+//!   file through `env!("OUT_DIR")`:
+//!   `mod x { include!(concat!(env!("OUT_DIR"), "/docgen/models/x.rs")); }`.
 //!   No absolute path is written into any file, so moving the target directory
 //!   does not break the build.
-//! - An included file may not start with inner attributes, so a file's leading
-//!   `//!` doc comments and `#![…]` attributes move into that inline module (the
-//!   lines are blanked, so line numbers in compiler errors still match the
-//!   file). `sdk.rs`'s own crate-level ones (the crate docs,
-//!   `#![forbid(unsafe_code)]`) would apply to the user's crate and are turned
-//!   into plain comments.
-//! - The generated code names its own items as `crate::runtime::…`. That is right
-//!   when `sdk.rs` is included at the root of the user's crate; when it is
-//!   included inside a module, say so with [`Builder::module_path`]
-//!   (`"crate::graph"`), and every `crate::` path is rewritten to it.
-//! - Items behind the generated crate's cargo feature `client` are kept
-//!   (unconditionally) with [`Builder::client`]`(true)` and dropped otherwise,
-//!   so the user's crate needs no feature of that name. Items behind any other
-//!   single feature (`#[cfg(feature = "name")]`, such as a per-area feature)
-//!   are kept unconditionally: the included SDK is the whole SDK.
+//! - An included file may not start with inner attributes, so a file's `//!`
+//!   docs are the inline module's. `sdk.rs` has no crate-level docs or
+//!   attributes: they would apply to the user's crate.
+//! - The generated code names its own items from the root it is included at:
+//!   `crate::runtime::…` when `sdk.rs` is included at the root of the user's
+//!   crate; when it is included inside a module, say so with
+//!   [`Builder::module_path`] (`"crate::graph"`), and the code and the docs'
+//!   links name `crate::graph::runtime::…`.
+//! - The async client is included with [`Builder::client`]`(true)` and left
+//!   out otherwise, so the user's crate needs no feature of that name; there
+//!   are no per-area features: the included SDK is the whole SDK.
 //! - The runtime's own `#[cfg(test)]` unit tests are left out: they test docgen,
-//!   not the user's crate.
+//!   not the user's crate; Rust code blocks in the docs are `text` blocks (as
+//!   doc tests of the user's crate they would have to name it).
 //!
 //! The user's crate must depend on what the generated code uses: `serde` (with
 //! the `derive` feature), `serde_json`, `http` and `percent-encoding`; with
@@ -64,8 +62,8 @@
 //! regenerates, the options that change the output, the docs folder's name, and
 //! every page's relative path and bytes) and compared with the hash stored in
 //! `OUT_DIR/docgen/.docgen-stamp` by the last successful run, and the files in
-//! `OUT_DIR/docgen/` must still be as that run wrote them (see [`crate::stamp`],
-//! which `docgen generate` uses too). The stamp also keeps the counts and
+//! `OUT_DIR/docgen/` must still be as that run wrote them (see
+//! [`crate::incremental`], which runs `docgen generate` too). The stamp also keeps the counts and
 //! diagnostics, so a cached run reports the same.
 //!
 //! # Diagnostics
@@ -77,24 +75,18 @@
 //! `cargo:warning=…` lines only with [`Builder::print_warnings`].
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
-use crate::emit::{self, EmitError, FormatCache, GeneratedCrate};
-use crate::output::{self, OutputError};
+use crate::emit::{EmitError, EmitOptions};
+use crate::incremental::{self, State};
+use crate::output::OutputError;
 use crate::source::SourceError;
-use crate::stamp;
-use regex::Regex;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// The folder under `OUT_DIR` that `generate` writes into.
 pub const INCLUDE_DIR: &str = "docgen";
 /// The file to `include!`: `concat!(env!("OUT_DIR"), "/docgen/sdk.rs")`.
 pub const ENTRY_FILE: &str = "sdk.rs";
-/// The formatted code of the last run, in `OUT_DIR/docgen/` beside the stamp
-/// (see [`FormatCache`]); not part of the output.
-pub const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
 
 /// Configures and runs one generation for a build script.
 #[derive(Debug, Clone)]
@@ -178,74 +170,39 @@ impl Builder {
         let include_dir = out_dir.join(INCLUDE_DIR);
         let entry = include_dir.join(ENTRY_FILE);
 
-        let stamp_path = include_dir.join(stamp::STAMP_FILE);
-        let previous = stamp::read(&stamp_path);
-        let known_docs = previous
-            .as_ref()
-            .map(|s| s.known_docs(&self.docs_dir))
-            .unwrap_or_default();
-        let inputs = stamp::scan_inputs_with(&self.docs_dir, &known_docs).map_err(Error::Source)?;
+        // The options (module path, client) are part of the key with the
+        // emit options.
+        let salt: [&[u8]; 1] = [b"build-script"];
+        let options = EmitOptions::include_layout(&self.module_path, INCLUDE_DIR, self.client);
+        let request = incremental::Request {
+            docs: &self.docs_dir,
+            out: &include_dir,
+            salt: &salt,
+            always_build: false,
+            options: &options,
+        };
+        let started = incremental::start(&request).map_err(Error::from)?;
         if self.cargo_directives {
-            print_rerun_lines(&self.docs_dir, &inputs);
+            print_rerun_lines(&self.docs_dir, &started.watched);
         }
-        let key = self.cache_key(&inputs);
-        let cached = previous
-            .filter(|stamp| stamp.inputs == key)
-            .filter(|stamp| {
-                output::output_hash_on_disk(&include_dir, &stamp.files, stamp.written_ns).as_ref()
-                    == Some(&stamp.outputs)
-            })
-            .and_then(|stamp| {
-                Some((
-                    stamp.pages,
-                    stamp.operations,
-                    stamp.types,
-                    stamp.diagnostics()?,
-                ))
-            });
-        let summary = match cached {
-            Some((pages, operations, types, diagnostics)) => Summary {
+        let summary = match started.state {
+            State::UpToDate(cached) => Summary {
                 include_file: entry,
-                pages,
-                operations,
-                types,
-                diagnostics,
+                pages: cached.pages,
+                operations: cached.operations,
+                types: cached.types,
+                diagnostics: cached.diagnostics,
                 up_to_date: true,
                 written: Vec::new(),
                 deleted: Vec::new(),
                 formatted_reused: 0,
             },
-            None => {
-                stamp::remove(&stamp_path).map_err(|source| Error::Io {
-                    path: stamp_path.clone(),
-                    source,
-                })?;
-                let model = crate::model_for_tree(&self.docs_dir).map_err(Error::Source)?;
-                // The files written are rewritten from the emitted code, so the
-                // formatted code the next run may reuse is kept in a file of its own.
-                let cache_path = include_dir.join(FORMAT_CACHE_FILE);
-                let formatter = stamp::formatter_fingerprint();
-                let cache = FormatCache::load(&cache_path, &formatter);
-                let emitted = emit::emit_crate_reusing(&one_area(model.clone()), &cache)
-                    .map_err(Error::Emit)?;
-                drop(cache);
-                let included = include_form(&emitted.generated, &self.module_path, self.client)?;
-                let written =
-                    output::write_crate(&include_dir, &included).map_err(Error::Output)?;
-                // Best effort: without the cache the next run only formats everything.
-                let _ = FormatCache::save(
-                    &cache_path,
-                    &formatter,
-                    &emitted.generated,
-                    &emitted.token_hashes,
-                );
-                let stamp = stamp::Stamp::new(key, output::output_hash(&included), &model)
-                    .with_files(output::known_files(&include_dir, &included))
-                    .with_docs(&self.docs_dir, inputs.known());
-                stamp::write(&stamp_path, &stamp).map_err(|source| Error::Io {
-                    path: stamp_path.clone(),
-                    source,
-                })?;
+            State::Stale(pending) => {
+                let written = pending.write().map_err(Error::from)?;
+                if let Some((path, source)) = written.stamp_error {
+                    return Err(Error::Io { path, source });
+                }
+                let model = written.model;
                 Summary {
                     include_file: entry,
                     pages: model.pages.len(),
@@ -253,9 +210,9 @@ impl Builder {
                     types: model.types.len(),
                     diagnostics: model.diagnostics,
                     up_to_date: false,
-                    written: written.written,
-                    deleted: written.deleted,
-                    formatted_reused: emitted.reused,
+                    written: written.summary.written,
+                    deleted: written.summary.deleted,
+                    formatted_reused: written.formatting.reused,
                 }
             }
         };
@@ -286,17 +243,6 @@ impl Builder {
             }
         }
         Ok(summary)
-    }
-
-    fn cache_key(&self, inputs: &stamp::Inputs) -> String {
-        let tree_name = crate::tree_name(&self.docs_dir);
-        inputs.key(&[
-            b"build-script",
-            stamp::executable_fingerprint().as_bytes(),
-            self.module_path.as_bytes(),
-            &[u8::from(self.client)],
-            tree_name.as_bytes(),
-        ])
     }
 }
 
@@ -340,9 +286,6 @@ pub enum Error {
     },
     /// Emitted code does not parse (a docgen bug).
     Emit(EmitError),
-    /// The emitted crate has a shape this module cannot turn into an includable
-    /// form (a docgen bug).
-    Include(String),
     /// Writing `OUT_DIR/docgen/` failed.
     Output(OutputError),
     Io {
@@ -385,10 +328,6 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Emit(err) => write!(f, "{err}"),
-            Error::Include(message) => write!(
-                f,
-                "internal error: cannot make the generated crate includable: {message}"
-            ),
             Error::Output(err) => write!(f, "{err}"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
@@ -446,15 +385,11 @@ fn validate_module_path(path: &str) -> Result<(), Error> {
     }
 }
 
-fn print_rerun_lines(root: &Path, inputs: &stamp::Inputs) {
+fn print_rerun_lines(root: &Path, watched: &[String]) {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let _ = writeln!(out, "cargo:rerun-if-changed={}", root.display());
-    let relatives = inputs
-        .dirs
-        .iter()
-        .chain(inputs.pages.iter().map(|p| &p.relative));
-    for relative in relatives {
+    for relative in watched {
         let _ = writeln!(
             out,
             "cargo:rerun-if-changed={}",
@@ -464,365 +399,22 @@ fn print_rerun_lines(root: &Path, inputs: &stamp::Inputs) {
     let _ = out.flush();
 }
 
-// ---------------------------------------------------------------------------
-// The include form of the generated crate.
-
-/// The model with every page and operation in one API area, so the emitted code
-/// has no area features: the user's crate does not have the generated crate's
-/// cargo features, and a build script compiles the whole SDK.
-fn one_area(mut model: crate::model::ApiModel) -> crate::model::ApiModel {
-    const AREA: &str = "all";
-    for page in &mut model.pages {
-        page.area = AREA.to_string();
-    }
-    for op in &mut model.operations {
-        op.areas = vec![AREA.to_string()];
-    }
-    model
-}
-
-/// Turns the emitted crate into the files of `OUT_DIR/docgen/` (see the module
-/// docs): paths without `src/`, `src/lib.rs` as `sdk.rs`, `mod x;` as inline
-/// modules that include their file, inner attributes moved out of included
-/// files, `crate::` rewritten to `module_path`, `client` kept or dropped, unit
-/// tests dropped. Only files reachable from `sdk.rs` are kept.
-pub fn include_form(
-    generated: &GeneratedCrate,
-    module_path: &str,
-    client: bool,
-) -> Result<GeneratedCrate, Error> {
-    validate_module_path(module_path)?;
-    const ROOT: &str = "src/lib.rs";
-    if !generated.files.contains_key(ROOT) {
-        return Err(Error::Include(format!("the crate has no `{ROOT}`")));
-    }
-
-    // Pass 1: per file, drop test modules and feature-gated items, and take out
-    // the leading inner attributes.
-    let mut bodies: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut inner: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (path, text) in &generated.files {
-        if !path.starts_with("src/") || !path.ends_with(".rs") {
-            continue;
-        }
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-        drop_test_modules(&mut lines);
-        apply_client_feature(path, &mut lines, client)?;
-        text_doc_examples(&mut lines);
-        let attrs = take_inner_attributes(&mut lines, path == ROOT);
-        inner.insert(path, attrs);
-        bodies.insert(path, lines);
-    }
-
-    // Pass 2: from the root, rewrite `mod x;` into inline modules; keep what is reached.
-    let mut result = GeneratedCrate::default();
-    let mut queue = VecDeque::from([ROOT.to_string()]);
-    let mut seen = BTreeSet::from([ROOT.to_string()]);
-    while let Some(path) = queue.pop_front() {
-        let lines = bodies
-            .get(path.as_str())
-            .ok_or_else(|| Error::Include(format!("`{path}` is not a generated Rust file")))?;
-        let mut text = String::new();
-        for line in lines {
-            match mod_declaration(line) {
-                Some(decl) => {
-                    let child = child_file(&path, decl.name, &bodies).ok_or_else(|| {
-                        Error::Include(format!(
-                            "`{}` in `{path}` has no generated file",
-                            line.trim()
-                        ))
-                    })?;
-                    let attrs = inner.get(child.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-                    let mut attr_text = String::new();
-                    for attr in attrs {
-                        attr_text.push_str(attr);
-                        attr_text.push(' ');
-                    }
-                    text.push_str(&format!(
-                        "{}{}mod {} {{ {attr_text}include!(concat!(env!(\"OUT_DIR\"), \"/{INCLUDE_DIR}/{}\")); }}",
-                        decl.indent,
-                        decl.visibility,
-                        decl.ident,
-                        out_path(&child)
-                    ));
-                    if seen.insert(child.clone()) {
-                        queue.push_back(child);
-                    }
-                }
-                None => text.push_str(line),
-            }
-            text.push('\n');
-        }
-        if module_path != "crate" {
-            text = rewrite_crate_paths(&text, module_path);
-        }
-        text = rewrite_crate_name(&text, module_path);
-        let out = out_path(&path);
-        let sources = generated.sources.get(&path).cloned().unwrap_or_default();
-        result.files.insert(out.clone(), text);
-        result.sources.insert(out, sources);
-    }
-    Ok(result)
-}
-
-/// `src/lib.rs` → `sdk.rs`, `src/models/x.rs` → `models/x.rs`.
-fn out_path(path: &str) -> String {
-    if path == "src/lib.rs" {
-        ENTRY_FILE.to_string()
-    } else {
-        path.strip_prefix("src/").unwrap_or(path).to_string()
-    }
-}
-
-/// The file a `mod name;` in `parent` loads: `<dir>/name.rs` or `<dir>/name/mod.rs`,
-/// where `<dir>` is the parent's folder for `lib.rs` and `mod.rs`, and the
-/// parent's path without `.rs` otherwise.
-fn child_file(parent: &str, name: &str, files: &BTreeMap<&str, Vec<String>>) -> Option<String> {
-    let dir = match parent.rsplit_once('/') {
-        Some((dir, "lib.rs" | "mod.rs")) => dir.to_string(),
-        _ => parent.trim_end_matches(".rs").to_string(),
-    };
-    [format!("{dir}/{name}.rs"), format!("{dir}/{name}/mod.rs")]
-        .into_iter()
-        .find(|candidate| files.contains_key(candidate.as_str()))
-}
-
-struct ModDeclaration<'a> {
-    indent: &'a str,
-    visibility: &'a str,
-    /// As written (`r#type`).
-    ident: &'a str,
-    /// Without `r#` (the file name).
-    name: &'a str,
-}
-
-fn mod_declaration(line: &str) -> Option<ModDeclaration<'_>> {
-    // Most lines are not declarations; the regex is only for the few that may be.
-    if !line.contains("mod ") || !line.trim_end().ends_with(';') {
-        return None;
-    }
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    let pattern = PATTERN.get_or_init(|| {
-        Regex::new(
-            r"^(\s*)((?:pub(?:\([^)]*\))?\s+)?)mod\s+((?:r#)?([A-Za-z_][A-Za-z0-9_]*))\s*;\s*$",
-        )
-        .expect("valid pattern")
-    });
-    let captures = pattern.captures(line)?;
-    let get = |i: usize| captures.get(i).map_or("", |m| m.as_str());
-    Some(ModDeclaration {
-        indent: get(1),
-        visibility: get(2),
-        ident: get(3),
-        name: get(4),
-    })
-}
-
-/// Blanks the file's leading inner attributes (`//!` docs, `#![…]`) and returns
-/// them as one-line attributes for the including module. For the root, which has
-/// no including module here, they are kept as plain comments instead.
-fn take_inner_attributes(lines: &mut [String], root: bool) -> Vec<String> {
-    let mut attrs = Vec::new();
-    let mut index = 0;
-    while index < lines.len() {
-        let line = lines[index].trim_start();
-        if let Some(doc) = line.strip_prefix("//!") {
-            attrs.push(format!("#![doc = {doc:?}]"));
-            lines[index] = if root {
-                format!("//{doc}")
-            } else {
-                String::new()
-            };
-            index += 1;
-        } else if line.starts_with("#![") {
-            // One attribute, possibly over several lines: up to the balancing `]`.
-            let start = index;
-            let mut depth = 0i32;
-            let mut joined = String::new();
-            loop {
-                let text = lines[index].trim();
-                depth += text.matches('[').count() as i32 - text.matches(']').count() as i32;
-                if !joined.is_empty() {
-                    joined.push(' ');
-                }
-                joined.push_str(text);
-                index += 1;
-                if depth <= 0 || index >= lines.len() {
-                    break;
-                }
-            }
-            attrs.push(joined);
-            for line in &mut lines[start..index] {
-                *line = if root {
-                    format!("// {line}")
-                } else {
-                    String::new()
-                };
-            }
-        } else if line.is_empty() || line.starts_with("//") {
-            index += 1;
-        } else {
-            break;
+impl From<incremental::Error> for Error {
+    fn from(err: incremental::Error) -> Self {
+        match err {
+            incremental::Error::Source(err) => Error::Source(err),
+            incremental::Error::RemoveStamp { path, source } => Error::Io { path, source },
+            incremental::Error::Emit(err) => Error::Emit(err),
+            incremental::Error::Output(err) => Error::Output(err),
         }
     }
-    attrs
-}
-
-/// Blanks `#[cfg(test)] mod name { … }` items (the runtime's own unit tests).
-fn drop_test_modules(lines: &mut [String]) {
-    let mut index = 0;
-    while index + 1 < lines.len() {
-        if lines[index].trim() == "#[cfg(test)]" {
-            if let Some(end) = item_end(lines, index + 1) {
-                if lines[index + 1].trim_start().starts_with("mod ")
-                    || lines[index + 1].trim_start().starts_with("pub mod ")
-                {
-                    for line in &mut lines[index..=end] {
-                        line.clear();
-                    }
-                    index = end + 1;
-                    continue;
-                }
-            }
-        }
-        index += 1;
-    }
-}
-
-/// The last line of the item starting at `start`: the line itself when it ends
-/// with `;`, otherwise the first later line that is the item's indentation
-/// followed by `}` (the emitter's output is formatted, so blocks close that way).
-fn item_end(lines: &[String], start: usize) -> Option<usize> {
-    let first = lines.get(start)?;
-    let trimmed = first.trim_end();
-    if trimmed.ends_with(';') {
-        return Some(start);
-    }
-    if !trimmed.ends_with('{') {
-        return None;
-    }
-    let indent = &first[..first.len() - first.trim_start().len()];
-    let close = format!("{indent}}}");
-    (start + 1..lines.len()).find(|&i| lines[i].trim_end() == close)
-}
-
-/// `#[cfg(feature = "client")]`: with the client the attribute goes (the item
-/// stays, unconditionally); without it the item goes too. `#[cfg(feature =
-/// "other")]`: the attribute goes, the item stays. Any other test of a cargo
-/// feature (`any(…)`, `not(…)`, `cfg_attr`) would be an unknown `cfg` in the
-/// user's crate that docgen cannot decide: refused.
-fn apply_client_feature(path: &str, lines: &mut [String], client: bool) -> Result<(), Error> {
-    let mut index = 0;
-    while index < lines.len() {
-        let trimmed = lines[index].trim();
-        if trimmed == "#[cfg(feature = \"client\")]" {
-            if client {
-                lines[index].clear();
-            } else {
-                let end = item_end(lines, index + 1).ok_or_else(|| {
-                    Error::Include(format!(
-                        "{path}:{}: cannot find the end of the item behind `{trimmed}`",
-                        index + 1
-                    ))
-                })?;
-                for line in &mut lines[index..=end] {
-                    line.clear();
-                }
-                index = end;
-            }
-        } else if single_feature(trimmed).is_some() {
-            lines[index].clear();
-        } else if trimmed.starts_with("#") && trimmed.contains("feature =") {
-            return Err(Error::Include(format!(
-                "{path}:{}: `{trimmed}` tests a cargo feature of the generated crate",
-                index + 1
-            )));
-        }
-        index += 1;
-    }
-    Ok(())
-}
-
-/// `name` for a line that is exactly `#[cfg(feature = "name")]`.
-fn single_feature(line: &str) -> Option<&str> {
-    let name = line
-        .strip_prefix("#[cfg(feature = \"")?
-        .strip_suffix("\")]")?;
-    let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
-    plain.then_some(name)
-}
-
-/// Rust code blocks in doc comments become `text` blocks: as doc tests of the
-/// user's crate they would have to name it, and docgen does not know how the
-/// user's crate is named or where it includes the SDK.
-fn text_doc_examples(lines: &mut [String]) {
-    let mut in_block = false;
-    for line in lines {
-        let trimmed = line.trim_start();
-        let Some(doc) = trimmed
-            .strip_prefix("///")
-            .or_else(|| trimmed.strip_prefix("//!"))
-        else {
-            continue;
-        };
-        let Some(info) = doc.trim_start().strip_prefix("```") else {
-            continue;
-        };
-        if in_block {
-            in_block = false;
-            continue;
-        }
-        in_block = true;
-        let is_rust = info.split(',').map(str::trim).all(|attr| {
-            matches!(
-                attr,
-                "" | "rust" | "no_run" | "should_panic" | "compile_fail" | "test_harness"
-            ) || attr.starts_with("edition")
-        });
-        if is_rust {
-            let fence_at = line.len() - doc.trim_start().len();
-            line.truncate(fence_at);
-            line.push_str("```text");
-        }
-    }
-}
-
-/// The generated crate's own name in docs and examples (`graph_sdk::x`) →
-/// `<module_path>::x`.
-fn rewrite_crate_name(text: &str, module_path: &str) -> String {
-    if !text.contains(&emit::CRATE_NAME.replace('-', "_")) {
-        return text.to_string();
-    }
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    let pattern = PATTERN.get_or_init(|| {
-        let name = regex::escape(&emit::CRATE_NAME.replace('-', "_"));
-        Regex::new(&format!(r"(^|[^A-Za-z0-9_$])({name})(\s*)::")).expect("valid pattern")
-    });
-    pattern
-        .replace_all(text, |captures: &regex::Captures<'_>| {
-            format!("{}{module_path}{}::", &captures[1], &captures[3])
-        })
-        .into_owned()
-}
-
-/// `crate::x` → `<module_path>::x`, outside of `$crate`.
-fn rewrite_crate_paths(text: &str, module_path: &str) -> String {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    let pattern = PATTERN
-        .get_or_init(|| Regex::new(r"(^|[^A-Za-z0-9_$])crate(\s*)::").expect("valid pattern"));
-    pattern
-        .replace_all(text, |captures: &regex::Captures<'_>| {
-            format!("{}{module_path}{}::", &captures[1], &captures[2])
-        })
-        .into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output;
+    use std::collections::BTreeMap;
     use std::fs;
     use walkdir::WalkDir;
 
@@ -851,65 +443,6 @@ mod tests {
     }
 
     #[test]
-    fn rewrites_crate_paths_but_not_dollar_crate() {
-        let text = "use crate::runtime::Request;\nlet x = $crate::y; f(crate\n    ::runtime::g);\npub(crate) fn h() {}\n";
-        assert_eq!(
-            rewrite_crate_paths(text, "crate::graph"),
-            "use crate::graph::runtime::Request;\nlet x = $crate::y; f(crate::graph\n    ::runtime::g);\npub(crate) fn h() {}\n"
-        );
-    }
-
-    #[test]
-    fn rust_doc_examples_become_text() {
-        let mut lines: Vec<String> = [
-            "/// ```",
-            "/// use graph_sdk::x;",
-            "/// ```",
-            "    /// ```text",
-            "    /// ```",
-            "//! ```no_run",
-            "//! ```",
-            "fn f() {}",
-        ]
-        .map(String::from)
-        .to_vec();
-        text_doc_examples(&mut lines);
-        assert_eq!(lines[0], "/// ```text");
-        assert_eq!(lines[2], "/// ```");
-        assert_eq!(lines[3], "    /// ```text");
-        assert_eq!(lines[5], "//! ```text");
-        assert_eq!(
-            rewrite_crate_name(&lines[1], "crate::graph"),
-            "/// use crate::graph::x;"
-        );
-    }
-
-    #[test]
-    fn features_other_than_client_keep_their_items() {
-        let text = "#[cfg(feature = \"client\")]\npub mod client;\n#[cfg(feature = \"users\")]\nmod user;\npub use user::*;\n";
-        let lines = || text.lines().map(String::from).collect::<Vec<_>>();
-        let mut without = lines();
-        apply_client_feature("src/lib.rs", &mut without, false).expect("applies");
-        assert_eq!(without, ["", "", "", "mod user;", "pub use user::*;"]);
-        let mut with = lines();
-        apply_client_feature("src/lib.rs", &mut with, true).expect("applies");
-        assert_eq!(
-            with,
-            ["", "pub mod client;", "", "mod user;", "pub use user::*;"]
-        );
-
-        for undecidable in [
-            "#[cfg(any(feature = \"a\", feature = \"b\"))]",
-            "#[cfg(not(feature = \"a\"))]",
-            "#[cfg_attr(feature = \"a\", derive(Debug))]",
-        ] {
-            let mut lines = vec![undecidable.to_string(), "mod a;".to_string()];
-            let err = apply_client_feature("src/lib.rs", &mut lines, true).expect_err(undecidable);
-            assert!(err.to_string().contains("src/lib.rs:1:"), "{err}");
-        }
-    }
-
-    #[test]
     fn module_paths_are_validated() {
         assert!(validate_module_path("crate").is_ok());
         assert!(validate_module_path("crate::graph::v1").is_ok());
@@ -919,51 +452,47 @@ mod tests {
     }
 
     #[test]
-    fn inner_attributes_move_out_and_keep_line_numbers() {
-        let mut lines: Vec<String> = [
-            "// @generated by docgen",
-            "",
-            "//! Docs with \"quotes\".",
-            "#![allow(",
-            "    dead_code",
-            ")]",
-            "use x::y;",
-            "//! not leading",
-        ]
-        .map(String::from)
-        .to_vec();
-        let attrs = take_inner_attributes(&mut lines, false);
-        assert_eq!(
-            attrs,
-            [
-                "#![doc = \" Docs with \\\"quotes\\\".\"]",
-                "#![allow( dead_code )]"
-            ]
-        );
-        assert_eq!(lines.len(), 8);
-        assert_eq!(lines[2], "");
-        assert_eq!(lines[6], "use x::y;");
-        assert_eq!(lines[7], "//! not leading");
-    }
-
-    #[test]
-    fn include_form_of_docs_input() {
+    fn include_layout_of_docs_input() {
         let model = crate::model_for_tree(&docs_input()).expect("docs-input reads");
-        let generated = emit::emit_crate(&one_area(model)).expect("emits");
+        let crate_form = crate::emit::emit_crate(&model).expect("emits");
         for client in [false, true] {
-            let included = include_form(&generated, "crate::graph", client).expect("includable");
+            let options = EmitOptions::include_layout("crate::graph", INCLUDE_DIR, client);
+            let cache = crate::emit::FormatCache::default();
+            let included = crate::emit::emit_crate_with(&model, &options, &cache)
+                .expect("emits")
+                .generated;
             let sdk = &included.files[ENTRY_FILE];
-            assert!(sdk.contains(
-                "pub mod models { #![doc = \" Typed models of the API's resources, complex types and enums.\"] include!(concat!(env!(\"OUT_DIR\"), \"/docgen/models/mod.rs\")); }"
-            ));
+            assert!(
+                sdk.contains(
+                    "pub mod models {\n    //! Typed models of the API's resources, complex types and enums.\n    include!(concat!(env!(\"OUT_DIR\"), \"/docgen/models/mod.rs\"));\n}"
+                ),
+                "{sdk}"
+            );
             assert_eq!(included.files.contains_key("client.rs"), client);
             assert_eq!(sdk.contains("mod client"), client);
+            // The same modules as the crate, without `src/`, tests or manifests.
+            let expected: Vec<String> = crate_form
+                .files
+                .keys()
+                .filter_map(|path| path.strip_prefix("src/"))
+                .filter(|path| client || *path != "client.rs")
+                .map(|path| match path {
+                    "lib.rs" => ENTRY_FILE.to_string(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(included.files.keys().cloned().collect::<Vec<_>>(), expected);
             for (path, text) in &included.files {
-                assert!(!path.starts_with("src/") && !path.starts_with("tests/"));
+                let code = crate::emit::format_cache::formatted_code(text).expect("header");
+                // Plain formatter output: it parses and prints back the same.
+                let syntax = syn::parse_file(code).expect("parses");
+                assert_eq!(prettyplease::unparse(&syntax), code, "{path}");
+                assert!(syntax.attrs.is_empty(), "{path} has inner attributes");
                 for (number, line) in text.lines().enumerate() {
                     let trimmed = line.trim_start();
                     let at = format!("{path}:{}: {line}", number + 1);
-                    assert!(mod_declaration(line).is_none(), "{at}");
                     assert!(!trimmed.starts_with("#[cfg(feature"), "{at}");
                     assert!(!trimmed.starts_with("#[cfg(test)]"), "{at}");
                     assert!(!line.contains("graph_sdk"), "{at}");
@@ -971,26 +500,8 @@ mod tests {
                         assert!(["", "text"].contains(&fence), "{at}");
                     }
                 }
-                // No inner attribute before the first item of an included file.
-                let is_plain_comment = |l: &str| l.starts_with("//") && !l.starts_with("//!");
-                let first_code = text
-                    .lines()
-                    .map(str::trim_start)
-                    .find(|l| !l.is_empty() && !is_plain_comment(l));
-                assert!(
-                    first_code.is_some_and(|l| !l.starts_with("#![") && !l.starts_with("//!")),
-                    "{path} starts with an inner attribute"
-                );
                 assert!(!text.contains("crate::runtime") || text.contains("crate::graph::runtime"));
             }
-            // Line numbers of included files match the emitted files.
-            let emitted = &generated.files["src/runtime.rs"];
-            let included_runtime = &included.files["runtime.rs"];
-            let line_of = |text: &str| {
-                text.lines()
-                    .position(|l| l.starts_with("pub fn encode_path_segment"))
-            };
-            assert_eq!(line_of(emitted), line_of(included_runtime));
         }
     }
 
@@ -1107,11 +618,13 @@ mod tests {
         assert!(reused.len() > 10);
         assert_eq!(reused, files(fresh.path()));
 
-        // A damaged cache is ignored, never an error.
-        fs::write(out.path().join("docgen").join(FORMAT_CACHE_FILE), "{").expect("damage");
+        // A file edited behind docgen's back is formatted again, never reused.
+        let mut edited = fs::read_to_string(out.path().join("docgen/models/mod.rs")).expect("read");
+        edited.push_str("// edited\n");
+        fs::write(out.path().join("docgen/models/mod.rs"), edited).expect("damage");
         fs::write(&page, text).expect("undo the edit");
         let third = builder(&docs_root, out.path()).generate().expect("third");
-        assert_eq!(third.formatted_reused, 0);
+        assert_eq!(third.formatted_reused, second.formatted_reused - 1);
     }
 
     #[test]

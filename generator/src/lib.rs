@@ -6,12 +6,17 @@
 //! three run once per tree as one [`Analysis`], which every command shares;
 //! the [`policy`] of the docs folder (`docgen.toml`) decides how its
 //! diagnostics are reported.
+//! [`incremental`] runs that pipeline for `docgen generate` and the
+//! build-script API, skipping it when nothing changed; [`fsutil`] is the
+//! bottom layer of hashing and writing.
 
 pub mod analysis;
 pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod fsutil;
+pub mod incremental;
 pub mod lint;
 pub mod metadata;
 pub mod model;

@@ -13,18 +13,30 @@
 //! folder exactly as it was.
 
 use crate::emit::GeneratedCrate;
-use crate::stamp;
+use crate::fsutil::{self, KnownFiles};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The file in the output folder that lists, one per line and sorted, every file
 /// docgen generated there. docgen writes it itself (it does not list itself).
 pub const MANIFEST: &str = ".docgen-manifest";
+
+/// The stamp of the no-op fast path (see `crate::stamp`), beside the manifest.
+/// Not listed in the manifest and not compared by `docgen check`: it holds
+/// machine-specific data (the executable's fingerprint), so it is not meant to
+/// be committed.
+pub const STAMP_FILE: &str = ".docgen-stamp";
+
+/// The build-script API's format cache that earlier builds of docgen kept
+/// beside the stamp. docgen no longer writes it (the formatted code is read
+/// back from the files written), but a folder that holds it is docgen's (see
+/// `ensure_empty_or_ours`).
+pub const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
 
 /// First line of the manifest. It starts like every other generated file's header,
 /// so the manifest is recognisably docgen's even to someone who has never seen one.
@@ -207,7 +219,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// deletes files the previous manifest lists that are no longer generated, and
 /// writes the new manifest last.
 pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummary, OutputError> {
-    write_crate_knowing(out, generated, &stamp::KnownFiles::new())
+    write_crate_knowing(out, generated, &KnownFiles::new())
 }
 
 /// [`write_crate`], knowing the hashes of the files the last run wrote (from
@@ -218,7 +230,7 @@ pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummar
 pub fn write_crate_knowing(
     out: &Path,
     generated: &GeneratedCrate,
-    known: &stamp::KnownFiles,
+    known: &KnownFiles,
 ) -> Result<WriteSummary, OutputError> {
     let out = normalize(out);
     validate_generated(generated)?;
@@ -241,7 +253,7 @@ fn ensure_empty_or_ours(out: &Path, generated: &GeneratedCrate) -> Result<(), Ou
         return Ok(());
     }
     // The stamp, or the build-script API's format cache: docgen's own files.
-    for own in [stamp::STAMP_FILE, crate::build_script::FORMAT_CACHE_FILE] {
+    for own in [STAMP_FILE, FORMAT_CACHE_FILE] {
         if matches!(inspect(out, own), Ok(Some(_))) {
             return Ok(());
         }
@@ -270,7 +282,7 @@ pub fn managed_files(out: &Path) -> BTreeSet<String> {
         .into_iter()
         .collect();
     files.insert(MANIFEST.to_string());
-    files.insert(stamp::STAMP_FILE.to_string());
+    files.insert(STAMP_FILE.to_string());
     files
 }
 
@@ -320,7 +332,7 @@ pub fn output_hash(generated: &GeneratedCrate) -> String {
     let files: Vec<(&str, u64)> = generated
         .files
         .par_iter()
-        .map(|(path, text)| (path.as_str(), stamp::hash_bytes(text.as_bytes())))
+        .map(|(path, text)| (path.as_str(), fsutil::hash_bytes(text.as_bytes())))
         .collect();
     combine_hashes(manifest.as_bytes(), &files)
 }
@@ -328,7 +340,7 @@ pub fn output_hash(generated: &GeneratedCrate) -> String {
 /// Size, modification time and content hash of every file of `generated` as
 /// it now is in `out` (just after [`write_crate`]); files that cannot be
 /// inspected are left out, so the next check reads them.
-pub fn known_files(out: &Path, generated: &GeneratedCrate) -> stamp::KnownFiles {
+pub fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles {
     let out = normalize(out);
     generated
         .files
@@ -336,10 +348,10 @@ pub fn known_files(out: &Path, generated: &GeneratedCrate) -> stamp::KnownFiles 
         .filter_map(|(path, text)| {
             let file = inspect(&out, path).ok()??;
             let metadata = fs::symlink_metadata(&file).ok()?;
-            let known = stamp::KnownFile {
+            let known = fsutil::KnownFile {
                 len: metadata.len(),
-                modified_ns: stamp::modified_ns(&metadata),
-                hash: stamp::hash_bytes(text.as_bytes()),
+                modified_ns: fsutil::modified_ns(&metadata),
+                hash: fsutil::hash_bytes(text.as_bytes()),
             };
             Some((path.clone(), known))
         })
@@ -355,7 +367,7 @@ pub fn known_files(out: &Path, generated: &GeneratedCrate) -> stamp::KnownFiles 
 /// read (see [`crate::stamp`]); every other file is read and hashed.
 pub fn output_hash_on_disk(
     out: &Path,
-    known: &stamp::KnownFiles,
+    known: &KnownFiles,
     trusted_before_ns: u64,
 ) -> Option<String> {
     let out = normalize(out);
@@ -383,7 +395,7 @@ pub fn output_hash_on_disk(
                 return None;
             }
             if let Some(known) = known.get(*entry) {
-                let modified = stamp::modified_ns(&metadata);
+                let modified = fsutil::modified_ns(&metadata);
                 if metadata.len() == known.len
                     && modified == known.modified_ns
                     && modified < trusted_before_ns
@@ -392,7 +404,7 @@ pub fn output_hash_on_disk(
                 }
             }
             let bytes = fs::read(&file).ok()?;
-            Some((*entry, stamp::hash_bytes(&bytes)))
+            Some((*entry, fsutil::hash_bytes(&bytes)))
         })
         .collect();
     let files: Vec<(&str, u64)> = files.into_iter().collect::<Option<_>>()?;
@@ -400,7 +412,7 @@ pub fn output_hash_on_disk(
 }
 
 fn combine_hashes(manifest: &[u8], files: &[(&str, u64)]) -> String {
-    let mut hasher = stamp::FieldHasher::default();
+    let mut hasher = fsutil::FieldHasher::default();
     hasher.field(manifest).u64(files.len() as u64);
     for (path, hash) in files {
         hasher.field(path.as_bytes()).u64(*hash);
@@ -618,7 +630,7 @@ fn plan_write(
     out: &Path,
     generated: &GeneratedCrate,
     previous: Option<&BTreeSet<String>>,
-    known: &stamp::KnownFiles,
+    known: &KnownFiles,
 ) -> Result<Plan, OutputError> {
     let mut plan = Plan {
         writes: Vec::new(),
@@ -653,7 +665,7 @@ fn plan_write(
             .any(|header| existing.starts_with(header.as_bytes()));
         let as_written = known
             .get(path)
-            .is_some_and(|file| file.hash == stamp::hash_bytes(&existing));
+            .is_some_and(|file| file.hash == fsutil::hash_bytes(&existing));
         if has_header || as_written {
             plan.deletes.push(path.clone());
         } else {
@@ -716,7 +728,9 @@ fn leftover_temp_files(out: &Path, ours: &BTreeSet<&str>) -> Result<Vec<PathBuf>
 
 /// `.{name}.{pid}-{attempt}.docgen-tmp` → (`name`, pid).
 fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
-    let inner = file_name.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let inner = file_name
+        .strip_prefix('.')?
+        .strip_suffix(fsutil::TEMP_SUFFIX)?;
     let (target, counters) = inner.rsplit_once('.')?;
     let (pid, attempt) = counters.split_once('-')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -805,7 +819,7 @@ fn apply(
                 fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
             let (file, temp) = create_temp(&target)?;
-            write_and_close(file, content.as_bytes()).map_err(|err| {
+            fsutil::write_and_close(file, content.as_bytes()).map_err(|err| {
                 let _ = fs::remove_file(&temp);
                 io_error(&target)(err)
             })?;
@@ -897,59 +911,20 @@ fn remove_emptied_dirs(out: &Path, deleted: &Path) {
     }
 }
 
-/// Writes `content` to `target` through a temporary file and a rename (see
-/// [`write_crate`]); for docgen's own files beside the output, such as the stamp.
-pub(crate) fn write_file_atomic(target: &Path, content: &[u8]) -> io::Result<()> {
-    write_atomic(target, content).map_err(|err| match err {
-        OutputError::Io { source, .. } => source,
-        other => io::Error::other(other.to_string()),
-    })
-}
-
-/// Writes `content` to a new temporary file next to `target`, then renames it over
-/// `target`. The data is not fsynced: a generated crate can always be regenerated,
-/// and syncing every file would make large runs slow.
+/// [`fsutil::write_atomic`], failing as an [`OutputError`].
 fn write_atomic(target: &Path, content: &[u8]) -> Result<(), OutputError> {
-    let (file, temp) = create_temp(target)?;
-    let result = write_and_close(file, content).and_then(|()| fs::rename(&temp, target));
-    result.map_err(|err| {
-        // Best effort: the temporary file is ours, and the error below is what matters.
-        let _ = fs::remove_file(&temp);
-        io_error(target)(err)
-    })
+    fsutil::write_atomic(target, content).map_err(write_error)
 }
 
-fn write_and_close(mut file: fs::File, content: &[u8]) -> io::Result<()> {
-    file.write_all(content)?;
-    file.flush()
-}
-
-/// How temporary files end: `.{name}.{pid}-{attempt}.docgen-tmp`, next to `name`.
-const TEMP_SUFFIX: &str = ".docgen-tmp";
-
-/// Creates a temporary file that did not exist before (`create_new`), so a
-/// leftover from a crashed run, or anything else, is never overwritten.
 fn create_temp(target: &Path) -> Result<(fs::File, PathBuf), OutputError> {
-    let name = target
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pid = std::process::id();
-    let mut last_error = None;
-    for attempt in 0..100 {
-        let temp = target.with_file_name(format!(".{name}.{pid}-{attempt}{TEMP_SUFFIX}"));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
-            Ok(file) => return Ok((file, temp)),
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last_error = Some(err),
-            Err(err) => return Err(io_error(&temp)(err)),
-        }
+    fsutil::create_temp(target).map_err(write_error)
+}
+
+fn write_error(err: fsutil::WriteError) -> OutputError {
+    OutputError::Io {
+        path: err.path,
+        source: err.source,
     }
-    let err = last_error.unwrap_or_else(|| io::Error::other("no temporary file name was free"));
-    Err(io_error(target)(err))
 }
 
 #[cfg(test)]
@@ -1165,7 +1140,7 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         write_crate(empty.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
         let stamped = tempfile::tempdir().unwrap();
-        fs::write(stamped.path().join(stamp::STAMP_FILE), "old").unwrap();
+        fs::write(stamped.path().join(STAMP_FILE), "old").unwrap();
         write_crate(stamped.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
     }
 
@@ -1373,10 +1348,7 @@ mod tests {
         let moved = dir.path().join("a.rs");
         fs::rename(out.join("src/models/a.rs"), &moved).unwrap();
         std::os::unix::fs::symlink(&moved, out.join("src/models/a.rs")).unwrap();
-        assert_eq!(
-            output_hash_on_disk(&out, &stamp::KnownFiles::new(), 0),
-            None
-        );
+        assert_eq!(output_hash_on_disk(&out, &KnownFiles::new(), 0), None);
     }
 
     #[test]
@@ -1388,7 +1360,7 @@ mod tests {
         let known = known_files(dir.path(), &generated);
         assert_eq!(known.len(), 2);
         assert_eq!(
-            output_hash_on_disk(dir.path(), &stamp::KnownFiles::new(), 0),
+            output_hash_on_disk(dir.path(), &KnownFiles::new(), 0),
             Some(expected.clone()),
             "read and hashed"
         );

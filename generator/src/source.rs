@@ -1,6 +1,8 @@
-//! Reading a docs tree: every `.md` file under a folder, sorted, as text.
+//! Reading a docs tree: every `.md` file under a folder, sorted, as text;
+//! one walk that also hashes what it reads for the no-op fast path.
 
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::fsutil::{self, KnownFiles};
 use rayon::prelude::*;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -60,10 +62,90 @@ pub fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
 /// Reads every Markdown page under `root`. Unreadable files become diagnostics;
 /// symbolic links are not followed, so reading never leaves the tree.
 pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
+    Ok(walk(root, None)?.into_tree())
+}
+
+/// Finds every page under `root` and hashes it: the one walk of a docs tree
+/// a run makes. A page whose size and modification time are those `known`
+/// records (see `crate::stamp`) is not read: it counts as its known hash.
+/// Every other page is read once, and [`Scan::into_tree`] hands those bytes
+/// to the parser, so what is hashed is what is parsed.
+pub fn scan(root: &Path, known: &KnownFiles) -> Result<Scan, SourceError> {
+    walk(root, Some(known))
+}
+
+/// One walk of a docs tree (see [`scan`]).
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// What the walk found, in walk order (sorted by file name).
+    entries: Vec<Entry>,
+    /// Folders under the docs folder (relative, sorted), for `rerun-if-changed`.
+    pub dirs: Vec<String>,
+    /// When the walk started, in ns since the Unix epoch.
+    pub scanned_ns: u64,
+}
+
+/// One page the walk found.
+#[derive(Debug)]
+pub struct ScannedPage {
+    /// Relative to the docs folder, `/`-separated.
+    pub relative: String,
+    path: PathBuf,
+    pub len: u64,
+    pub modified_ns: u64,
+    /// The hash of its bytes (0 when the walk was not asked to hash).
+    pub hash: u64,
+    /// Its bytes, when the walk read them.
+    bytes: Option<Vec<u8>>,
+}
+
+/// What the walk found: a page, or an entry it could not read.
+#[derive(Debug)]
+enum Entry {
+    Page(ScannedPage),
+    Problem(Diagnostic),
+}
+
+impl Scan {
+    /// The pages, sorted by relative path.
+    pub fn pages(&self) -> impl Iterator<Item = &ScannedPage> {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Page(page) => Some(page),
+            Entry::Problem(_) => None,
+        })
+    }
+
+    /// What could not be read, one line each (`file: message`), in walk order.
+    pub fn problems(&self) -> impl Iterator<Item = String> + '_ {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Problem(d) => Some(format!("{}: {}", d.location.file, d.message)),
+            Entry::Page(_) => None,
+        })
+    }
+
+    /// The pages as text, reading those the walk did not read; problems as
+    /// diagnostics, in walk order.
+    pub fn into_tree(self) -> Tree {
+        let read: Vec<(Option<SourceFile>, Option<Diagnostic>)> =
+            self.entries.into_par_iter().map(decode_entry).collect();
+        let mut tree = Tree::default();
+        for (file, diagnostic) in read {
+            tree.files.extend(file);
+            tree.diagnostics.extend(diagnostic);
+        }
+        tree.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+        tree
+    }
+}
+
+/// Walks `root`; with `known`, reads and hashes the pages it cannot trust.
+fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
+    let scanned_ns = fsutil::now_ns();
     ensure_docs_dir(root)?;
-    // Walk first (cheap, and in a fixed order), then read and decode the pages
-    // in parallel; results are merged in walk order.
+    // Walk first (cheap, and in a fixed order), then read the pages in
+    // parallel; results are merged in walk order.
     let mut found = Vec::new();
+    let mut dirs = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -99,7 +181,17 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
             }
             continue;
         }
-        if !is_page || entry.file_type().is_dir() {
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 {
+                dirs.push(
+                    path.strip_prefix(root)
+                        .map(relative_name)
+                        .unwrap_or_default(),
+                );
+            }
+            continue;
+        }
+        if !is_page {
             continue;
         }
         let relative = path
@@ -116,68 +208,120 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
             )));
             continue;
         }
-        found.push(Found::Page(relative, entry.into_path()));
+        // Without following links: walkdir's entries are not links here.
+        let metadata = entry.metadata().ok();
+        found.push(Found::Page(relative, entry.into_path(), metadata));
     }
-    let read: Vec<(Option<SourceFile>, Option<Diagnostic>)> =
-        found.into_par_iter().map(read_page).collect();
-    let mut tree = Tree::default();
-    for (file, diagnostic) in read {
-        tree.files.extend(file);
-        tree.diagnostics.extend(diagnostic);
-    }
-    tree.files.sort_by(|a, b| a.relative.cmp(&b.relative));
-    Ok(tree)
+    let entries: Vec<Entry> = found
+        .into_par_iter()
+        .map(|found| hash_page(found, known))
+        .collect();
+    dirs.sort();
+    Ok(Scan {
+        entries,
+        dirs,
+        scanned_ns,
+    })
 }
 
-/// What the walk found: a page to read, or an entry it could not read.
+/// What the walk found, before the page is read.
 enum Found {
-    Page(String, PathBuf),
+    Page(String, PathBuf, Option<std::fs::Metadata>),
     Problem(Diagnostic),
 }
 
-/// Reads one page: its text (lossily decoded when it is not UTF-8) and the
-/// diagnostic that explains a problem, if any.
-fn read_page(found: Found) -> (Option<SourceFile>, Option<Diagnostic>) {
-    let (relative, path) = match found {
-        Found::Page(relative, path) => (relative, path),
-        Found::Problem(diagnostic) => return (None, Some(diagnostic)),
+/// A found page, with its hash: the known one when its size and time are
+/// unchanged, else that of its bytes, which are kept for the parser. Without
+/// `known` nothing is hashed and the page is read later.
+fn hash_page(found: Found, known: Option<&KnownFiles>) -> Entry {
+    let (relative, path, metadata) = match found {
+        Found::Page(relative, path, metadata) => (relative, path, metadata),
+        Found::Problem(diagnostic) => return Entry::Problem(diagnostic),
     };
-    match std::fs::read(&path) {
-        Ok(bytes) => {
-            let (text, diagnostic) = match String::from_utf8(bytes) {
-                Ok(text) => (text, None),
-                Err(err) => {
-                    // Located at the first invalid byte, as an editor counts lines.
-                    let valid = err.as_bytes().get(..err.utf8_error().valid_up_to());
-                    let line = valid.map_or(1, |before| {
-                        let text = String::from_utf8_lossy(before);
-                        crate::parse::line_index::LineIndex::new(&text).line(text.len())
-                    });
-                    (
-                        String::from_utf8_lossy(err.as_bytes()).into_owned(),
-                        Some(Diagnostic::error(
-                            Code::InvalidUtf8,
-                            Location::new(&relative, line),
-                            "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
-                        )),
-                    )
-                }
-            };
-            let file = SourceFile {
-                relative,
-                text: normalize(text),
-            };
-            (Some(file), diagnostic)
+    let (len, modified) = metadata
+        .as_ref()
+        .map_or((0, 0), |m| (m.len(), fsutil::modified_ns(m)));
+    let mut page = ScannedPage {
+        relative,
+        path,
+        len,
+        modified_ns: modified,
+        hash: 0,
+        bytes: None,
+    };
+    let Some(known) = known else {
+        return Entry::Page(page);
+    };
+    if let Some(previous) = known.get(&page.relative) {
+        if modified != 0 && previous.modified_ns == modified && previous.len == len {
+            page.hash = previous.hash;
+            return Entry::Page(page);
         }
-        Err(err) => (
-            None,
-            Some(Diagnostic::error(
-                Code::ReadFailed,
-                Location::new(relative, 1),
-                format!("cannot read: {err}"),
-            )),
-        ),
     }
+    match std::fs::read(&page.path) {
+        Ok(bytes) => {
+            page.hash = fsutil::hash_bytes(&bytes);
+            page.len = bytes.len() as u64;
+            page.bytes = Some(bytes);
+            Entry::Page(page)
+        }
+        Err(err) => Entry::Problem(Diagnostic::error(
+            Code::ReadFailed,
+            Location::new(page.relative, 1),
+            format!("cannot read: {err}"),
+        )),
+    }
+}
+
+/// One entry as the parser takes it: a page's text (lossily decoded when it is
+/// not UTF-8, read now when the walk did not) and the diagnostic that explains
+/// a problem, if any.
+fn decode_entry(entry: Entry) -> (Option<SourceFile>, Option<Diagnostic>) {
+    let page = match entry {
+        Entry::Page(page) => page,
+        Entry::Problem(diagnostic) => return (None, Some(diagnostic)),
+    };
+    let relative = page.relative;
+    let bytes = match page.bytes {
+        Some(bytes) => bytes,
+        None => match std::fs::read(&page.path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                return (
+                    None,
+                    Some(Diagnostic::error(
+                        Code::ReadFailed,
+                        Location::new(relative, 1),
+                        format!("cannot read: {err}"),
+                    )),
+                )
+            }
+        },
+    };
+    let (text, diagnostic) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(err) => {
+            // Located at the first invalid byte, as an editor counts lines.
+            let valid = err.as_bytes().get(..err.utf8_error().valid_up_to());
+            let line = valid.map_or(1, |before| {
+                let text = String::from_utf8_lossy(before);
+                crate::parse::line_index::LineIndex::new(&text).line(text.len())
+            });
+            (
+                String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                Some(Diagnostic::error(
+                    Code::InvalidUtf8,
+                    Location::new(&relative, line),
+                    "file is not valid UTF-8; invalid bytes are replaced with U+FFFD",
+                )),
+            )
+        }
+    };
+    let file = SourceFile {
+        relative,
+        text: normalize(text),
+    };
+    (Some(file), diagnostic)
 }
 
 /// A path as docgen names files: its components joined with `/`.

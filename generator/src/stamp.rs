@@ -23,219 +23,73 @@
 //! full run (which repairs the file): the stamp can make a run slower, never
 //! wrong, short of a 64-bit hash collision.
 //!
-//! The hashes use std's `DefaultHasher` (SipHash-1-3 with fixed keys). Its
-//! algorithm may change between Rust releases; that only makes the first run
-//! after such a toolchain upgrade a full one.
+//! The pages are found and hashed by [`crate::source::scan`], the one walk of
+//! the docs tree, and the hashes come from [`crate::fsutil`]. The protocol that
+//! uses the stamp (when to trust it, remove it, write it) is
+//! [`crate::incremental`]'s.
 
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::emit::format_cache::formatted_code;
-use crate::emit::{FormatCache, TokenHashes};
+use crate::fsutil::{self, FieldHasher, KnownFile, KnownFiles};
 use crate::model::ApiModel;
-use crate::source::{relative_name, SourceError};
-use rayon::prelude::*;
+use crate::source::Scan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
-use std::hash::{DefaultHasher, Hasher};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
-use walkdir::WalkDir;
 
-/// The stamp in the output folder, next to [`crate::output::MANIFEST`]. Not listed
-/// in the manifest and not compared by `docgen check`: it holds machine-specific
-/// data (the executable's fingerprint), so it is not meant to be committed.
-pub const STAMP_FILE: &str = ".docgen-stamp";
+pub use crate::output::STAMP_FILE;
 /// Bump when the stamp's layout or the meaning of its hashes changes.
 const STAMP_VERSION: u32 = 1;
-
-/// A 64-bit hash over length-prefixed fields, so that `("ab", "c")` and
-/// `("a", "bc")` differ.
-#[derive(Default)]
-pub struct FieldHasher(DefaultHasher);
-
-impl FieldHasher {
-    pub fn field(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.write_usize(bytes.len());
-        self.0.write(bytes);
-        self
-    }
-
-    /// Bytes without a length prefix, for callers that end a field themselves.
-    pub fn raw(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.write(bytes);
-        self
-    }
-
-    pub fn u64(&mut self, value: u64) -> &mut Self {
-        self.0.write_u64(value);
-        self
-    }
-
-    pub fn finish(&self) -> u64 {
-        self.0.finish()
-    }
-}
-
-/// The hash of one byte string.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    FieldHasher::default().field(bytes).finish()
-}
-
-/// One page found by [`scan_inputs`]: its path relative to the docs folder,
-/// the hash of its bytes, its size and modification time.
-#[derive(Debug, Clone)]
-pub struct InputPage {
-    pub relative: String,
-    pub hash: u64,
-    pub len: u64,
-    pub modified_ns: u64,
-}
 
 /// Pages modified this recently before a scan are never trusted by size and
 /// time on the next run (2 s: more than any file system's timestamp tick).
 pub const RECENT_NS: u64 = 2_000_000_000;
 
-/// The pages of a docs tree, found as [`crate::source::read_tree`] finds them
-/// (recursive, `.md` regular files, symbolic links not followed), hashed.
-#[derive(Debug, Default)]
-pub struct Inputs {
-    /// Sorted by relative path.
-    pub pages: Vec<InputPage>,
-    /// Folders under the docs folder (relative, sorted), for `rerun-if-changed`.
-    pub dirs: Vec<String>,
-    /// Entries that could not be read; part of the key, so a fix is noticed.
-    pub problems: Vec<String>,
-    /// When the scan started, in ns since the Unix epoch.
-    pub scanned_ns: u64,
+/// The hash of the inputs a scan found, with `salt` (docgen's version, options
+/// that change the output) hashed first: the pages' paths and hashes, and what
+/// could not be read, so that a fix is noticed.
+pub fn input_key(scan: &Scan, salt: &[&[u8]]) -> String {
+    let mut hasher = FieldHasher::default();
+    hasher.field(format!("docgen-stamp/{STAMP_VERSION}").as_bytes());
+    hasher.field(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.u64(salt.len() as u64);
+    for part in salt {
+        hasher.field(part);
+    }
+    let problems: Vec<String> = scan.problems().collect();
+    hasher.u64(problems.len() as u64);
+    for problem in &problems {
+        hasher.field(problem.as_bytes());
+    }
+    let mut pages = 0;
+    for page in scan.pages() {
+        hasher.field(page.relative.as_bytes()).u64(page.hash);
+        pages += 1;
+    }
+    format!("{:016x}-{pages}", hasher.finish())
 }
 
-impl Inputs {
-    /// The inputs' hash, with `salt` (docgen's version, options that change the
-    /// output) hashed first.
-    pub fn key(&self, salt: &[&[u8]]) -> String {
-        let mut hasher = FieldHasher::default();
-        hasher.field(format!("docgen-stamp/{STAMP_VERSION}").as_bytes());
-        hasher.field(env!("CARGO_PKG_VERSION").as_bytes());
-        hasher.u64(salt.len() as u64);
-        for part in salt {
-            hasher.field(part);
-        }
-        hasher.u64(self.problems.len() as u64);
-        for problem in &self.problems {
-            hasher.field(problem.as_bytes());
-        }
-        for page in &self.pages {
-            hasher.field(page.relative.as_bytes()).u64(page.hash);
-        }
-        format!("{:016x}-{}", hasher.finish(), self.pages.len())
-    }
-
-    /// The pages as the next scan may trust them: recently modified ones (see
-    /// [`RECENT_NS`]) with no time, so they are read again.
-    pub fn known(&self) -> KnownFiles {
-        let recent = self.scanned_ns.saturating_sub(RECENT_NS);
-        self.pages
-            .iter()
-            .map(|page| {
-                let modified_ns = if page.modified_ns < recent {
-                    page.modified_ns
-                } else {
-                    0
-                };
-                let known = KnownFile {
-                    len: page.len,
-                    modified_ns,
-                    hash: page.hash,
-                };
-                (page.relative.clone(), known)
-            })
-            .collect()
-    }
-}
-
-/// Finds and hashes every page under `root`; pages are read in parallel.
-pub fn scan_inputs(root: &Path) -> Result<Inputs, SourceError> {
-    scan_inputs_with(root, &KnownFiles::new())
-}
-
-/// [`scan_inputs`], taking the hash of a page from `known` (a previous
-/// [`Inputs::known`]) without reading it when its size and time are unchanged.
-pub fn scan_inputs_with(root: &Path, known: &KnownFiles) -> Result<Inputs, SourceError> {
-    let scanned_ns = std::time::SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()
-        .and_then(|d| u64::try_from(d.as_nanos()).ok())
-        .unwrap_or_default();
-    crate::source::ensure_docs_dir(root)?;
-    let mut inputs = Inputs {
-        scanned_ns,
-        ..Inputs::default()
-    };
-    let mut found: Vec<(String, PathBuf, Option<fs::Metadata>)> = Vec::new();
-    for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                inputs.problems.push(err.to_string());
-                continue;
-            }
-        };
-        let relative = entry
-            .path()
-            .strip_prefix(root)
-            .map(relative_name)
-            .unwrap_or_default();
-        if entry.file_type().is_dir() {
-            if entry.depth() > 0 {
-                inputs.dirs.push(relative);
-            }
-            continue;
-        }
-        let is_page = entry.file_type().is_file()
-            && entry.path().extension().and_then(|e| e.to_str()) == Some("md");
-        if is_page {
-            // Without following links: walkdir's entries are not links here.
-            let metadata = entry.metadata().ok();
-            found.push((relative, entry.into_path(), metadata));
-        }
-    }
-    let hashed: Vec<Result<InputPage, String>> = found
-        .into_par_iter()
-        .map(|(relative, path, metadata)| {
-            let (len, modified) = metadata
-                .as_ref()
-                .map_or((0, 0), |m| (m.len(), modified_ns(m)));
-            if let Some(previous) = known.get(&relative) {
-                if modified != 0 && previous.modified_ns == modified && previous.len == len {
-                    return Ok(InputPage {
-                        relative,
-                        hash: previous.hash,
-                        len,
-                        modified_ns: modified,
-                    });
-                }
-            }
-            match fs::read(&path) {
-                Ok(bytes) => Ok(InputPage {
-                    relative,
-                    hash: hash_bytes(&bytes),
-                    len: bytes.len() as u64,
-                    modified_ns: modified,
-                }),
-                Err(err) => Err(format!("{relative}: {err}")),
-            }
+/// The pages as the next scan may trust them: recently modified ones (see
+/// [`RECENT_NS`]) with no time, so they are read again.
+pub fn known_pages(scan: &Scan) -> KnownFiles {
+    let recent = scan.scanned_ns.saturating_sub(RECENT_NS);
+    scan.pages()
+        .map(|page| {
+            let modified_ns = if page.modified_ns < recent {
+                page.modified_ns
+            } else {
+                0
+            };
+            let known = KnownFile {
+                len: page.len,
+                modified_ns,
+                hash: page.hash,
+            };
+            (page.relative.clone(), known)
         })
-        .collect();
-    for page in hashed {
-        match page {
-            Ok(page) => inputs.pages.push(page),
-            Err(problem) => inputs.problems.push(problem),
-        }
-    }
-    inputs.pages.sort_by(|a, b| a.relative.cmp(&b.relative));
-    inputs.dirs.sort();
-    Ok(inputs)
+        .collect()
 }
 
 /// Path, size and modification time of the running executable: a docgen that
@@ -268,34 +122,11 @@ pub fn formatter_fingerprint() -> String {
     )
 }
 
-/// A generated file as a full run left it: size and modification time (for
-/// the quick check) and the hash of its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KnownFile {
-    pub len: u64,
-    pub modified_ns: u64,
-    pub hash: u64,
-}
-
-/// Generated files by path relative to the output folder.
-pub type KnownFiles = BTreeMap<String, KnownFile>;
-
-/// Modification time in nanoseconds since the Unix epoch (0 when unknown,
-/// which never matches a real time).
-pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
-    metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .and_then(|d| u64::try_from(d.as_nanos()).ok())
-        .unwrap_or_default()
-}
-
 /// What a full run stored: the hashes and what it reported.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stamp {
     docgen_stamp: u32,
-    /// [`Inputs::key`] of the run.
+    /// [`input_key`] of the run.
     pub inputs: String,
     /// The hash of the output as written (see [`crate::output::output_hash`]).
     pub outputs: String,
@@ -306,7 +137,7 @@ pub struct Stamp {
     /// The generated files' sizes, times and hashes.
     #[serde(default)]
     pub files: KnownFiles,
-    /// The pages' sizes, times and hashes (see [`Inputs::known`]), and the docs
+    /// The pages' sizes, times and hashes (see [`known_pages`]), and the docs
     /// folder they are in (see [`docs_root`]).
     #[serde(default)]
     pub docs: KnownFiles,
@@ -318,7 +149,7 @@ pub struct Stamp {
     #[serde(default)]
     pub formatter: String,
     #[serde(default)]
-    pub formatted: TokenHashes,
+    pub formatted: BTreeMap<String, u64>,
     /// When the stamp file was last modified (ns), set by [`read`]: files not
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
@@ -343,7 +174,7 @@ impl Stamp {
             docs: KnownFiles::new(),
             docs_root: String::new(),
             formatter: String::new(),
-            formatted: TokenHashes::new(),
+            formatted: BTreeMap::new(),
             written_ns: 0,
         }
     }
@@ -354,7 +185,7 @@ impl Stamp {
         self
     }
 
-    /// The stamp with the pages' sizes, times and hashes, from [`Inputs::known`],
+    /// The stamp with the pages' sizes, times and hashes, from [`known_pages`],
     /// for the docs folder `root`.
     pub fn with_docs(mut self, root: &Path, docs: KnownFiles) -> Stamp {
         self.docs_root = docs_root(root);
@@ -363,40 +194,10 @@ impl Stamp {
     }
 
     /// The stamp with the token hashes of the files `formatter` formatted.
-    pub fn with_formatted(mut self, formatter: String, formatted: TokenHashes) -> Stamp {
+    pub fn with_formatted(mut self, formatter: String, formatted: BTreeMap<String, u64>) -> Stamp {
         self.formatter = formatter;
         self.formatted = formatted;
         self
-    }
-
-    /// The formatted code of the files in `out` that are still as this stamp's
-    /// run wrote them (content hash as recorded), when `formatter` formatted
-    /// them: a run over changed docs takes their code instead of formatting
-    /// their token trees again. Anything else is left out, never an error: the
-    /// file is then formatted as on a first run.
-    pub fn format_cache(&self, out: &Path, formatter: &str) -> FormatCache {
-        if self.formatter != formatter {
-            return FormatCache::default();
-        }
-        let found: Vec<(String, u64, String)> = self
-            .formatted
-            .par_iter()
-            .filter_map(|(path, &tokens)| {
-                let known = self.files.get(path)?;
-                let bytes = crate::output::read_generated(out, path)?;
-                if hash_bytes(&bytes) != known.hash {
-                    return None;
-                }
-                let text = String::from_utf8(bytes).ok()?;
-                let code = formatted_code(&text)?.to_string();
-                Some((path.clone(), tokens, code))
-            })
-            .collect();
-        let mut cache = FormatCache::default();
-        for (path, tokens, code) in found {
-            cache.insert(path, tokens, code);
-        }
-        cache
     }
 
     /// The pages the stamp knows, when they are of the docs folder `root`: the
@@ -485,7 +286,7 @@ pub fn read(path: &Path) -> Option<Stamp> {
     }
     let bytes = fs::read(path).ok()?;
     let mut stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
-    stamp.written_ns = modified_ns(&metadata);
+    stamp.written_ns = fsutil::modified_ns(&metadata);
     Some(stamp)
 }
 
@@ -502,12 +303,17 @@ pub fn remove(path: &Path) -> io::Result<()> {
 pub fn write(path: &Path, stamp: &Stamp) -> io::Result<()> {
     let mut text = serde_json::to_vec(stamp).map_err(io::Error::other)?;
     text.push(b'\n');
-    crate::output::write_file_atomic(path, &text)
+    Ok(fsutil::write_atomic(path, &text)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source;
+
+    fn scan_inputs(docs: &Path) -> Result<Scan, source::SourceError> {
+        source::scan(docs, &KnownFiles::new())
+    }
 
     #[test]
     fn keys_change_with_any_page_path_or_byte_and_with_the_salt() {
@@ -516,10 +322,10 @@ mod tests {
         fs::create_dir_all(docs.join("api")).unwrap();
         fs::write(docs.join("api/a.md"), "# A\n").unwrap();
         fs::write(docs.join("notes.txt"), "not a page").unwrap();
-        let key = || scan_inputs(&docs).unwrap().key(&[b"x"]);
+        let key = || input_key(&scan_inputs(&docs).unwrap(), &[b"x"]);
         let first = key();
         assert_eq!(key(), first, "same inputs, same key");
-        assert_ne!(scan_inputs(&docs).unwrap().key(&[b"y"]), first);
+        assert_ne!(input_key(&scan_inputs(&docs).unwrap(), &[b"y"]), first);
 
         fs::write(docs.join("notes.txt"), "still not a page").unwrap();
         assert_eq!(key(), first, "only pages count");
@@ -533,8 +339,26 @@ mod tests {
 
         let inputs = scan_inputs(&docs).unwrap();
         assert_eq!(inputs.dirs, ["api"]);
-        assert_eq!(inputs.pages.len(), 1);
+        assert_eq!(inputs.pages().count(), 1);
         assert!(scan_inputs(&docs.join("missing")).is_err());
+    }
+
+    /// The walk's problems are part of the key: a link added to the tree is a
+    /// warning the next run must report, not a run the stamp vouches for.
+    /// (Before the one walk, the scan for the key skipped links silently.)
+    #[cfg(unix)]
+    #[test]
+    fn a_link_added_to_the_tree_changes_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("v1.0");
+        fs::create_dir_all(&docs).unwrap();
+        fs::write(docs.join("a.md"), "# A\n").unwrap();
+        fs::write(dir.path().join("outside.md"), "# outside\n").unwrap();
+        let before = input_key(&scan_inputs(&docs).unwrap(), &[]);
+        std::os::unix::fs::symlink(dir.path().join("outside.md"), docs.join("b.md")).unwrap();
+        let scan = scan_inputs(&docs).unwrap();
+        assert_eq!(scan.pages().count(), 1, "the link is not a page");
+        assert_ne!(input_key(&scan, &[]), before);
     }
 
     #[test]
@@ -555,7 +379,7 @@ mod tests {
         };
         set_time(60);
         let first = scan_inputs(&docs).unwrap();
-        let known = first.known();
+        let known = known_pages(&first);
         assert_ne!(
             known["a.md"].modified_ns, 0,
             "an old page is recorded with its time"
@@ -567,19 +391,20 @@ mod tests {
         if let Some(file) = made_up.get_mut("a.md") {
             file.hash ^= 1;
         }
-        let trusted = scan_inputs_with(&docs, &made_up).unwrap();
-        assert_eq!(trusted.pages[0].hash, first.pages[0].hash ^ 1);
+        let trusted = source::scan(&docs, &made_up).unwrap();
+        let hash = |scan: &Scan| scan.pages().next().map(|p| p.hash);
+        assert_eq!(hash(&trusted), hash(&first).map(|h| h ^ 1));
 
         // Same size, new time: read.
         fs::write(&page, "# B\n").unwrap();
         set_time(30);
-        let changed = scan_inputs_with(&docs, &known).unwrap();
-        assert_ne!(changed.key(&[]), first.key(&[]));
-        assert_eq!(changed.pages[0].hash, hash_bytes(b"# B\n"));
+        let changed = source::scan(&docs, &known).unwrap();
+        assert_ne!(input_key(&changed, &[]), input_key(&first, &[]));
+        assert_eq!(hash(&changed), Some(fsutil::hash_bytes(b"# B\n")));
 
         // A page modified just now is recorded with no time: always read.
         fs::write(&page, "# C\n").unwrap();
-        let recent = scan_inputs(&docs).unwrap().known();
+        let recent = known_pages(&scan_inputs(&docs).unwrap());
         assert_eq!(recent["a.md"].modified_ns, 0);
     }
 

@@ -154,6 +154,20 @@ impl Areas {
     }
 }
 
+/// The model with every page and operation in one API area, so the emitted
+/// code has no area features (see `EmitOptions::area_features`).
+pub fn one_area(model: &ApiModel) -> ApiModel {
+    const AREA: &str = "all";
+    let mut model = model.clone();
+    for page in &mut model.pages {
+        page.area = AREA.to_string();
+    }
+    for op in &mut model.operations {
+        op.areas = vec![AREA.to_string()];
+    }
+    model
+}
+
 /// `feature = "a"` or `any(feature = "a", feature = "b")` for `areas`; `None`
 /// when every area of `enclosing` is in `areas` (no condition needed).
 pub fn predicate_within(areas: &AreaSet, enclosing: &AreaSet) -> Option<TokenStream> {

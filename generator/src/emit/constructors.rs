@@ -4,7 +4,8 @@
 //! `Nullable::Value(Box::new(..))`.
 //!
 //! Each is emitted only when the type has the properties it fills, with the
-//! types it expects; otherwise the type simply has none.
+//! types it expects; otherwise the type simply has none. Such a type has
+//! fields, so its file already imports `Nullable`.
 
 use super::context::Context;
 use super::models::field_names;
@@ -39,7 +40,7 @@ fn email_address(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
         /// An email address with no display name.
         pub fn new(address: impl Into<String>) -> Self {
             Self {
-                #address: crate::runtime::Nullable::Value(address.into()),
+                #address: Nullable::Value(address.into()),
                 ..Default::default()
             }
         }
@@ -81,8 +82,8 @@ fn item_body(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
         /// A plain-text body.
         pub fn text(content: impl Into<String>) -> Self {
             Self {
-                #content_type: crate::runtime::Nullable::Value(#kind_ident::#text),
-                #content: crate::runtime::Nullable::Value(content.into()),
+                #content_type: Nullable::Value(#kind_ident::#text),
+                #content: Nullable::Value(content.into()),
                 ..Default::default()
             }
         }
@@ -90,8 +91,8 @@ fn item_body(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
         /// An HTML body.
         pub fn html(content: impl Into<String>) -> Self {
             Self {
-                #content_type: crate::runtime::Nullable::Value(#kind_ident::#html),
-                #content: crate::runtime::Nullable::Value(content.into()),
+                #content_type: Nullable::Value(#kind_ident::#html),
+                #content: Nullable::Value(content.into()),
                 ..Default::default()
             }
         }
@@ -107,8 +108,8 @@ fn date_time_time_zone(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
         /// (`Pacific Standard Time`, `UTC`).
         pub fn new(date_time: impl Into<String>, time_zone: impl Into<String>) -> Self {
             Self {
-                #date_time: crate::runtime::Nullable::Value(date_time.into()),
-                #time_zone: crate::runtime::Nullable::Value(time_zone.into()),
+                #date_time: Nullable::Value(date_time.into()),
+                #time_zone: Nullable::Value(time_zone.into()),
                 ..Default::default()
             }
         }
@@ -155,8 +156,8 @@ fn boxed(cx: &Context<'_>, target: &TypeDef, value: TokenStream) -> TokenStream 
         (Some(any), Some(own)) => {
             let any = names::ident(any);
             let own = names::ident(own);
-            quote! { crate::runtime::Nullable::Value(Box::new(super::#any::#own(#value))) }
+            quote! { Nullable::Value(Box::new(super::#any::#own(#value))) }
         }
-        _ => quote! { crate::runtime::Nullable::Value(Box::new(#value)) },
+        _ => quote! { Nullable::Value(Box::new(#value)) },
     }
 }

@@ -62,6 +62,9 @@ pub struct Context<'m> {
     pub body_structs: BTreeMap<String, BodyStruct>,
     /// Operation name → where its function sits in `operations`.
     pub call_paths: BTreeMap<String, super::path_tree::CallPath>,
+    /// The path items name the SDK's root by: `crate`, or in the include
+    /// layout the module the user includes it in (`crate::graph`).
+    pub root: RootPath,
 }
 
 /// The struct of an action's parameters: one per action, shared by every
@@ -74,8 +77,43 @@ pub struct BodyStruct {
     pub operations: Vec<String>,
 }
 
+/// A module path (`crate`, `crate::graph`), kept as its segments: token trees
+/// cannot be shared between the emitter's threads, so each use makes its own.
+#[derive(Debug, Clone)]
+pub struct RootPath(Vec<String>);
+
+impl RootPath {
+    /// `path` when it is `crate` followed by `::`-separated identifiers.
+    pub fn parse(path: &str) -> Option<RootPath> {
+        let segments: Vec<String> = path.split("::").map(str::to_string).collect();
+        let (first, rest) = segments.split_first()?;
+        let valid = first == "crate"
+            && rest
+                .iter()
+                .all(|segment| syn::parse_str::<syn::Ident>(segment).is_ok());
+        valid.then_some(RootPath(segments))
+    }
+}
+
+impl quote::ToTokens for RootPath {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let span = proc_macro2::Span::call_site();
+        for (index, segment) in self.0.iter().enumerate() {
+            if index > 0 {
+                tokens.extend(quote! { :: });
+            }
+            // Valid identifiers by `parse`: neither constructor panics.
+            let ident = match segment.strip_prefix("r#") {
+                Some(raw) => proc_macro2::Ident::new_raw(raw, span),
+                None => proc_macro2::Ident::new(segment, span),
+            };
+            tokens.extend([proc_macro2::TokenTree::Ident(ident)]);
+        }
+    }
+}
+
 impl<'m> Context<'m> {
-    pub fn new(model: &'m ApiModel) -> Self {
+    pub fn new(model: &'m ApiModel, root: RootPath) -> Self {
         let types: BTreeMap<String, &TypeDef> =
             model.types.iter().map(|t| (type_key(&t.name), t)).collect();
         let mut scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
@@ -110,6 +148,7 @@ impl<'m> Context<'m> {
             areas: Areas::new(model),
             body_structs,
             call_paths: super::path_tree::call_paths(&model.operations),
+            root,
         }
     }
 
@@ -120,7 +159,7 @@ impl<'m> Context<'m> {
     /// The Rust type for a doc type reference (without `Nullable`).
     pub fn rust_type(&self, ty: &TypeRef) -> TokenStream {
         let element = match ty.primitive {
-            Some(primitive) => primitive_type(primitive),
+            Some(primitive) => primitive_type(primitive, &self.root),
             None => self.named_type(&ty.name, true),
         };
         if ty.collection {
@@ -192,7 +231,7 @@ impl<'m> Context<'m> {
 }
 
 /// The Rust type of a primitive; see the README's mapping table.
-pub fn primitive_type(primitive: Primitive) -> TokenStream {
+pub fn primitive_type(primitive: Primitive, root: &RootPath) -> TokenStream {
     match primitive {
         Primitive::String => quote! { String },
         Primitive::Boolean => quote! { bool },
@@ -204,12 +243,12 @@ pub fn primitive_type(primitive: Primitive) -> TokenStream {
         // Single is read as f64 too: examples give more digits than f32 holds,
         // and every f32 is exact in f64, so nothing sent or received is lost.
         Primitive::Single | Primitive::Double | Primitive::Decimal => quote! { f64 },
-        Primitive::DateTimeOffset => quote! { crate::runtime::DateTimeOffset },
-        Primitive::Date => quote! { crate::runtime::Date },
-        Primitive::TimeOfDay => quote! { crate::runtime::TimeOfDay },
-        Primitive::Duration => quote! { crate::runtime::Duration },
-        Primitive::Guid => quote! { crate::runtime::Uuid },
-        Primitive::Binary => quote! { crate::runtime::Base64 },
+        Primitive::DateTimeOffset => quote! { #root::runtime::DateTimeOffset },
+        Primitive::Date => quote! { #root::runtime::Date },
+        Primitive::TimeOfDay => quote! { #root::runtime::TimeOfDay },
+        Primitive::Duration => quote! { #root::runtime::Duration },
+        Primitive::Guid => quote! { #root::runtime::Uuid },
+        Primitive::Binary => quote! { #root::runtime::Base64 },
         Primitive::Stream => quote! { Vec<u8> },
         Primitive::Json => quote! { serde_json::Value },
     }

@@ -9,6 +9,7 @@ mod context;
 pub mod docs;
 mod example_tests;
 pub mod format_cache;
+mod include;
 mod models;
 pub mod names;
 mod operations;
@@ -109,13 +110,145 @@ impl syn::visit_mut::VisitMut for DocSanitizer {
 }
 
 /// Formats a token stream as a Rust file.
-fn format_file(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let mut syntax = syn::parse2::<syn::File>(tokens).map_err(|e| EmitError {
+fn format_file(file: &str, tokens: TokenStream, style: &Style) -> Result<String, EmitError> {
+    let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| EmitError {
         file: file.to_string(),
         message: e.to_string(),
     })?;
-    syn::visit_mut::VisitMut::visit_file_mut(&mut DocSanitizer, &mut syntax);
-    Ok(prettyplease::unparse(&syntax))
+    Ok(style.unparse(syntax))
+}
+
+/// How the emitted crate is laid out and what it holds: decided while the
+/// token trees are built, never by editing formatted code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitOptions {
+    pub layout: Layout,
+    /// The async client (module `client`): behind the cargo feature `client`
+    /// in the crate layout, compiled unconditionally in the include layout.
+    pub client: bool,
+    /// One cargo feature per API area (the `ms.prod` of its pages), each
+    /// compiling its operations and the types they need; off, every item is
+    /// compiled unconditionally.
+    pub area_features: bool,
+}
+
+/// Where the files go and how modules find them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// A crate: `Cargo.toml`, `src/lib.rs` with `mod x;` declarations, the
+    /// runtime's tests, and the examples as `tests/examples.rs`.
+    Crate,
+    /// The crate's `src/` for a build script to write into `OUT_DIR/<dir>/`
+    /// and the user's crate to `include!` at `module_path` (`crate`,
+    /// `crate::graph`): `src/lib.rs` as `sdk.rs`, every module
+    /// `mod x { include!(…) }` (see [`include`]), paths from `module_path`,
+    /// and no crate-level attributes, manifest or tests.
+    Include { module_path: String, dir: String },
+}
+
+impl EmitOptions {
+    /// The generated crate, as `docgen generate` writes it.
+    pub fn crate_layout() -> Self {
+        EmitOptions {
+            layout: Layout::Crate,
+            client: true,
+            area_features: true,
+        }
+    }
+
+    /// The include layout for the build-script API: the whole SDK, without
+    /// cargo features (the user's crate does not have the generated crate's).
+    pub fn include_layout(module_path: &str, dir: &str, client: bool) -> Self {
+        EmitOptions {
+            layout: Layout::Include {
+                module_path: module_path.to_string(),
+                dir: dir.to_string(),
+            },
+            client,
+            area_features: false,
+        }
+    }
+
+    /// The path of `src/…` (the crate layout's path) in this layout.
+    fn file_path(&self, crate_path: &str) -> String {
+        match &self.layout {
+            Layout::Crate => crate_path.to_string(),
+            Layout::Include { .. } if crate_path == "src/lib.rs" => "sdk.rs".to_string(),
+            Layout::Include { .. } => crate_path
+                .strip_prefix("src/")
+                .unwrap_or(crate_path)
+                .to_string(),
+        }
+    }
+
+    /// The path the items name the SDK's root by.
+    fn root(&self) -> Result<context::RootPath, EmitError> {
+        let path = match &self.layout {
+            Layout::Crate => "crate",
+            Layout::Include { module_path, .. } => module_path,
+        };
+        context::RootPath::parse(path).ok_or_else(|| EmitError {
+            file: self.file_path("src/lib.rs"),
+            message: format!("module path `{path}` is not a path like `crate` or `crate::graph`"),
+        })
+    }
+
+    /// `mod name;` in the crate layout, `mod name { #inner include!(…) }` in the
+    /// include layout, for the module whose file is `crate_path`. `inner` are
+    /// the file's own inner attributes in the include layout (an included file
+    /// may not start with them); the crate layout's file carries them itself.
+    fn module(
+        &self,
+        visibility: TokenStream,
+        name: &syn::Ident,
+        inner: &TokenStream,
+        crate_path: &str,
+    ) -> TokenStream {
+        match &self.layout {
+            Layout::Crate => quote! { #visibility mod #name; },
+            Layout::Include { dir, .. } => include::included_module(
+                visibility,
+                name,
+                inner.clone(),
+                dir,
+                &self.file_path(crate_path),
+            ),
+        }
+    }
+}
+
+/// What a Rust file's formatted code depends on besides its tokens.
+struct Style<'o> {
+    /// The include layout's root, whose docs [`include::IncludedDocs`] adapts.
+    include_root: Option<&'o str>,
+}
+
+impl<'o> Style<'o> {
+    fn of(options: &'o EmitOptions) -> Self {
+        let include_root = match &options.layout {
+            Layout::Crate => None,
+            Layout::Include { module_path, .. } => Some(module_path.as_str()),
+        };
+        Style { include_root }
+    }
+
+    /// The hash the format cache knows the file's code by: the tokens', and
+    /// in the include layout also the root its docs name.
+    fn token_hash(&self, tokens: &TokenStream) -> u64 {
+        match self.include_root {
+            None => format_cache::token_hash(tokens),
+            Some(root) => format_cache::token_hash_in(root, tokens),
+        }
+    }
+
+    fn unparse(&self, mut syntax: syn::File) -> String {
+        use syn::visit_mut::VisitMut;
+        DocSanitizer.visit_file_mut(&mut syntax);
+        if let Some(root) = self.include_root {
+            include::IncludedDocs::new(root).visit_file_mut(&mut syntax);
+        }
+        prettyplease::unparse(&syntax)
+    }
 }
 
 /// The emitted crate, with what lets the next run reuse its formatted code.
@@ -131,17 +264,21 @@ pub struct Emitted {
 struct Builder<'c> {
     emitted: Emitted,
     cache: &'c FormatCache,
+    options: &'c EmitOptions,
+    style: &'c Style<'c>,
 }
 
 impl Builder<'_> {
+    /// A Rust file at the crate layout's path `crate_path` (placed by the layout).
     fn rust(
         &mut self,
-        path: &str,
+        crate_path: &str,
         pages: Vec<String>,
         tokens: TokenStream,
     ) -> Result<(), EmitError> {
-        let file = rust_file(path, pages, tokens, self.cache)?;
-        self.formatted(path, file);
+        let path = self.options.file_path(crate_path);
+        let file = rust_file(&path, pages, tokens, self.cache, self.style)?;
+        self.formatted(&path, file);
         Ok(())
     }
 
@@ -151,6 +288,15 @@ impl Builder<'_> {
             .insert(path.to_string(), file.token_hash);
         self.emitted.reused += usize::from(file.reused);
         self.text(path, file.pages, file.text);
+    }
+
+    /// A runtime template in the include layout: parsed and printed by the
+    /// formatter like every other file, but never cached (it is small and
+    /// fixed).
+    fn template(&mut self, crate_path: &str, file: syn::File) {
+        let path = self.options.file_path(crate_path);
+        let code = self.style.unparse(file);
+        self.text(&path, Vec::new(), format!("{}\n{code}", header("//", &[])));
     }
 
     fn text(&mut self, path: &str, pages: Vec<String>, text: String) {
@@ -175,13 +321,14 @@ fn rust_file(
     mut pages: Vec<String>,
     tokens: TokenStream,
     cache: &FormatCache,
+    style: &Style<'_>,
 ) -> Result<RustFile, EmitError> {
     pages.sort();
     pages.dedup();
-    let token_hash = format_cache::token_hash(&tokens);
+    let token_hash = style.token_hash(&tokens);
     let (code, reused) = match cache.lookup(path, token_hash) {
         Some(code) => (code.to_string(), true),
-        None => (format_file(path, tokens)?, false),
+        None => (format_file(path, tokens, style)?, false),
     };
     Ok(RustFile {
         text: format!("{}\n{code}", header("//", &pages)),
@@ -213,7 +360,13 @@ type EmittedFile = (String, RustFile);
 impl Job<'_> {
     /// Runs on a worker thread: token trees (which are not `Send`) are built,
     /// formatted and dropped here; only the text leaves.
-    fn run(&self, cx: &Context<'_>, cache: &FormatCache) -> Result<EmittedFile, EmitError> {
+    fn run(
+        &self,
+        cx: &Context<'_>,
+        cache: &FormatCache,
+        options: &EmitOptions,
+        style: &Style<'_>,
+    ) -> Result<EmittedFile, EmitError> {
         let (path, pages, tokens) = match self {
             Job::Examples => {
                 let example_pages: BTreeSet<String> = cx
@@ -247,17 +400,21 @@ impl Job<'_> {
                     .iter()
                     .map(|op| operations::operation_items(cx, op, &mut uses))
                     .collect();
-                let imports = operations::operation_imports(&uses);
-                // One line: a file name may hold line breaks (see `docs::doc_attrs`).
-                let doc = format!(" Operations documented in `{}`.", docs::doc_safe(page));
+                let imports = operations::operation_imports(cx, &uses);
+                // In the include layout the doc goes to the including module.
+                let doc = match options.layout {
+                    Layout::Crate => operations_page_doc(page),
+                    Layout::Include { .. } => TokenStream::new(),
+                };
                 (
                     format!("src/operations/{module}.rs"),
                     vec![page.to_string()],
-                    quote! { #![doc = #doc] #imports #(#items)* },
+                    quote! { #doc #imports #(#items)* },
                 )
             }
         };
-        let file = rust_file(&path, pages, tokens, cache)?;
+        let path = options.file_path(&path);
+        let file = rust_file(&path, pages, tokens, cache, style)?;
         Ok((path, file))
     }
 }
@@ -269,6 +426,13 @@ pub fn call_paths(model: &ApiModel) -> BTreeMap<String, String> {
         .into_iter()
         .map(|(name, path)| (name, path.joined()))
         .collect()
+}
+
+/// The inner doc of the operations file of `page`.
+fn operations_page_doc(page: &str) -> TokenStream {
+    // One line: a file name may hold line breaks (see `docs::doc_attrs`).
+    let doc = format!(" Operations documented in `{}`.", docs::doc_safe(page));
+    quote! { #![doc = #doc] }
 }
 
 /// Emits the whole crate for a model.
@@ -284,13 +448,37 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
 /// token tree is the one the cached code was formatted from. The crate is the
 /// same as [`emit_crate`]'s; only the time differs.
 pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitted, EmitError> {
-    let cx = Context::new(model);
+    emit_crate_with(model, &EmitOptions::crate_layout(), cache)
+}
+
+/// [`emit_crate_reusing`] in the layout and with the contents `options` say.
+pub fn emit_crate_with(
+    model: &ApiModel,
+    options: &EmitOptions,
+    cache: &FormatCache,
+) -> Result<Emitted, EmitError> {
+    let one_area;
+    let model = if options.area_features {
+        model
+    } else {
+        one_area = areas::one_area(model);
+        &one_area
+    };
+    let cx = Context::new(model, options.root()?);
+    let style = Style::of(options);
     let mut builder = Builder {
         emitted: Emitted::default(),
         cache,
+        options,
+        style: &style,
     };
     let all_pages: Vec<String> = model.pages.iter().map(|p| p.file.clone()).collect();
-    let mut jobs = vec![Job::Examples];
+    let mut jobs = Vec::new();
+    if options.layout == Layout::Crate {
+        jobs.push(Job::Examples);
+    }
+    let crate_layout = options.layout == Layout::Crate;
+    let no_attrs = TokenStream::new();
 
     // Models: one file per type.
     let mut model_modules = Vec::new();
@@ -304,18 +492,29 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
         if let Some(any) = cx.polymorphic.get(&key) {
             exports.push(names::ident(any));
         }
+        let file = format!("src/models/{module}.rs");
         let module = names::ident(module);
         let cfg = cx.areas.cfg(cx.areas.of_type(&def.name));
-        model_modules.push(quote! { #cfg mod #module; #cfg pub use #module::{#(#exports),*}; });
+        let declaration = options.module(TokenStream::new(), &module, &no_attrs, &file);
+        model_modules.push(quote! { #cfg #declaration #cfg pub use #module::{#(#exports),*}; });
     }
-    builder.rust(
-        "src/models/mod.rs",
-        Vec::new(),
+    let models_doc = quote! {
+        //! Typed models of the API's resources, complex types and enums.
+    };
+    let own_doc = |doc: &TokenStream| {
+        if crate_layout {
+            doc.clone()
+        } else {
+            TokenStream::new()
+        }
+    };
+    builder.rust("src/models/mod.rs", Vec::new(), {
+        let doc = own_doc(&models_doc);
         quote! {
-            //! Typed models of the API's resources, complex types and enums.
+            #doc
             #(#model_modules)*
-        },
-    )?;
+        }
+    })?;
 
     // Operations: one file per API page.
     let mut by_page: BTreeMap<&str, Vec<&crate::model::Operation>> = BTreeMap::new();
@@ -348,6 +547,13 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
         let page_areas: areas::AreaSet =
             ops.iter().flat_map(|op| op.areas.iter().cloned()).collect();
         let cfg = cx.areas.cfg(&page_areas);
+        let file = format!("src/operations/{module_name}.rs");
+        let declaration = options.module(
+            TokenStream::new(),
+            &module,
+            &operations_page_doc(page),
+            &file,
+        );
         // Action bodies are named for the whole crate; they sit at the root.
         let mut bodies: Vec<String> = ops
             .iter()
@@ -362,7 +568,7 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
             [one] => quote! { #cfg pub use #module::#one; },
             _ => quote! { #cfg pub use #module::{#(#bodies),*}; },
         };
-        operation_modules.push(quote! { #cfg mod #module; #reexport });
+        operation_modules.push(quote! { #cfg #declaration #reexport });
         for op in &ops {
             page_modules.insert(op.name.clone(), (module_name.clone(), page_areas.clone()));
         }
@@ -373,27 +579,31 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
         });
     }
     let tree = path_tree::tree_items(&cx, &page_modules);
-    builder.rust(
-        "src/operations/mod.rs",
-        Vec::new(),
+    let operations_doc = quote! {
+        //! Request functions, organised by the resource path they address:
+        //! `GET /users/{id}/messages` is `users::messages::list`,
+        //! `POST /me/sendMail` is `me::send_mail`. rustdoc's search also
+        //! finds each call by its HTTP line (`GET /users/{id}`).
+        //!
+        //! Each returns a sans-IO [`Request`](crate::runtime::Request) that
+        //! builds an `http::Request` and parses the `http::Response` into a
+        //! typed result.
+    };
+    builder.rust("src/operations/mod.rs", Vec::new(), {
+        let doc = own_doc(&operations_doc);
         quote! {
-            //! Request functions, organised by the resource path they address:
-            //! `GET /users/{id}/messages` is `users::messages::list`,
-            //! `POST /me/sendMail` is `me::send_mail`. rustdoc's search also
-            //! finds each call by its HTTP line (`GET /users/{id}`).
-            //!
-            //! Each returns a sans-IO [`Request`](crate::runtime::Request) that
-            //! builds an `http::Request` and parses the `http::Response` into a
-            //! typed result.
+            #doc
             #(#operation_modules)*
             #tree
-        },
-    )?;
+        }
+    })?;
 
     // `collect` on an indexed parallel iterator keeps job order, whatever
     // order the jobs finish in; the first error in job order is returned.
-    let emitted: Vec<Result<EmittedFile, EmitError>> =
-        jobs.par_iter().map(|job| job.run(&cx, cache)).collect();
+    let emitted: Vec<Result<EmittedFile, EmitError>> = jobs
+        .par_iter()
+        .map(|job| job.run(&cx, cache, options, &style))
+        .collect();
     for result in emitted {
         let (path, file) = result?;
         builder.formatted(&path, file);
@@ -401,47 +611,108 @@ pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitt
 
     let service_root = &model.service_root;
     let root_doc = " The service root the docs send requests to.".to_string();
-    let features_doc = features_doc(&cx.areas);
-    builder.rust(
-        "src/lib.rs",
-        Vec::new(),
-        quote! {
-            //! Rust SDK for the API documented in the docs tree, generated by docgen.
-            //!
-            //! - [`models`]: typed serde models of every documented type;
-            //! - [`operations`]: one request function per documented path;
-            //! - [`runtime`]: the sans-IO request type, errors and helpers they share;
-            //! - `client` (cargo feature `client`): an async client that sends the
-            //!   requests, with auth, retries and paging.
-            #(#![doc = #features_doc])*
-            #![forbid(unsafe_code)]
-            #[cfg(feature = "client")]
-            pub mod client;
-            pub mod models;
-            pub mod operations;
-            pub mod runtime;
-            #[doc = #root_doc]
-            pub const SERVICE_ROOT: &str = #service_root;
-        },
-    )?;
-    builder.text(
-        "src/runtime.rs",
-        Vec::new(),
-        format!("{}\n{RUNTIME}", header("//", &[])),
-    );
-    builder.text(
-        "src/client.rs",
-        Vec::new(),
-        format!("{}\n{CLIENT}", header("//", &[])),
-    );
-    builder.text("Cargo.toml", all_pages.clone(), cargo_toml(&cx.areas));
-    // The crate is formatted by prettyplease; rustfmt must leave it as written so
-    // that `docgen check` compares exactly what docgen wrote.
-    builder.text(
-        "rustfmt.toml",
-        Vec::new(),
-        format!("{}disable_all_formatting = true\n", header("#", &[])),
-    );
+    if crate_layout {
+        let features_doc = features_doc(&cx.areas);
+        let client = if options.client {
+            quote! {
+                #[cfg(feature = "client")]
+                pub mod client;
+            }
+        } else {
+            TokenStream::new()
+        };
+        builder.rust(
+            "src/lib.rs",
+            Vec::new(),
+            quote! {
+                //! Rust SDK for the API documented in the docs tree, generated by docgen.
+                //!
+                //! - [`models`]: typed serde models of every documented type;
+                //! - [`operations`]: one request function per documented path;
+                //! - [`runtime`]: the sans-IO request type, errors and helpers they share;
+                //! - `client` (cargo feature `client`): an async client that sends the
+                //!   requests, with auth, retries and paging.
+                #(#![doc = #features_doc])*
+                #![forbid(unsafe_code)]
+                #client
+                pub mod models;
+                pub mod operations;
+                pub mod runtime;
+                #[doc = #root_doc]
+                pub const SERVICE_ROOT: &str = #service_root;
+            },
+        )?;
+        builder.text(
+            "src/runtime.rs",
+            Vec::new(),
+            format!("{}\n{RUNTIME}", header("//", &[])),
+        );
+        if options.client {
+            builder.text(
+                "src/client.rs",
+                Vec::new(),
+                format!("{}\n{CLIENT}", header("//", &[])),
+            );
+        }
+        builder.text("Cargo.toml", all_pages.clone(), cargo_toml(&cx.areas));
+        // The crate is formatted by prettyplease; rustfmt must leave it as written so
+        // that `docgen check` compares exactly what docgen wrote.
+        builder.text(
+            "rustfmt.toml",
+            Vec::new(),
+            format!("{}disable_all_formatting = true\n", header("#", &[])),
+        );
+    } else {
+        // The crate-level docs and attributes would apply to the user's crate:
+        // the included root has none.
+        let public = quote! { pub };
+        let root_tokens = quote::ToTokens::to_token_stream(&cx.root);
+        let client = if options.client {
+            let (inner, file) = include::template("src/client.rs", CLIENT, &root_tokens)?;
+            builder.template("src/client.rs", file);
+            options.module(
+                public.clone(),
+                &names::ident("client"),
+                &inner,
+                "src/client.rs",
+            )
+        } else {
+            TokenStream::new()
+        };
+        let (runtime_inner, runtime_file) =
+            include::template("src/runtime.rs", RUNTIME, &root_tokens)?;
+        builder.template("src/runtime.rs", runtime_file);
+        let models = options.module(
+            public.clone(),
+            &names::ident("models"),
+            &models_doc,
+            "src/models/mod.rs",
+        );
+        let operations = options.module(
+            public.clone(),
+            &names::ident("operations"),
+            &operations_doc,
+            "src/operations/mod.rs",
+        );
+        let runtime = options.module(
+            public,
+            &names::ident("runtime"),
+            &runtime_inner,
+            "src/runtime.rs",
+        );
+        builder.rust(
+            "src/lib.rs",
+            Vec::new(),
+            quote! {
+                #client
+                #models
+                #operations
+                #runtime
+                #[doc = #root_doc]
+                pub const SERVICE_ROOT: &str = #service_root;
+            },
+        )?;
+    }
     Ok(builder.emitted)
 }
 

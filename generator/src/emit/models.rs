@@ -116,6 +116,7 @@ pub fn field_names<'m>(
 }
 
 fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let root = &cx.root;
     let key = type_key(&def.name);
     let (Some(any_name), Some(descendants)) = (cx.polymorphic.get(&key), cx.descendants.get(&key))
     else {
@@ -156,7 +157,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
         quote! {
             #cfg
-            if crate::runtime::odata_type_matches(odata_type, #qualified) {
+            if #root::runtime::odata_type_matches(odata_type, #qualified) {
                 return serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom);
             }
         }
@@ -186,7 +187,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
                 }
 
                 #cfg
-                impl From<#ident> for crate::runtime::Nullable<Box<#any>> {
+                impl From<#ident> for #root::runtime::Nullable<Box<#any>> {
                     fn from(value: #ident) -> Self {
                         Self::Value(Box::new(#any::#ident(value)))
                     }
@@ -344,7 +345,8 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     });
     let has_fields = def.kind == TypeKind::Object && !cx.all_properties(def).is_empty();
     let runtime = if has_fields {
-        quote! { use crate::runtime::Nullable; }
+        let root = &cx.root;
+        quote! { use #root::runtime::Nullable; }
     } else {
         TokenStream::new()
     };

@@ -63,7 +63,8 @@ pub fn response_type(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Token
         // OData sends a primitive result as `{"value": …}`.
         ResponseShape::Single { ty } if ty.is_odata_value() => {
             let value = cx.rust_type(ty);
-            quote! { crate::runtime::ODataValue<#value> }
+            let root = &cx.root;
+            quote! { #root::runtime::ODataValue<#value> }
         }
         ResponseShape::Single { ty } => {
             note_use(cx, &ty.name, ty.primitive.is_none(), true, uses);
@@ -107,16 +108,17 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
     let params = param_names(op);
     let param_idents: Vec<_> = params.iter().map(|p| names::ident(p)).collect();
     let response = response_type(cx, op, uses);
+    let root = &cx.root;
     let parse = match &op.response {
-        ResponseShape::None => quote! { crate::runtime::parse_empty },
-        ResponseShape::Stream => quote! { crate::runtime::parse_bytes },
-        _ => quote! { crate::runtime::parse_json },
+        ResponseShape::None => quote! { #root::runtime::parse_empty },
+        ResponseShape::Stream => quote! { #root::runtime::parse_bytes },
+        _ => quote! { #root::runtime::parse_json },
     };
     // The model only holds the methods the parser knows (all `http::Method`
     // constants); anything else still becomes a valid identifier, never a panic.
     let method = names::ident(&op.method);
     let status = proc_macro2::Literal::u16_unsuffixed(op.success_status);
-    let path = path_expression(op, &param_idents);
+    let path = path_expression(op, &param_idents, root);
 
     let mut body_item = TokenStream::new();
     let (body_param, body_call, returns_result) = match &op.body {
@@ -228,7 +230,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
     let function_item = if returns_result {
         quote! {
             #doc
-            pub fn #function(#(#param_idents: &str,)* #body_param) -> Result<Request<#response>, crate::runtime::Error> {
+            pub fn #function(#(#param_idents: &str,)* #body_param) -> Result<Request<#response>, #root::runtime::Error> {
                 #request #body_call
             }
         }
@@ -245,7 +247,11 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
 
 /// `format!("/users/{}/messages", encode_path_segment(id))`, or a string literal
 /// when the path has no parameters.
-fn path_expression(op: &Operation, params: &[proc_macro2::Ident]) -> TokenStream {
+fn path_expression(
+    op: &Operation,
+    params: &[proc_macro2::Ident],
+    root: &super::context::RootPath,
+) -> TokenStream {
     let mut template = String::new();
     let mut arguments = Vec::new();
     let mut next = params.iter();
@@ -258,9 +264,9 @@ fn path_expression(op: &Operation, params: &[proc_macro2::Ident]) -> TokenStream
                 template.push_str("{}");
                 if let Some(ident) = next.next() {
                     arguments.push(if *keeps_slashes {
-                        quote! { crate::runtime::encode_path(#ident) }
+                        quote! { #root::runtime::encode_path(#ident) }
                     } else {
-                        quote! { crate::runtime::encode_path_segment(#ident) }
+                        quote! { #root::runtime::encode_path_segment(#ident) }
                     });
                 }
             }
@@ -441,12 +447,13 @@ fn public_page_url(service_root: &str, file: &str) -> Option<String> {
 }
 
 /// The `use` lines of an operations file.
-pub fn operation_imports(uses: &Uses) -> TokenStream {
+pub fn operation_imports(cx: &Context<'_>, uses: &Uses) -> TokenStream {
+    let root = &cx.root;
     let models: Vec<_> = uses.models.iter().map(|m| names::ident(m)).collect();
     let models = if models.is_empty() {
         TokenStream::new()
     } else {
-        quote! { use crate::models::{#(#models),*}; }
+        quote! { use #root::models::{#(#models),*}; }
     };
     let mut runtime = Vec::new();
     if uses.nullable {
@@ -456,5 +463,5 @@ pub fn operation_imports(uses: &Uses) -> TokenStream {
         runtime.push(names::ident("Page"));
     }
     runtime.push(names::ident("Request"));
-    quote! { #models use crate::runtime::{#(#runtime),*}; }
+    quote! { #models use #root::runtime::{#(#runtime),*}; }
 }

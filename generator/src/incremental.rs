@@ -1,0 +1,355 @@
+//! One generation, start to finish: the protocol `docgen generate` and the
+//! build-script API share, written once.
+//!
+//! 1. Read the stamp of the last run ([`crate::stamp`]) and walk the docs tree
+//!    once ([`crate::source::scan`]), hashing every page it cannot trust by
+//!    size and time.
+//! 2. Hash the inputs into a key; when the key is the stamp's and the output
+//!    on disk is as the stamp records, the run is up to date: nothing is
+//!    parsed or written ([`State::UpToDate`]).
+//! 3. Otherwise remove the stamp (so an interrupted run never leaves one that
+//!    vouches for half-written output), build the model from the pages the
+//!    walk read, and emit the crate, reusing the formatted code of files whose
+//!    token trees did not change ([`State::Stale`]).
+//! 4. [`Pending::write`]: write the crate ([`crate::output`]'s plan-then-apply
+//!    protocol), then a new stamp that records the output and which token
+//!    tree each Rust file was formatted from.
+//!
+//! Between 3 and 4 the caller may look at the model and the crate (print
+//! diagnostics, refuse a `--report` path) before anything is written.
+//! Presenting what happened is the caller's job; this module prints nothing.
+
+use crate::emit::format_cache::formatted_code;
+use crate::emit::{
+    self, EmitError, EmitOptions, Emitted, FormatCache, GeneratedCrate, TokenHashes,
+};
+use crate::fsutil::{self, KnownFiles};
+use crate::model::ApiModel;
+use crate::output::{self, CheckReport, OutputError, WriteSummary};
+use crate::source::{self, Scan, SourceError};
+use crate::stamp::{self, Stamp};
+use crate::Diagnostic;
+use rayon::prelude::*;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to generate, and from what.
+pub struct Request<'a> {
+    /// The docs folder.
+    pub docs: &'a Path,
+    /// The folder the crate is written into (holds the manifest and the stamp).
+    pub out: &'a Path,
+    /// Who asks (`generate`, `build-script`): hashed into the key with
+    /// docgen's version and executable, the emit options and the pages.
+    pub salt: &'a [&'a [u8]],
+    /// Build even when the output is up to date (`--report` needs the model).
+    pub always_build: bool,
+    /// The layout and contents of the emitted crate.
+    pub options: &'a EmitOptions,
+}
+
+/// The run, after the walk: up to date, or built and not yet written.
+pub struct Started {
+    /// Folders and pages under the docs folder, relative, for cargo's
+    /// `rerun-if-changed`.
+    pub watched: Vec<String>,
+    pub state: State,
+}
+
+pub enum State {
+    /// The inputs are the last run's and its output is on disk as written.
+    UpToDate(Cached),
+    /// Built in memory; [`Pending::write`] puts it on disk.
+    Stale(Box<Pending>),
+}
+
+/// What the last run reported, when its inputs were this run's and its output
+/// is still on disk exactly as it wrote it.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub pages: usize,
+    pub operations: usize,
+    pub types: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How many Rust files were formatted, and how many of them took their code
+/// from the previous run instead (their token trees were unchanged).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Formatting {
+    pub files: usize,
+    pub reused: usize,
+}
+
+/// Time per stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stages {
+    pub read_parse_model: Duration,
+    pub emit: Duration,
+    /// Writing the crate and the stamp, or comparing with disk.
+    pub last: Duration,
+}
+
+/// A built crate, not yet written.
+pub struct Pending {
+    pub model: ApiModel,
+    pub generated: GeneratedCrate,
+    pub formatting: Formatting,
+    pub stages: Stages,
+    out: PathBuf,
+    docs: PathBuf,
+    key: String,
+    known_pages: KnownFiles,
+    previous_files: KnownFiles,
+    formatter: String,
+    token_hashes: TokenHashes,
+}
+
+/// A crate written by [`Pending::write`].
+pub struct Written {
+    pub model: ApiModel,
+    pub generated: GeneratedCrate,
+    pub formatting: Formatting,
+    pub stages: Stages,
+    pub summary: WriteSummary,
+    /// The new stamp could not be written: the next run regenerates everything.
+    pub stamp_error: Option<(PathBuf, io::Error)>,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The docs folder cannot be read.
+    Source(SourceError),
+    /// The stamp of the last run is there and cannot be removed.
+    RemoveStamp { path: PathBuf, source: io::Error },
+    /// Emitted code does not parse (a docgen bug).
+    Emit(EmitError),
+    /// Writing the output failed.
+    Output(OutputError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Source(err) => write!(f, "{err}"),
+            Error::RemoveStamp { path, source } => write!(
+                f,
+                "cannot remove the stale stamp `{}`: {source}",
+                path.display()
+            ),
+            Error::Emit(err) => write!(f, "{err}"),
+            Error::Output(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Steps 1–3 of the protocol (see the module docs).
+pub fn start(request: &Request<'_>) -> Result<Started, Error> {
+    let started = Instant::now();
+    let stamp_path = request.out.join(stamp::STAMP_FILE);
+    let previous = stamp::read(&stamp_path);
+    let known_docs = previous
+        .as_ref()
+        .map(|s| s.known_docs(request.docs))
+        .unwrap_or_default();
+    let scan = source::scan(request.docs, &known_docs).map_err(Error::Source)?;
+    let watched = scan
+        .dirs
+        .iter()
+        .cloned()
+        .chain(scan.pages().map(|page| page.relative.clone()))
+        .collect();
+    let key = input_key(&scan, request);
+    if !request.always_build {
+        if let Some(cached) = previous
+            .as_ref()
+            .and_then(|stamp| up_to_date(request.out, stamp, &key))
+        {
+            return Ok(Started {
+                watched,
+                state: State::UpToDate(cached),
+            });
+        }
+    }
+    // Only inside a real output folder: through a symbolic link it would delete
+    // outside it, and `write_crate` refuses such a folder anyway.
+    let real_dir = std::fs::symlink_metadata(request.out).is_ok_and(|meta| meta.is_dir());
+    if real_dir {
+        stamp::remove(&stamp_path).map_err(|source| Error::RemoveStamp {
+            path: stamp_path.clone(),
+            source,
+        })?;
+    }
+    // The code of files whose token trees did not change since the last run
+    // is taken from that run's output instead of being formatted again.
+    let formatter = stamp::formatter_fingerprint();
+    let cache = match &previous {
+        Some(stamp) if real_dir => cache_from_output(stamp, request.out, &formatter),
+        _ => FormatCache::default(),
+    };
+    let known_pages = stamp::known_pages(&scan);
+    let tree = scan.into_tree();
+    let pages = crate::parse_pages(&tree.files);
+    let model = crate::model_for_pages(pages, tree.diagnostics, &crate::tree_name(request.docs));
+    let read_parse_model = started.elapsed();
+    let stage = Instant::now();
+    let emitted = emit::emit_crate_with(&model, request.options, &cache).map_err(Error::Emit)?;
+    drop(cache);
+    let emit = stage.elapsed();
+    let Emitted {
+        generated,
+        token_hashes,
+        reused,
+    } = emitted;
+    let pending = Pending {
+        model,
+        generated,
+        formatting: Formatting {
+            files: token_hashes.len(),
+            reused,
+        },
+        stages: Stages {
+            read_parse_model,
+            emit,
+            last: Duration::ZERO,
+        },
+        out: request.out.to_path_buf(),
+        docs: request.docs.to_path_buf(),
+        key,
+        known_pages,
+        previous_files: previous.map(|stamp| stamp.files).unwrap_or_default(),
+        formatter,
+        token_hashes,
+    };
+    Ok(Started {
+        watched,
+        state: State::Stale(Box::new(pending)),
+    })
+}
+
+impl Pending {
+    /// Step 4: writes the crate, then the stamp that vouches for it.
+    pub fn write(self) -> Result<Written, Error> {
+        let stage = Instant::now();
+        let summary = output::write_crate_knowing(&self.out, &self.generated, &self.previous_files)
+            .map_err(Error::Output)?;
+        let stamp = Stamp::new(self.key, output::output_hash(&self.generated), &self.model)
+            .with_files(output::known_files(&self.out, &self.generated))
+            .with_docs(&self.docs, self.known_pages)
+            .with_formatted(self.formatter, self.token_hashes);
+        let stamp_path = self.out.join(stamp::STAMP_FILE);
+        let stamp_error = stamp::write(&stamp_path, &stamp)
+            .err()
+            .map(|err| (stamp_path, err));
+        Ok(Written {
+            model: self.model,
+            generated: self.generated,
+            formatting: self.formatting,
+            stages: Stages {
+                last: stage.elapsed(),
+                ..self.stages
+            },
+            summary,
+            stamp_error,
+        })
+    }
+}
+
+/// The hash of everything that shapes the output: docgen's executable, the
+/// emit options, the request's salt, the docs folder's name and the pages.
+fn input_key(scan: &Scan, request: &Request<'_>) -> String {
+    let exe = stamp::executable_fingerprint();
+    let options = format!("{:?}", request.options);
+    let tree_name = crate::tree_name(request.docs);
+    let mut salt: Vec<&[u8]> = vec![exe.as_bytes(), options.as_bytes()];
+    salt.extend_from_slice(request.salt);
+    salt.push(tree_name.as_bytes());
+    stamp::input_key(scan, &salt)
+}
+
+fn up_to_date(out: &Path, stamp: &Stamp, key: &str) -> Option<Cached> {
+    if stamp.inputs != key {
+        return None;
+    }
+    if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {
+        return None;
+    }
+    Some(Cached {
+        pages: stamp.pages,
+        operations: stamp.operations,
+        types: stamp.types,
+        diagnostics: stamp.diagnostics()?,
+    })
+}
+
+/// The formatted code of the files in `out` that are still as the stamp's run
+/// wrote them (content hash as recorded), when `formatter` formatted them.
+/// Anything else is left out, never an error: the file is then formatted as
+/// on a first run.
+fn cache_from_output(stamp: &Stamp, out: &Path, formatter: &str) -> FormatCache {
+    if stamp.formatter != formatter {
+        return FormatCache::default();
+    }
+    let found: Vec<(String, u64, String)> = stamp
+        .formatted
+        .par_iter()
+        .filter_map(|(path, &tokens)| {
+            let known = stamp.files.get(path)?;
+            let bytes = output::read_generated(out, path)?;
+            if fsutil::hash_bytes(&bytes) != known.hash {
+                return None;
+            }
+            let text = String::from_utf8(bytes).ok()?;
+            let code = formatted_code(&text)?.to_string();
+            Some((path.clone(), tokens, code))
+        })
+        .collect();
+    let mut cache = FormatCache::default();
+    for (path, tokens, code) in found {
+        cache.insert(path, tokens, code);
+    }
+    cache
+}
+
+/// `docgen check`: the crate built in memory and compared with `out`; nothing
+/// is written and no stamp is read.
+pub struct Checked {
+    pub model: ApiModel,
+    pub generated: GeneratedCrate,
+    pub formatting: Formatting,
+    pub stages: Stages,
+    pub report: CheckReport,
+}
+
+/// Builds the crate for `docs` in memory (one walk, no cache) and compares it
+/// with `out`.
+pub fn check(docs: &Path, out: &Path, options: &EmitOptions) -> Result<Checked, Error> {
+    let started = Instant::now();
+    let model = crate::model_for_tree(docs).map_err(Error::Source)?;
+    let read_parse_model = started.elapsed();
+    let stage = Instant::now();
+    let emitted =
+        emit::emit_crate_with(&model, options, &FormatCache::default()).map_err(Error::Emit)?;
+    let emit = stage.elapsed();
+    let stage = Instant::now();
+    let report = output::check_crate(out, &emitted.generated);
+    Ok(Checked {
+        model,
+        formatting: Formatting {
+            files: emitted.token_hashes.len(),
+            reused: emitted.reused,
+        },
+        generated: emitted.generated,
+        stages: Stages {
+            read_parse_model,
+            emit,
+            last: stage.elapsed(),
+        },
+        report,
+    })
+}
