@@ -94,11 +94,10 @@ fn one_area_compiles_alone_without_another_areas_operations() {
     );
 
     // A program calling one operation: the area's own compiles, another area's does not.
+    let call_paths = docgen::emit::call_paths(&model);
     let probe = |op: &docgen::model::Operation| {
-        let code = format!(
-            "fn main() {{\n    let _ = graph_sdk::operations::{};\n}}\n",
-            op.name
-        );
+        let call = call_paths.get(&op.name).unwrap_or(&op.name);
+        let code = format!("fn main() {{\n    let _ = graph_sdk::operations::{call};\n}}\n");
         std::fs::create_dir_all(out.path().join("examples")).expect("examples folder");
         std::fs::write(out.path().join("examples/probe.rs"), code).expect("probe written");
         cargo_check(out.path(), &[&["--example", "probe"][..], &alone].concat())

@@ -24,6 +24,7 @@ use graph_sdk::models::{
     AnyDeviceManagementScript, DeviceManagementScript, GroupPolicyConfigurationAssignment,
 };
 use graph_sdk::operations;
+use graph_sdk::operations::device_management::device_management_scripts as scripts;
 use graph_sdk::runtime::{Error, ODataQuery, Page, Request};
 use http_body_util::{BodyExt, Full};
 use serde_json::{json, Value};
@@ -327,51 +328,51 @@ async fn call_documented(
     let options = odata_query(example.query.as_deref().unwrap_or(""));
     match operation {
         "assign" => {
-            let request = operations::assign(&ids[0], &documented_body(body))?;
+            let request = scripts::assign(&ids[0], &documented_body(body))?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "create_assignments" => {
             let body: GroupPolicyConfigurationAssignment = documented_body(body);
-            let request = operations::create_assignments(&ids[0], &body)?;
+            let request =
+                operations::device_management::group_policy_configurations::assignments::create(
+                    &ids[0], &body,
+                )?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "create_assignments_ref" => {
-            let request = operations::create_assignments_ref(&ids[0], &documented_body(body))?;
+            let request = scripts::assignments::create_ref(&ids[0], &documented_body(body))?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "create_device_management_scripts_group_assignments_ref" => {
-            let request = operations::create_device_management_scripts_group_assignments_ref(
-                &ids[0],
-                &documented_body(body),
-            )?;
+            let request = scripts::group_assignments::create_ref(&ids[0], &documented_body(body))?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "create_identity_certificate_group_assignments_ref" => {
-            let request = operations::create_identity_certificate_group_assignments_ref(
+            let request = operations::device_management::device_configurations::identity_certificate::group_assignments::create_ref(
                 &ids[0],
                 &documented_body(body),
             )?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "delete_group_assignments" => {
-            let request = operations::delete_group_assignments(&ids[0], &ids[1]);
+            let request = scripts::group_assignments::delete(&ids[0], &ids[1]);
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "get_device_management_scripts" => {
-            let request = operations::get_device_management_scripts(&ids[0]);
+            let request = scripts::get(&ids[0]);
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "list_device_management_scripts" => {
-            let request = operations::list_device_management_scripts();
+            let request = scripts::list();
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "list_group_assignments" => {
-            let request = operations::list_group_assignments(&ids[0]);
+            let request = scripts::group_assignments::list(&ids[0]);
             send_as_json(client, request.with_odata_query(&options)).await
         }
         "update_device_management_scripts" => {
             let body: DeviceManagementScript = documented_body(body);
-            let request = operations::update_device_management_scripts(&ids[0], &body)?;
+            let request = scripts::update(&ids[0], &body)?;
             send_as_json(client, request.with_odata_query(&options)).await
         }
         other => panic!("tests/client_http.rs has no call for the operation {other}; add one"),
@@ -550,7 +551,7 @@ async fn a_collection_over_three_pages_is_collected_in_order() {
         let client = server.client("/beta");
 
         let all = client
-            .collect_all(operations::list_device_management_scripts())
+            .collect_all(scripts::list())
             .await
             .expect("all pages");
         let ids: Vec<String> = all.iter().map(script_id).collect();
@@ -573,7 +574,7 @@ async fn a_collection_over_three_pages_is_collected_in_order() {
 
         // The page stream yields the pages themselves, in order.
         let sizes: Vec<usize> = client
-            .pages(operations::list_device_management_scripts())
+            .pages(scripts::list())
             .map_ok(|page: Page<_>| page.value.len())
             .try_collect()
             .await
@@ -582,11 +583,7 @@ async fn a_collection_over_three_pages_is_collected_in_order() {
 
         // Pages are fetched lazily: two items need only the first page.
         let before = server.received().len();
-        let first_two: Vec<_> = client
-            .items(operations::list_device_management_scripts())
-            .take(2)
-            .collect()
-            .await;
+        let first_two: Vec<_> = client.items(scripts::list()).take(2).collect().await;
         assert_eq!(first_two.len(), 2);
         assert!(first_two.iter().all(Result::is_ok));
         assert_eq!(server.received().len(), before + 1);
@@ -609,7 +606,7 @@ async fn odata_query_options_arrive_on_the_first_page_and_the_next_link_is_follo
             .filter("displayName eq 'Script 1'")
             .order_by("displayName desc")
             .count(true);
-        let request = operations::list_device_management_scripts().with_odata_query(&options);
+        let request = scripts::list().with_odata_query(&options);
         let items = client.collect_all(request).await.expect("all pages");
         assert_eq!(items.len(), 5);
 
@@ -650,7 +647,7 @@ async fn a_429_with_retry_after_is_retried_once_and_succeeds() {
 
         let started = Instant::now();
         let result = client
-            .send(&operations::get_device_management_scripts("throttled"))
+            .send(&scripts::get("throttled"))
             .await
             .expect("succeeds after one retry");
         let waited = started.elapsed();
@@ -687,7 +684,7 @@ async fn retries_are_bounded_in_count_and_wait() {
         let client = server.client_with("/beta", policy);
 
         let err = client
-            .send(&operations::get_device_management_scripts("unavailable"))
+            .send(&scripts::get("unavailable"))
             .await
             .expect_err("503 every time");
         assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
@@ -696,7 +693,7 @@ async fn retries_are_bounded_in_count_and_wait() {
         // Retry-After longer than the policy allows: the 504 is returned at once.
         let started = Instant::now();
         let err = client
-            .send(&operations::get_device_management_scripts("patient"))
+            .send(&scripts::get("patient"))
             .await
             .expect_err("504");
         assert_eq!(err.status(), Some(http::StatusCode::GATEWAY_TIMEOUT));
@@ -724,7 +721,7 @@ async fn a_404_with_a_graph_error_body_is_a_typed_error() {
         let client = server.client("/beta");
 
         let err = client
-            .send(&operations::delete_group_assignments("missing", "g1"))
+            .send(&scripts::group_assignments::delete("missing", "g1"))
             .await
             .expect_err("404");
         let Error::Status(api) = &err else {
@@ -766,7 +763,7 @@ async fn the_auth_hook_is_asked_every_attempt_and_the_token_stays_on_the_base_or
             .expect("client builds");
 
         let items = client
-            .collect_all(operations::list_device_management_scripts())
+            .collect_all(scripts::list())
             .await
             .expect("all pages");
         assert_eq!(items.len(), 5);
@@ -789,7 +786,7 @@ async fn the_auth_hook_is_asked_every_attempt_and_the_token_stays_on_the_base_or
             .build()
             .expect("client builds");
         let err = failing
-            .send(&operations::list_device_management_scripts())
+            .send(&scripts::list())
             .await
             .expect_err("auth fails");
         assert!(matches!(err, Error::Auth(_)), "{err:?}");
@@ -864,7 +861,7 @@ async fn a_server_that_is_not_there_is_a_transport_error() {
             .build()
             .expect("client builds");
         let err = client
-            .send(&operations::get_device_management_scripts("x"))
+            .send(&scripts::get("x"))
             .await
             .expect_err("nothing listens");
         assert!(matches!(err, Error::Transport(_)), "{err:?}");

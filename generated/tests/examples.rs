@@ -74,7 +74,7 @@ fn check<R: serde::Serialize>(request: Request<R>, documented: Documented<'_>) {
 fn documented<T: serde::de::DeserializeOwned>(json: &str) -> T {
     serde_json::from_str(json).expect("documented body fits the model")
 }
-/// `devicemanagementscript_assign` at api/devicemanagementscript-assign.md:63.
+/// `devicemanagementscript_assign` in `api/devicemanagementscript-assign.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn devicemanagementscript_assign() {
@@ -97,7 +97,7 @@ fn devicemanagementscript_assign() {
   ]
 }"##;
     check(
-        graph_sdk::operations::assign(
+        graph_sdk::operations::device_management::device_management_scripts::assign(
                 "{deviceManagementScriptId}",
                 &documented::<graph_sdk::operations::AssignBody>(BODY),
             )
@@ -112,7 +112,7 @@ fn devicemanagementscript_assign() {
         },
     );
 }
-/// `create_grouppolicyconfigurationassignment_from_` at api/grouppolicyconfiguration-post-assignments.md:66.
+/// `create_grouppolicyconfigurationassignment_from_` in `api/grouppolicyconfiguration-post-assignments.md`.
 #[cfg(feature = "other")]
 #[test]
 fn create_grouppolicyconfigurationassignment_from() {
@@ -131,7 +131,7 @@ fn create_grouppolicyconfigurationassignment_from() {
   }
 }"##;
     check(
-        graph_sdk::operations::create_assignments(
+        graph_sdk::operations::device_management::group_policy_configurations::assignments::create(
                 "{groupPolicyConfigurationId}",
                 &documented::<
                     graph_sdk::models::GroupPolicyConfigurationAssignment,
@@ -148,7 +148,7 @@ fn create_grouppolicyconfigurationassignment_from() {
         },
     );
 }
-/// `create_devicemanagementscriptassignment_from_` at api/devicemanagementscript-post-assignments.md:63.
+/// `create_devicemanagementscriptassignment_from_` in `api/devicemanagementscript-post-assignments.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn create_devicemanagementscriptassignment_from() {
@@ -166,7 +166,7 @@ fn create_devicemanagementscriptassignment_from() {
   }
 }"##;
     check(
-        graph_sdk::operations::create_assignments_ref(
+        graph_sdk::operations::device_management::device_management_scripts::assignments::create_ref(
                 "{deviceManagementScriptId}",
                 &documented::<graph_sdk::models::DeviceManagementScriptAssignment>(BODY),
             )
@@ -181,7 +181,7 @@ fn create_devicemanagementscriptassignment_from() {
         },
     );
 }
-/// `create_devicemanagementscriptgroupassignment_from_` at api/devicemanagementscript-post-groupassignments.md:65.
+/// `create_devicemanagementscriptgroupassignment_from_` in `api/devicemanagementscript-post-groupassignments.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn create_devicemanagementscriptgroupassignment_from() {
@@ -195,7 +195,7 @@ fn create_devicemanagementscriptgroupassignment_from() {
   "targetGroupId": "Target Group Id value"
 }"##;
     check(
-        graph_sdk::operations::create_device_management_scripts_group_assignments_ref(
+        graph_sdk::operations::device_management::device_management_scripts::group_assignments::create_ref(
                 "{deviceManagementScriptId}",
                 &documented::<
                     graph_sdk::models::DeviceManagementScriptGroupAssignment,
@@ -212,7 +212,7 @@ fn create_devicemanagementscriptgroupassignment_from() {
         },
     );
 }
-/// `create_deviceconfigurationgroupassignment_from_` at api/identitycertificate-post-groupassignments.md:64.
+/// `create_deviceconfigurationgroupassignment_from_` in `api/identitycertificate-post-groupassignments.md`.
 #[cfg(feature = "other")]
 #[test]
 fn create_deviceconfigurationgroupassignment_from() {
@@ -228,7 +228,7 @@ fn create_deviceconfigurationgroupassignment_from() {
   "excludeGroup": true
 }"##;
     check(
-        graph_sdk::operations::create_identity_certificate_group_assignments_ref(
+        graph_sdk::operations::device_management::device_configurations::identity_certificate::group_assignments::create_ref(
                 "{deviceConfigurationId}",
                 &documented::<
                     graph_sdk::models::DeviceConfigurationGroupAssignment,
@@ -245,12 +245,12 @@ fn create_deviceconfigurationgroupassignment_from() {
         },
     );
 }
-/// `delete_devicemanagementscriptgroupassignment` at api/devicemanagementscriptgroupassignment-delete.md:57.
+/// `delete_devicemanagementscriptgroupassignment` in `api/devicemanagementscriptgroupassignment-delete.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn delete_devicemanagementscriptgroupassignment() {
     check(
-        graph_sdk::operations::delete_group_assignments(
+        graph_sdk::operations::device_management::device_management_scripts::group_assignments::delete(
             "59ea4525-4525-59ea-2545-ea592545ea59",
             "a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3",
         ),
@@ -264,7 +264,7 @@ fn delete_devicemanagementscriptgroupassignment() {
         },
     );
 }
-/// `get_devicemanagementscript` at api/devicemanagementscript-get.md:61.
+/// `get_devicemanagementscript` in `api/devicemanagementscript-get.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn get_devicemanagementscript() {
@@ -287,7 +287,7 @@ fn get_devicemanagementscript() {
   "runAs32Bit": false
 }"##;
     check(
-        graph_sdk::operations::get_device_management_scripts(
+        graph_sdk::operations::device_management::device_management_scripts::get(
             "59ea4525-4525-59ea-2545-ea592545ea59",
         ),
         Documented {
@@ -300,7 +300,7 @@ fn get_devicemanagementscript() {
         },
     );
 }
-/// `list_devicemanagementscripts` at api/devicemanagementscript-list.md:61.
+/// `list_devicemanagementscripts` in `api/devicemanagementscript-list.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn list_devicemanagementscripts() {
@@ -347,7 +347,7 @@ fn list_devicemanagementscripts() {
   ]
 }"##;
     check(
-        graph_sdk::operations::list_device_management_scripts(),
+        graph_sdk::operations::device_management::device_management_scripts::list(),
         Documented {
             method: "GET",
             path: "/beta/deviceManagement/deviceManagementScripts",
@@ -358,7 +358,7 @@ fn list_devicemanagementscripts() {
         },
     );
 }
-/// `list_devicemanagementscript_groupassignments` at api/devicemanagementscript-list-groupassignments.md:61.
+/// `list_devicemanagementscript_groupassignments` in `api/devicemanagementscript-list-groupassignments.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn list_devicemanagementscript_groupassignments() {
@@ -379,7 +379,9 @@ fn list_devicemanagementscript_groupassignments() {
   ]
 }"##;
     check(
-        graph_sdk::operations::list_group_assignments("{deviceManagementScriptId}")
+        graph_sdk::operations::device_management::device_management_scripts::group_assignments::list(
+                "{deviceManagementScriptId}",
+            )
             .with_query("$top", "2"),
         Documented {
             method: "GET",
@@ -391,7 +393,7 @@ fn list_devicemanagementscript_groupassignments() {
         },
     );
 }
-/// `update_devicemanagementscript` at api/devicemanagementscript-update.md:69.
+/// `update_devicemanagementscript` in `api/devicemanagementscript-update.md`.
 #[cfg(feature = "intune")]
 #[test]
 fn update_devicemanagementscript() {
@@ -427,7 +429,7 @@ fn update_devicemanagementscript() {
   "runAs32Bit": true
 }"##;
     check(
-        graph_sdk::operations::update_device_management_scripts(
+        graph_sdk::operations::device_management::device_management_scripts::update(
                 "59ea4525-4525-59ea-2545-ea592545ea59",
                 &documented::<graph_sdk::models::DeviceManagementScript>(BODY),
             )

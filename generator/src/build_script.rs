@@ -78,6 +78,8 @@ use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::emit::{EmitError, EmitOptions};
 use crate::incremental::{self, State};
 use crate::output::OutputError;
+use crate::policy::config::ConfigError;
+use crate::policy::Policy;
 use crate::source::SourceError;
 use std::fmt;
 use std::io::{self, Write};
@@ -181,6 +183,8 @@ impl Builder {
             always_build: false,
             options: &options,
         };
+        // `docgen.toml` is read first: a bad one fails before any work.
+        let policy = Policy::load(&self.docs_dir).map_err(Error::Config)?;
         let started = incremental::start(&request).map_err(Error::from)?;
         if self.cargo_directives {
             print_rerun_lines(&self.docs_dir, &started.watched);
@@ -217,6 +221,10 @@ impl Builder {
             }
         };
 
+        // The same policy as `lint`: skipped pages and allowed codes drop out,
+        // a code set to `deny` fails the build.
+        let mut summary = summary;
+        summary.diagnostics = policy.apply(std::mem::take(&mut summary.diagnostics));
         if self.print_warnings && self.cargo_directives {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
@@ -254,7 +262,8 @@ pub struct Summary {
     pub pages: usize,
     pub operations: usize,
     pub types: usize,
-    /// Every diagnostic of the docs tree, sorted by location (from the stamp when
+    /// Every diagnostic of the docs tree as `docgen.toml` reports it, sorted by
+    /// location (from the stamp when
     /// [`Summary::up_to_date`]).
     pub diagnostics: Vec<Diagnostic>,
     /// The inputs were those of the last run: nothing was parsed or written.
@@ -279,6 +288,8 @@ pub enum Error {
     InvalidOption(String),
     /// The docs folder cannot be read.
     Source(SourceError),
+    /// The docs folder's `docgen.toml` cannot be used.
+    Config(ConfigError),
     /// Diagnostics at or above [`Builder::fail_on`]; the crate was still written.
     Diagnostics {
         docs_dir: PathBuf,
@@ -312,6 +323,7 @@ impl fmt::Display for Error {
             ),
             Error::InvalidOption(message) => write!(f, "docgen build script: {message}"),
             Error::Source(err) => write!(f, "{err}"),
+            Error::Config(err) => write!(f, "{err}"),
             Error::Diagnostics {
                 docs_dir,
                 diagnostics,
@@ -576,6 +588,67 @@ mod tests {
             .generate()
             .expect_err("still fails");
         assert_eq!(again.diagnostics(), err.diagnostics());
+    }
+
+    /// `docgen.toml` is one policy: a page it skips does not fail the build, a
+    /// code it denies does (before, the build script ignored the file).
+    #[test]
+    fn the_build_script_applies_docgen_toml() {
+        let docs = tempfile::tempdir().expect("tempdir");
+        let docs_root = copy_of_docs_input(docs.path());
+        let out = tempfile::tempdir().expect("tempdir");
+        fs::write(
+            docs_root.join("api/broken.md"),
+            "# Broken\n\n```http\nGET /x\n",
+        )
+        .expect("write page");
+        let failing = builder(&docs_root, out.path())
+            .fail_on(Some(Severity::Warning))
+            .generate()
+            .expect_err("warnings fail");
+        assert!(failing
+            .diagnostics()
+            .iter()
+            .any(|d| d.location.file == "api/broken.md"));
+
+        fs::write(
+            docs_root.join("docgen.toml"),
+            "skip = [\"api/broken.md\"]\n",
+        )
+        .expect("config");
+        let skipped = builder(&docs_root, out.path())
+            .fail_on(Some(Severity::Warning))
+            .generate();
+        if let Err(err) = &skipped {
+            assert!(
+                err.diagnostics()
+                    .iter()
+                    .all(|d| d.location.file != "api/broken.md"),
+                "{err}"
+            );
+        }
+
+        // A note the docs-input tree has, denied: the build fails on it.
+        let first = builder(&docs_root, out.path())
+            .fail_on(None)
+            .generate()
+            .expect("runs");
+        let Some(note) = first
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Note)
+        else {
+            return;
+        };
+        fs::write(
+            docs_root.join("docgen.toml"),
+            format!("[severity]\n{} = \"deny\"\n", note.code.name()),
+        )
+        .expect("config");
+        let denied = builder(&docs_root, out.path())
+            .generate()
+            .expect_err("a denied code fails");
+        assert!(denied.diagnostics().iter().any(|d| d.code == note.code));
     }
 
     #[test]

@@ -457,6 +457,7 @@ fn operation(seed: &OperationSeed, names: &[String]) -> Operation {
                 description: description.clone(),
             })
             .collect(),
+        permissions: Vec::new(),
         body,
         success_status: seed.success_status,
         response,

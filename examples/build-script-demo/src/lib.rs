@@ -34,7 +34,7 @@ mod tests {
 
     #[test]
     fn builds_a_request_and_parses_the_documented_response() {
-        let request = operations::get_device_management_scripts("59ea4525/x y");
+        let request = operations::device_management::device_management_scripts::get("59ea4525/x y");
         let http_request = request.to_http(SERVICE_ROOT).expect("valid request");
         assert_eq!(http_request.method(), http::Method::GET);
         assert_eq!(
@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn an_error_status_is_a_typed_error() {
-        let request = operations::get_device_management_scripts("missing");
+        let request = operations::device_management::device_management_scripts::get("missing");
         let response = http::Response::builder()
             .status(404)
             .header("request-id", "r-1")

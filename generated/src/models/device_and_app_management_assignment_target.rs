@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 /// `deviceAndAppManagementAssignmentTarget` (microsoft.graph.deviceAndAppManagementAssignmentTarget).
 ///
-/// No page documents this type; its shape is inferred from the examples of `api/devicemanagementscript-assign.md`.
+/// No page documents this type; its shape is inferred from the examples of [`api/devicemanagementscript-assign.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-assign?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceAndAppManagementAssignmentTarget {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Assigns a device configuration profile, such as an identity certificate, to an Azure Active Directory group. When **excludeGroup** is `true`, members of the group are excluded from the profile instead of receiving it. Inherits from entity.
 ///
-/// Documented in `resources/deviceconfigurationgroupassignment.md`.
+/// Documented in [`resources/deviceconfigurationgroupassignment.md`](https://learn.microsoft.com/graph/api/resources/deviceconfigurationgroupassignment?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceConfigurationGroupAssignment {

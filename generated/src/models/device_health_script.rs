@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Represents a remediation script package. A detection script checks the device for a known problem, and when the problem is found the remediation script fixes it. Inherits from deviceManagementScript, which in turn inherits from entity.
 ///
-/// Documented in `resources/devicehealthscript.md`.
+/// Documented in [`resources/devicehealthscript.md`](https://learn.microsoft.com/graph/api/resources/devicehealthscript?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceHealthScript {

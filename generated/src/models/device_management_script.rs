@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Represents a PowerShell script that Intune delivers to enrolled Windows 10 devices joined to Azure Active Directory. The script runs once or periodically, in the account context chosen by **runAsAccount**. Inherits from entity.
 ///
-/// Documented in `resources/devicemanagementscript.md`.
+/// Documented in [`resources/devicemanagementscript.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscript?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceManagementScript {
@@ -62,7 +62,11 @@ pub struct DeviceManagementScript {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// `deviceManagementScript` or any type derived from it, told apart by `@odata.type`.
+///
+/// New derived types appear as variants when the docs add them or another
+/// cargo feature compiles them, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyDeviceManagementScript {
     /// A `microsoft.graph.deviceManagementScript`, or a derived type this crate does not know (its extra properties are kept).
     DeviceManagementScript(DeviceManagementScript),
@@ -103,5 +107,27 @@ impl<'de> Deserialize<'de> for AnyDeviceManagementScript {
         serde_json::from_value(value)
             .map(Self::DeviceManagementScript)
             .map_err(D::Error::custom)
+    }
+}
+impl From<DeviceManagementScript> for AnyDeviceManagementScript {
+    fn from(value: DeviceManagementScript) -> Self {
+        Self::DeviceManagementScript(value)
+    }
+}
+impl From<DeviceManagementScript>
+for crate::runtime::Nullable<Box<AnyDeviceManagementScript>> {
+    fn from(value: DeviceManagementScript) -> Self {
+        Self::Value(Box::new(AnyDeviceManagementScript::DeviceManagementScript(value)))
+    }
+}
+impl From<DeviceHealthScript> for AnyDeviceManagementScript {
+    fn from(value: DeviceHealthScript) -> Self {
+        Self::DeviceHealthScript(value)
+    }
+}
+impl From<DeviceHealthScript>
+for crate::runtime::Nullable<Box<AnyDeviceManagementScript>> {
+    fn from(value: DeviceHealthScript) -> Self {
+        Self::Value(Box::new(AnyDeviceManagementScript::DeviceHealthScript(value)))
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Describes where a deviceManagementScript is deployed. Unlike a group assignment, the target is expressed as an assignment target object, so a script can be assigned to a group, to all devices, or to all licensed users. Inherits from entity.
 ///
-/// Documented in `resources/devicemanagementscriptassignment.md`.
+/// Documented in [`resources/devicemanagementscriptassignment.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscriptassignment?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceManagementScriptAssignment {

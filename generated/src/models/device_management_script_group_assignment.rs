@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Links a deviceManagementScript to an Azure Active Directory group. Devices that belong to the targeted group receive and run the script. Inherits from entity.
 ///
-/// Documented in `resources/devicemanagementscriptgroupassignment.md`.
+/// Documented in [`resources/devicemanagementscriptgroupassignment.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscriptgroupassignment?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceManagementScriptGroupAssignment {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The **entity** type is the abstract root of the Microsoft Graph entity hierarchy. It carries only the key property **id**, which every derived resource inherits. An **entity** is never returned on its own; responses always contain a concrete derived type, identified by its `@odata.type` annotation.
 ///
-/// Documented in `resources/entity.md`.
+/// Documented in [`resources/entity.md`](https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Entity {
@@ -29,7 +29,11 @@ pub struct Entity {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// `entity` or any type derived from it, told apart by `@odata.type`.
+///
+/// New derived types appear as variants when the docs add them or another
+/// cargo feature compiles them, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AnyEntity {
     /// A `microsoft.graph.entity`, or a derived type this crate does not know (its extra properties are kept).
     Entity(Entity),
@@ -148,5 +152,91 @@ impl<'de> Deserialize<'de> for AnyEntity {
                 .map_err(D::Error::custom);
         }
         serde_json::from_value(value).map(Self::Entity).map_err(D::Error::custom)
+    }
+}
+impl From<Entity> for AnyEntity {
+    fn from(value: Entity) -> Self {
+        Self::Entity(value)
+    }
+}
+impl From<Entity> for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: Entity) -> Self {
+        Self::Value(Box::new(AnyEntity::Entity(value)))
+    }
+}
+#[cfg(any(feature = "intune", feature = "other"))]
+impl From<DeviceConfigurationGroupAssignment> for AnyEntity {
+    fn from(value: DeviceConfigurationGroupAssignment) -> Self {
+        Self::DeviceConfigurationGroupAssignment(value)
+    }
+}
+#[cfg(any(feature = "intune", feature = "other"))]
+impl From<DeviceConfigurationGroupAssignment>
+for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: DeviceConfigurationGroupAssignment) -> Self {
+        Self::Value(Box::new(AnyEntity::DeviceConfigurationGroupAssignment(value)))
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceHealthScript> for AnyEntity {
+    fn from(value: DeviceHealthScript) -> Self {
+        Self::DeviceHealthScript(value)
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceHealthScript> for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: DeviceHealthScript) -> Self {
+        Self::Value(Box::new(AnyEntity::DeviceHealthScript(value)))
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScript> for AnyEntity {
+    fn from(value: DeviceManagementScript) -> Self {
+        Self::DeviceManagementScript(value)
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScript> for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: DeviceManagementScript) -> Self {
+        Self::Value(Box::new(AnyEntity::DeviceManagementScript(value)))
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScriptAssignment> for AnyEntity {
+    fn from(value: DeviceManagementScriptAssignment) -> Self {
+        Self::DeviceManagementScriptAssignment(value)
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScriptAssignment>
+for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: DeviceManagementScriptAssignment) -> Self {
+        Self::Value(Box::new(AnyEntity::DeviceManagementScriptAssignment(value)))
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScriptGroupAssignment> for AnyEntity {
+    fn from(value: DeviceManagementScriptGroupAssignment) -> Self {
+        Self::DeviceManagementScriptGroupAssignment(value)
+    }
+}
+#[cfg(feature = "intune")]
+impl From<DeviceManagementScriptGroupAssignment>
+for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: DeviceManagementScriptGroupAssignment) -> Self {
+        Self::Value(Box::new(AnyEntity::DeviceManagementScriptGroupAssignment(value)))
+    }
+}
+#[cfg(any(feature = "intune", feature = "other"))]
+impl From<GroupPolicyConfigurationAssignment> for AnyEntity {
+    fn from(value: GroupPolicyConfigurationAssignment) -> Self {
+        Self::GroupPolicyConfigurationAssignment(value)
+    }
+}
+#[cfg(any(feature = "intune", feature = "other"))]
+impl From<GroupPolicyConfigurationAssignment>
+for crate::runtime::Nullable<Box<AnyEntity>> {
+    fn from(value: GroupPolicyConfigurationAssignment) -> Self {
+        Self::Value(Box::new(AnyEntity::GroupPolicyConfigurationAssignment(value)))
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Describes the target that an administrative template (group policy) configuration is deployed to. Inherits from entity.
 ///
-/// Documented in `resources/grouppolicyconfigurationassignment.md`.
+/// Documented in [`resources/grouppolicyconfigurationassignment.md`](https://learn.microsoft.com/graph/api/resources/grouppolicyconfigurationassignment?view=graph-rest-beta).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GroupPolicyConfigurationAssignment {

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Specifies the account context in which a script, such as a deviceManagementScript, runs on a managed device. In JSON payloads the member name is used, for example `"runAsAccount": "system"`.
 ///
-/// Documented in `resources/runasaccounttype.md`.
+/// Documented in [`resources/runasaccounttype.md`](https://learn.microsoft.com/graph/api/resources/runasaccounttype?view=graph-rest-beta).
+///
+/// The docs may add members, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RunAsAccountType {
     /// The script runs in the local system context.
     #[serde(rename = "system")]

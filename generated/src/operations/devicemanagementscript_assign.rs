@@ -28,7 +28,25 @@ pub struct AssignBody {
 ///
 /// `POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assign`
 ///
-/// Documented in `api/devicemanagementscript-assign.md`, line 29.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// # Example
+///
+/// The page's example *devicemanagementscript_assign* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::assign("{deviceManagementScriptId}", &body)`
+///
+/// Source: [`api/devicemanagementscript-assign.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-assign?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assign",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assign"
+    )
+)]
 pub fn assign(
     device_management_script_id: &str,
     body: &AssignBody,

@@ -10,9 +10,35 @@ use crate::runtime::Request;
 ///
 /// `GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}`
 ///
-/// Documented query options: `$expand`, `$select`.
+/// # Permissions
 ///
-/// Documented in `api/devicemanagementscript-get.md`, line 33.
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Headers
+///
+/// - `Accept`: application/json
+///
+/// # Query options
+///
+/// Documented for this call: `$expand`, `$select`.
+///
+/// # Example
+///
+/// The page's example *get_devicemanagementscript* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::get("59ea4525-4525-59ea-2545-ea592545ea59")`
+///
+/// Source: [`api/devicemanagementscript-get.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-get?view=graph-rest-beta).
+#[doc(
+    alias(
+        "GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}"
+    )
+)]
 pub fn get_device_management_scripts(
     device_management_script_id: &str,
 ) -> Request<AnyDeviceManagementScript> {

@@ -10,9 +10,35 @@ use crate::runtime::{Page, Request};
 ///
 /// `GET /deviceManagement/deviceManagementScripts`
 ///
-/// Documented query options: `$filter`, `$select`, `$skip`, `$top`.
+/// # Permissions
 ///
-/// Documented in `api/devicemanagementscript-list.md`, line 33.
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Headers
+///
+/// - `Accept`: application/json
+///
+/// # Query options
+///
+/// Documented for this call: `$filter`, `$select`, `$skip`, `$top`.
+///
+/// # Example
+///
+/// The page's example *list_devicemanagementscripts* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::list()`
+///
+/// Source: [`api/devicemanagementscript-list.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-list?view=graph-rest-beta).
+#[doc(
+    alias(
+        "GET /deviceManagement/deviceManagementScripts",
+        "/deviceManagement/deviceManagementScripts"
+    )
+)]
 pub fn list_device_management_scripts() -> Request<Page<AnyDeviceManagementScript>> {
     Request::new(
             http::Method::GET,

@@ -10,9 +10,35 @@ use crate::runtime::{Page, Request};
 ///
 /// `GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments`
 ///
-/// Documented query options: `$filter`, `$skip`, `$top`.
+/// # Permissions
 ///
-/// Documented in `api/devicemanagementscript-list-groupassignments.md`, line 33.
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.Read.All, DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Headers
+///
+/// - `Accept`: application/json
+///
+/// # Query options
+///
+/// Documented for this call: `$filter`, `$skip`, `$top`.
+///
+/// # Example
+///
+/// The page's example *list_devicemanagementscript_groupassignments* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::group_assignments::list("{deviceManagementScriptId}")`
+///
+/// Source: [`api/devicemanagementscript-list-groupassignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-list-groupassignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "GET /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments"
+    )
+)]
 pub fn list_group_assignments(
     device_management_script_id: &str,
 ) -> Request<Page<DeviceManagementScriptGroupAssignment>> {

@@ -10,7 +10,25 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref`
 ///
-/// Documented in `api/devicemanagementscript-post-assignments.md`, line 29.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// # Example
+///
+/// The page's example *create_devicemanagementscriptassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::assignments::create_ref("{deviceManagementScriptId}", &body)`
+///
+/// Source: [`api/devicemanagementscript-post-assignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-post-assignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/assignments/$ref"
+    )
+)]
 pub fn create_assignments_ref(
     device_management_script_id: &str,
     body: &DeviceManagementScriptAssignment,

@@ -10,7 +10,25 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/$ref`
 ///
-/// Documented in `api/devicemanagementscript-post-groupassignments.md`, line 31.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// # Example
+///
+/// The page's example *create_devicemanagementscriptgroupassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::group_assignments::create_ref("{deviceManagementScriptId}", &body)`
+///
+/// Source: [`api/devicemanagementscript-post-groupassignments.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-post-groupassignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/$ref",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/$ref"
+    )
+)]
 pub fn create_device_management_scripts_group_assignments_ref(
     device_management_script_id: &str,
     body: &DeviceManagementScriptGroupAssignment,

@@ -10,7 +10,27 @@ use crate::runtime::Request;
 ///
 /// `PATCH /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}`
 ///
-/// Documented in `api/devicemanagementscript-update.md`, line 33.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Example
+///
+/// The page's example *update_devicemanagementscript* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::update("59ea4525-4525-59ea-2545-ea592545ea59", &body)`
+///
+/// Source: [`api/devicemanagementscript-update.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-update?view=graph-rest-beta).
+#[doc(
+    alias(
+        "PATCH /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}"
+    )
+)]
 pub fn update_device_management_scripts(
     device_management_script_id: &str,
     body: &DeviceManagementScript,

@@ -9,7 +9,27 @@ use crate::runtime::Request;
 ///
 /// `DELETE /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}`
 ///
-/// Documented in `api/devicemanagementscriptgroupassignment-delete.md`, line 33.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (work or school account): DeviceManagementConfiguration.ReadWrite.All
+/// - Delegated (personal Microsoft account): Not supported.
+/// - Application: DeviceManagementConfiguration.ReadWrite.All
+///
+/// # Example
+///
+/// The page's example *delete_devicemanagementscriptgroupassignment* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_management_scripts::group_assignments::delete("59ea4525-4525-59ea-2545-ea592545ea59", "a3d6b2f0-b2f0-a3d6-f0b2-d6a3f0b2d6a3")`
+///
+/// Source: [`api/devicemanagementscriptgroupassignment-delete.md`](https://learn.microsoft.com/graph/api/devicemanagementscriptgroupassignment-delete?view=graph-rest-beta).
+#[doc(
+    alias(
+        "DELETE /deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}",
+        "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}"
+    )
+)]
 pub fn delete_group_assignments(
     device_management_script_id: &str,
     device_management_script_group_assignment_id: &str,

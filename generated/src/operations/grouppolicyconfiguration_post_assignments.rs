@@ -10,7 +10,25 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments`
 ///
-/// Documented in `api/grouppolicyconfiguration-post-assignments.md`, line 31.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// # Example
+///
+/// The page's example *create_grouppolicyconfigurationassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::group_policy_configurations::assignments::create("{groupPolicyConfigurationId}", &body)`
+///
+/// Source: [`api/grouppolicyconfiguration-post-assignments.md`](https://learn.microsoft.com/graph/api/grouppolicyconfiguration-post-assignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments",
+        "/deviceManagement/groupPolicyConfigurations/{groupPolicyConfigurationId}/assignments"
+    )
+)]
 pub fn create_assignments(
     group_policy_configuration_id: &str,
     body: &GroupPolicyConfigurationAssignment,

@@ -10,7 +10,25 @@ use crate::runtime::Request;
 ///
 /// `POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref`
 ///
-/// Documented in `api/identitycertificate-post-groupassignments.md`, line 29.
+/// # Permissions
+///
+/// From the page, least to most privileged:
+///
+/// - Delegated (personal Microsoft account): Not supported.
+///
+/// # Example
+///
+/// The page's example *create_deviceconfigurationgroupassignment_from_* is this call, run against its documented response by the crate's `tests/examples.rs`:
+///
+/// `operations::device_management::device_configurations::identity_certificate::group_assignments::create_ref("{deviceConfigurationId}", &body)`
+///
+/// Source: [`api/identitycertificate-post-groupassignments.md`](https://learn.microsoft.com/graph/api/identitycertificate-post-groupassignments?view=graph-rest-beta).
+#[doc(
+    alias(
+        "POST /deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref",
+        "/deviceManagement/deviceConfigurations/{deviceConfigurationId}/identityCertificate/groupAssignments/$ref"
+    )
+)]
 pub fn create_identity_certificate_group_assignments_ref(
     device_configuration_id: &str,
     body: &DeviceConfigurationGroupAssignment,

@@ -7,6 +7,7 @@ use clap::Args;
 use docgen::emit::EmitOptions;
 use docgen::incremental::{self, State};
 use docgen::output::{self, StaleFile, StaleReason, WriteSummary};
+use docgen::policy::Policy;
 use docgen::{ApiModel, Diagnostic};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub struct PipelineArgs {
 pub fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     report::check_report_path(args, None)?;
+    let policy = load_policy(args)?;
     let salt: [&[u8]; 1] = [b"generate"];
     let request = incremental::Request {
         docs: &args.docs.docs,
@@ -44,17 +46,13 @@ pub fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     };
     let pending = match incremental::start(&request)?.state {
         State::UpToDate(cached) => {
+            let diagnostics = policy.apply(cached.diagnostics);
             if !args.quiet {
-                print_diagnostics(&cached.diagnostics);
+                print_diagnostics(&diagnostics);
             }
             say(format_args!(
                 "{}; up to date, wrote nothing in {:.2} s",
-                counts_summary(
-                    cached.pages,
-                    cached.operations,
-                    cached.types,
-                    &cached.diagnostics
-                ),
+                counts_summary(cached.pages, cached.operations, cached.types, &diagnostics),
                 started.elapsed().as_secs_f64()
             ));
             return Ok(ExitCode::SUCCESS);
@@ -62,8 +60,9 @@ pub fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         State::Stale(pending) => pending,
     };
     report::check_report_path(args, Some(&pending.generated))?;
+    let diagnostics = policy.apply(pending.model.diagnostics.clone());
     if !args.quiet {
-        print_diagnostics(&pending.model.diagnostics);
+        print_diagnostics(&diagnostics);
     }
     let written = pending.write()?;
     let summary = &written.summary;
@@ -101,7 +100,7 @@ pub fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     }
     say(format_args!(
         "{}; {} in {:.2} s",
-        model_summary(&written.model),
+        model_summary(&written.model, &diagnostics),
         write_summary(summary),
         started.elapsed().as_secs_f64()
     ));
@@ -167,12 +166,18 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let _ = err.flush();
 }
 
-fn model_summary(model: &ApiModel) -> String {
+/// `docgen.toml`'s policy, the one `lint` and the build-script API apply:
+/// the diagnostics printed and counted are the ones it reports.
+fn load_policy(args: &PipelineArgs) -> Result<Policy, Failure> {
+    Policy::load(&args.docs.docs).map_err(|err| Failure(err.to_string()))
+}
+
+fn model_summary(model: &ApiModel, diagnostics: &[Diagnostic]) -> String {
     counts_summary(
         model.pages.len(),
         model.operations.len(),
         model.types.len(),
-        &model.diagnostics,
+        diagnostics,
     )
 }
 

@@ -58,9 +58,23 @@ pub struct Context<'m> {
     pub descendants: BTreeMap<String, Vec<String>>,
     /// The API areas (cargo features) and the types each needs.
     pub areas: Areas,
+    /// Operation name → the parameters struct its body is, for actions.
+    pub body_structs: BTreeMap<String, BodyStruct>,
+    /// Operation name → where its function sits in `operations`.
+    pub call_paths: BTreeMap<String, super::path_tree::CallPath>,
     /// The path items name the SDK's root by: `crate`, or in the include
     /// layout the module the user includes it in (`crate::graph`).
     pub root: RootPath,
+}
+
+/// The struct of an action's parameters: one per action, shared by every
+/// path line of the page that documents it (`/me/sendMail` and
+/// `/users/{id}/sendMail` both take a `SendMailBody`).
+#[derive(Debug, Clone)]
+pub struct BodyStruct {
+    pub name: String,
+    /// The operations that take it, in name order.
+    pub operations: Vec<String>,
 }
 
 /// A module path (`crate`, `crate::graph`), kept as its segments: token trees
@@ -123,6 +137,7 @@ impl<'m> Context<'m> {
             let (name, _) = scope.claim(&wanted, "");
             polymorphic.insert(key.clone(), name);
         }
+        let body_structs = body_structs(model, &mut scope);
         Context {
             model,
             types,
@@ -131,6 +146,8 @@ impl<'m> Context<'m> {
             polymorphic,
             descendants,
             areas: Areas::new(model),
+            body_structs,
+            call_paths: super::path_tree::call_paths(&model.operations),
             root,
         }
     }
@@ -235,4 +252,79 @@ pub fn primitive_type(primitive: Primitive, root: &RootPath) -> TokenStream {
         Primitive::Stream => quote! { Vec<u8> },
         Primitive::Json => quote! { serde_json::Value },
     }
+}
+
+/// Groups the operations whose bodies are action parameters: one group per page
+/// and parameter list. A group is named after its action (`SendMailBody`) when
+/// no other group or type takes that name, else after its first operation
+/// (`MeSendMailBody`), which is unique because operation names are.
+fn body_structs(model: &ApiModel, scope: &mut Scope) -> BTreeMap<String, BodyStruct> {
+    // (page, action, parameters): two actions of one page with equal parameters
+    // (`activate`, `deactivate`) keep a struct each.
+    type Key = (String, Option<String>, String);
+    let mut groups: BTreeMap<Key, Vec<&crate::model::Operation>> = BTreeMap::new();
+    for op in &model.operations {
+        if let crate::model::RequestBody::Parameters { parameters } = &op.body {
+            // The parameters as JSON: equal lists are the same action's.
+            let signature = serde_json::to_string(parameters).unwrap_or_default();
+            groups
+                .entry((op.source.file.clone(), action_name(&op.path), signature))
+                .or_default()
+                .push(op);
+        }
+    }
+    let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+    let candidates: Vec<Option<String>> = groups
+        .keys()
+        .map(|(_, action, _)| {
+            let candidate = action.clone();
+            if let Some(name) = &candidate {
+                *wanted.entry(name.clone()).or_default() += 1;
+            }
+            candidate
+        })
+        .collect();
+    let mut structs = BTreeMap::new();
+    for (ops, candidate) in groups.into_values().zip(candidates) {
+        let mut operations: Vec<String> = ops.iter().map(|op| op.name.clone()).collect();
+        operations.sort();
+        let shared = candidate.filter(|name| wanted.get(name) == Some(&1));
+        let name = match shared {
+            Some(name) if !scope.is_taken(&name) => name,
+            _ => {
+                let first = operations.first().map(String::as_str).unwrap_or("unnamed");
+                format!("{}Body", names::type_name(first))
+            }
+        };
+        scope.claim(&name, "");
+        for op in &operations {
+            structs.insert(
+                op.clone(),
+                BodyStruct {
+                    name: name.clone(),
+                    operations: operations.clone(),
+                },
+            );
+        }
+    }
+    structs
+}
+
+/// `SendMailBody` for `/users/{id}/sendMail` or `/me/microsoft.graph.sendMail`:
+/// the action's own segment, without namespace or arguments.
+fn action_name(path: &crate::parse::path_template::PathTemplate) -> Option<String> {
+    use crate::parse::path_template::PathPart;
+    // Only a path that ends in its action names one: `PATCH /alerts/{id}` with
+    // a parameters table is an update, named after its operation.
+    let last = match path.parts.last()? {
+        PathPart::Literal { text } => text.as_str(),
+        PathPart::Param { .. } => return None,
+    };
+    let segment = last.trim_end_matches('/').rsplit('/').next()?;
+    let segment = segment.split('(').next()?;
+    let segment = segment.rsplit('.').next()?;
+    let plain = !segment.is_empty()
+        && segment.chars().all(|c| c.is_ascii_alphanumeric())
+        && segment.starts_with(|c: char| c.is_ascii_alphabetic());
+    plain.then(|| format!("{}Body", names::type_name(segment)))
 }

@@ -188,7 +188,16 @@ fn example_test(
         // The example matches no documented path: a docs problem, reported by lint.
         return None;
     }
-    let function = names::ident(&op.name);
+    // The call as users write it: by its place in the path tree.
+    let function: Vec<proc_macro2::Ident> = match cx.call_paths.get(&op.name) {
+        Some(path) => path
+            .modules
+            .iter()
+            .chain(std::iter::once(&path.function))
+            .map(|name| names::ident(name))
+            .collect(),
+        None => vec![names::ident(&op.name)],
+    };
     let values = request.path_values.iter().map(|v| Literal::string(v));
     let service_path = cx
         .model
@@ -254,7 +263,7 @@ fn example_test(
                 }
                 RequestBody::Type { ty } => cx.rust_type(ty),
                 _ => {
-                    let ident = names::ident(&super::operations::body_struct_name(op));
+                    let ident = names::ident(&super::operations::body_struct_name(cx, op));
                     quote! { #crate_ident::operations::#ident }
                 }
             };
@@ -295,12 +304,12 @@ fn example_test(
     } else {
         quote! { None }
     };
-    let call = quote! { #crate_ident::operations::#function(#(#values,)* #body_argument) #unwrap_result #(#with_query)* };
+    let call = quote! { #crate_ident::operations::#(#function)::*(#(#values,)* #body_argument) #unwrap_result #(#with_query)* };
+    // No line number: a prose edit above the example must not make the crate stale.
     let doc = format!(
-        " `{}` at {}:{}.",
+        " `{}` in `{}`.",
         super::docs::doc_safe(&example.name),
         super::docs::doc_safe(&request.location.file),
-        request.location.line
     );
     Some(ExampleTest {
         doc: quote! { #[doc = #doc] },

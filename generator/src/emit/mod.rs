@@ -4,6 +4,7 @@
 //! `prettyplease`, so it is always valid Rust and always formatted the same way.
 
 mod areas;
+mod constructors;
 mod context;
 pub mod docs;
 mod example_tests;
@@ -12,6 +13,7 @@ mod include;
 mod models;
 pub mod names;
 mod operations;
+mod path_tree;
 
 use crate::model::{type_key, ApiModel};
 use context::Context;
@@ -417,6 +419,15 @@ impl Job<'_> {
     }
 }
 
+/// Where each operation's function sits in the generated `operations`
+/// module, by operation name: `"users::messages::list"`.
+pub fn call_paths(model: &ApiModel) -> BTreeMap<String, String> {
+    path_tree::call_paths(&model.operations)
+        .into_iter()
+        .map(|(name, path)| (name, path.joined()))
+        .collect()
+}
+
 /// The inner doc of the operations file of `page`.
 fn operations_page_doc(page: &str) -> TokenStream {
     // One line: a file name may hold line breaks (see `docs::doc_attrs`).
@@ -510,8 +521,16 @@ pub fn emit_crate_with(
     for op in &model.operations {
         by_page.entry(op.source.file.as_str()).or_default().push(op);
     }
-    let mut module_scope = names::Scope::with_reserved(&["mod"]);
+    // Page modules are private; the path tree's root modules keep their names.
+    let tree_roots: Vec<&str> = cx
+        .call_paths
+        .values()
+        .filter_map(|path| path.modules.first().map(String::as_str))
+        .chain(["mod"])
+        .collect();
+    let mut module_scope = names::Scope::with_reserved(&tree_roots);
     let mut operation_modules = Vec::new();
+    let mut page_modules: BTreeMap<String, (String, areas::AreaSet)> = BTreeMap::new();
     for (page, ops) in by_page {
         let module_name = module_scope
             .claim(
@@ -535,23 +554,47 @@ pub fn emit_crate_with(
             &operations_page_doc(page),
             &file,
         );
-        operation_modules.push(quote! { #cfg #declaration #cfg pub use #module::*; });
+        // Action bodies are named for the whole crate; they sit at the root.
+        let mut bodies: Vec<String> = ops
+            .iter()
+            .filter_map(|op| cx.body_structs.get(&op.name))
+            .map(|body| body.name.clone())
+            .collect();
+        bodies.sort();
+        bodies.dedup();
+        let bodies: Vec<_> = bodies.iter().map(|b| names::ident(b)).collect();
+        let reexport = match bodies.as_slice() {
+            [] => TokenStream::new(),
+            [one] => quote! { #cfg pub use #module::#one; },
+            _ => quote! { #cfg pub use #module::{#(#bodies),*}; },
+        };
+        operation_modules.push(quote! { #cfg #declaration #reexport });
+        for op in &ops {
+            page_modules.insert(op.name.clone(), (module_name.clone(), page_areas.clone()));
+        }
         jobs.push(Job::Operations {
             page,
             module: module_name,
             ops,
         });
     }
+    let tree = path_tree::tree_items(&cx, &page_modules);
     let operations_doc = quote! {
-        //! Request functions: one per documented path. Each returns a sans-IO
-        //! [`Request`](crate::runtime::Request) that builds an `http::Request` and
-        //! parses the `http::Response` into a typed result.
+        //! Request functions, organised by the resource path they address:
+        //! `GET /users/{id}/messages` is `users::messages::list`,
+        //! `POST /me/sendMail` is `me::send_mail`. rustdoc's search also
+        //! finds each call by its HTTP line (`GET /users/{id}`).
+        //!
+        //! Each returns a sans-IO [`Request`](crate::runtime::Request) that
+        //! builds an `http::Request` and parses the `http::Response` into a
+        //! typed result.
     };
     builder.rust("src/operations/mod.rs", Vec::new(), {
         let doc = own_doc(&operations_doc);
         quote! {
             #doc
             #(#operation_modules)*
+            #tree
         }
     })?;
 

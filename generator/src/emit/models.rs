@@ -17,14 +17,15 @@ pub fn type_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Enum => enum_items(cx, def),
         TypeKind::Object => {
             let object = struct_items(cx, def);
+            let constructors = super::constructors::constructors(cx, def);
             let any = polymorphic_items(cx, def);
-            quote! { #object #any }
+            quote! { #object #constructors #any }
         }
     }
 }
 
 /// Where a type is documented, for its doc comment.
-fn source_note(def: &TypeDef) -> String {
+fn source_note(cx: &Context<'_>, def: &TypeDef) -> String {
     let mut files: Vec<&str> = def.sources.iter().map(|s| s.file.as_str()).collect();
     files.dedup();
     let origin = match def.origin {
@@ -33,16 +34,19 @@ fn source_note(def: &TypeDef) -> String {
         }
         _ => "Documented in ",
     };
-    let list: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
+    let list: Vec<String> = files
+        .iter()
+        .map(|f| super::operations::page_link(cx, f))
+        .collect();
     format!("{origin}{}.", list.join(", "))
 }
 
-fn type_doc(def: &TypeDef) -> TokenStream {
+fn type_doc(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let title = format!("`{}` ({}).", def.name, def.qualified_name());
     doc_attrs(&paragraphs(&[
         title,
         clean(&def.description),
-        source_note(def),
+        source_note(cx, def),
     ]))
 }
 
@@ -53,32 +57,32 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             .map(String::as_str)
             .unwrap_or("Unnamed"),
     );
-    let doc = type_doc(def);
-    let mut scope = Scope::with_reserved(RESERVED_FIELDS);
-    let fields = cx.all_properties(def).into_iter().map(|property| {
-        let (field_name, _) = scope.claim(&names::snake_name(&property.name), "_");
-        let field = names::ident(&field_name);
-        let json_name = &property.name;
-        let ty = cx.field_type(&property.ty);
-        let description = clean(&property.description);
-        let description = if description.is_empty() {
-            format!("The `{json_name}` property.")
-        } else {
-            description
-        };
-        let doc = doc_attrs(&description);
-        // The struct renames fields to camelCase; only names that differ are spelled out.
-        let rename = if names::serde_camel_case(&field_name) == *json_name {
-            TokenStream::new()
-        } else {
-            quote! { rename = #json_name, }
-        };
-        quote! {
-            #doc
-            #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
-            pub #field: Nullable<#ty>,
-        }
-    });
+    let doc = type_doc(cx, def);
+    let fields = field_names(cx, def)
+        .into_iter()
+        .map(|(property, field_name)| {
+            let field = names::ident(&field_name);
+            let json_name = &property.name;
+            let ty = cx.field_type(&property.ty);
+            let description = clean(&property.description);
+            let description = if description.is_empty() {
+                format!("The `{json_name}` property.")
+            } else {
+                description
+            };
+            let doc = doc_attrs(&description);
+            // The struct renames fields to camelCase; only names that differ are spelled out.
+            let rename = if names::serde_camel_case(&field_name) == *json_name {
+                TokenStream::new()
+            } else {
+                quote! { rename = #json_name, }
+            };
+            quote! {
+                #doc
+                #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
+                pub #field: Nullable<#ty>,
+            }
+        });
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -96,6 +100,21 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 }
 
 /// `AnyX`: a value of `X` or of any type derived from it, told apart by `@odata.type`.
+/// Each property of a struct (its own and inherited) with its Rust field name.
+pub fn field_names<'m>(
+    cx: &Context<'m>,
+    def: &'m TypeDef,
+) -> Vec<(&'m crate::model::Property, String)> {
+    let mut scope = Scope::with_reserved(RESERVED_FIELDS);
+    cx.all_properties(def)
+        .into_iter()
+        .map(|property| {
+            let (field_name, _) = scope.claim(&names::snake_name(&property.name), "_");
+            (property, field_name)
+        })
+        .collect()
+}
+
 fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let root = &cx.root;
     let key = type_key(&def.name);
@@ -154,9 +173,34 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let match_arms = variants
         .iter()
         .map(|(ident, _, cfg)| quote! { #cfg Self::#ident(value) => value.serialize(serializer), });
+    // `value.into()` wherever the enum, or a property holding it, is expected:
+    // bodies are then written without naming the enum or boxing by hand.
+    let conversions = std::iter::once((&base, TokenStream::new()))
+        .chain(variants.iter().map(|(ident, _, cfg)| (ident, cfg.clone())))
+        .map(|(ident, cfg)| {
+            quote! {
+                #cfg
+                impl From<#ident> for #any {
+                    fn from(value: #ident) -> Self {
+                        Self::#ident(value)
+                    }
+                }
+
+                #cfg
+                impl From<#ident> for #root::runtime::Nullable<Box<#any>> {
+                    fn from(value: #ident) -> Self {
+                        Self::Value(Box::new(#any::#ident(value)))
+                    }
+                }
+            }
+        });
     quote! {
         #[doc = #doc]
+        ///
+        /// New derived types appear as variants when the docs add them or another
+        /// cargo feature compiles them, so a `match` needs a `_` arm.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #any {
             #[doc = #base_doc]
             #base(#base),
@@ -188,6 +232,8 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
                 serde_json::from_value(value).map(Self::#base).map_err(D::Error::custom)
             }
         }
+
+        #(#conversions)*
     }
 }
 
@@ -198,7 +244,7 @@ fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             .map(String::as_str)
             .unwrap_or("Unnamed"),
     );
-    let doc = type_doc(def);
+    let doc = type_doc(cx, def);
     let mut scope = Scope::with_reserved(&["Unknown"]);
     let variants = def.members.iter().map(|member| {
         let (variant, _) = scope.claim(&names::type_name(&member.name), "");
@@ -219,7 +265,10 @@ fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     });
     quote! {
         #doc
+        ///
+        /// The docs may add members, so a `match` needs a `_` arm.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept as sent.

@@ -141,6 +141,11 @@ impl Scope {
         scope
     }
 
+    /// Whether `name` is already claimed (or reserved).
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains_key(name)
+    }
+
     /// Returns `name`, or a numbered variant when taken; the bool says whether it was renamed.
     pub fn claim(&mut self, name: &str, separator: &str) -> (String, bool) {
         let count = self.taken.entry(name.to_string()).or_insert(0);

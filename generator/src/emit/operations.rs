@@ -15,6 +15,8 @@ pub struct Uses {
     pub models: BTreeSet<String>,
     pub page: bool,
     pub nullable: bool,
+    /// Body structs already written in this file (one per action).
+    pub bodies: BTreeSet<String>,
 }
 
 /// The Rust names of an operation's path parameters, in path order. A
@@ -93,8 +95,11 @@ fn note_use(cx: &Context<'_>, name: &str, named: bool, polymorphic: bool, uses: 
 }
 
 /// Name of the body struct generated for an action's parameters.
-pub fn body_struct_name(op: &Operation) -> String {
-    format!("{}Body", names::type_name(&op.name))
+pub fn body_struct_name(cx: &Context<'_>, op: &Operation) -> String {
+    cx.body_structs
+        .get(&op.name)
+        .map(|body| body.name.clone())
+        .unwrap_or_else(|| format!("{}Body", names::type_name(&op.name)))
 }
 
 /// The items for one operation: its parameters struct (for actions) and its function.
@@ -143,8 +148,10 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
             )
         }
         RequestBody::Parameters { parameters } => {
-            let name = names::ident(&body_struct_name(op));
-            uses.nullable = !parameters.is_empty();
+            let struct_name = body_struct_name(cx, op);
+            let name = names::ident(&struct_name);
+            let first_use = uses.bodies.insert(struct_name);
+            uses.nullable |= !parameters.is_empty();
             let mut scope = Scope::with_reserved(&["additional_properties"]);
             let fields = parameters.iter().map(|p| {
                 if p.ty.primitive.is_none() {
@@ -176,19 +183,31 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                     pub #field: Nullable<#ty>,
                 }
             });
+            let takers: Vec<String> = cx
+                .body_structs
+                .get(&op.name)
+                .map(|body| body.operations.clone())
+                .unwrap_or_else(|| vec![op.name.clone()])
+                .iter()
+                .map(|name| format!("[`{name}`]"))
+                .collect();
             let doc = format!(
-                " Parameters of [`{}`], sent as the JSON request body.",
-                op.name
+                " Parameters of {}, sent as the JSON request body.",
+                takers.join(", ")
             );
-            body_item = quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(rename_all = "camelCase", default)]
-                pub struct #name {
-                    #(#fields)*
-                    /// Parameters the docs do not list, sent as given.
-                    #[serde(flatten)]
-                    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+            body_item = if !first_use {
+                TokenStream::new()
+            } else {
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(rename_all = "camelCase", default)]
+                    pub struct #name {
+                        #(#fields)*
+                        /// Parameters the docs do not list, sent as given.
+                        #[serde(flatten)]
+                        pub additional_properties: serde_json::Map<String, serde_json::Value>,
+                    }
                 }
             };
             (
@@ -198,7 +217,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
             )
         }
     };
-    let doc = operation_doc(op);
+    let doc = operation_doc(cx, op);
     let options = &op.query_options;
     let documented_options = if options.is_empty() {
         TokenStream::new()
@@ -261,31 +280,170 @@ fn path_expression(
     }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let title = clean(&op.title);
     let title = if title.is_empty() {
         op.name.clone()
     } else {
         title
     };
-    let mut http_line = format!("`{} {}`", op.method, op.path.raw);
+    let mut parts = vec![
+        title,
+        clean(&op.description),
+        format!("`{} {}`", op.method, op.path.raw),
+    ];
+    if !op.permissions.is_empty() {
+        let rows: Vec<String> = op
+            .permissions
+            .iter()
+            .map(|p| format!("- {}: {}", one_line(&p.kind), one_line(&p.scopes)))
+            .collect();
+        parts.push(format!(
+            "# Permissions\n\nFrom the page, least to most privileged:\n\n{}",
+            rows.join("\n")
+        ));
+    }
+    // The runtime sets these two on every request; the others are the caller's.
+    let headers: Vec<_> = op
+        .headers
+        .iter()
+        .filter(|h| {
+            !["authorization", "content-type"]
+                .contains(&h.name.trim().to_ascii_lowercase().as_str())
+        })
+        .collect();
+    if !headers.is_empty() {
+        let rows: Vec<String> = headers
+            .iter()
+            .map(|h| {
+                let description = one_line(&clean(&h.description));
+                if description.is_empty() {
+                    format!("- `{}`", one_line(&h.name))
+                } else {
+                    format!("- `{}`: {description}", one_line(&h.name))
+                }
+            })
+            .collect();
+        parts.push(format!("# Headers\n\n{}", rows.join("\n")));
+    }
     if !op.query_options.is_empty() {
         let options: Vec<String> = op.query_options.iter().map(|o| format!("`{o}`")).collect();
-        http_line.push_str(&format!(
-            "\n\nDocumented query options: {}.",
+        parts.push(format!(
+            "# Query options\n\nDocumented for this call: {}.",
             options.join(", ")
         ));
     }
-    let source = format!(
-        "Documented in `{}`, line {}.",
-        op.source.file, op.source.line
-    );
-    doc_attrs(&paragraphs(&[
-        title,
-        clean(&op.description),
-        http_line,
-        source,
-    ]))
+    if let Some(example) = example_call(cx, op) {
+        parts.push(example);
+    }
+    parts.push(source_line(cx, &op.source.file));
+    let doc = doc_attrs(&paragraphs(&parts));
+    let aliases = path_aliases(op);
+    if aliases.is_empty() {
+        doc
+    } else {
+        quote! { #doc #[doc(alias(#(#aliases),*))] }
+    }
+}
+
+/// "# Example": the call as the page's first example makes it, with the
+/// example's path values. The crate's `tests/examples.rs` compiles and runs
+/// the same call against the documented response, so it is shown inline
+/// rather than as a doctest (one more compiled unit per operation).
+fn example_call(cx: &Context<'_>, op: &Operation) -> Option<String> {
+    let params = param_names(op);
+    let (example, request) = op.examples.iter().find_map(|example| {
+        let request = example.request.as_ref()?;
+        (request.path_values.len() == params.len()).then_some((example, request))
+    })?;
+    let path = cx
+        .call_paths
+        .get(&op.name)
+        .map(|path| path.joined())
+        .unwrap_or_else(|| op.name.clone());
+    let mut arguments: Vec<String> = request
+        .path_values
+        .iter()
+        .map(|value| format!("{value:?}"))
+        .collect();
+    if !matches!(op.body, RequestBody::None) {
+        arguments.push(if matches!(op.body, RequestBody::Stream) {
+            "bytes".to_string()
+        } else {
+            "&body".to_string()
+        });
+    }
+    let call = format!("operations::{path}({})", arguments.join(", "));
+    // Inside one code span: a backtick or a line break would end it.
+    if call.contains('`') || call.chars().any(char::is_control) {
+        return None;
+    }
+    let name = one_line(&clean(&example.name));
+    Some(format!(
+        "# Example\n\nThe page's example {}is this call, run against its documented response by the crate's `tests/examples.rs`:\n\n`{call}`",
+        if name.is_empty() { String::new() } else { format!("*{name}* ") }
+    ))
+}
+
+/// `#[doc(alias)]` values that find the call by its HTTP line in rustdoc's
+/// search: `GET /users/{id}` and the bare path. rustdoc refuses quotes,
+/// control characters and surrounding spaces in an alias, so those are left out.
+fn path_aliases(op: &Operation) -> Vec<String> {
+    let path: String = op
+        .path
+        .raw
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\'') && !c.is_control())
+        .collect();
+    let path = path.trim().to_string();
+    if path.is_empty() {
+        return Vec::new();
+    }
+    vec![format!("{} {path}", op.method), path]
+}
+
+/// Page text meant for one line of a list.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "Source: the page", linked to its public copy where the tree is the Graph docs.
+fn source_line(cx: &Context<'_>, file: &str) -> String {
+    format!("Source: {}.", page_link(cx, file))
+}
+
+/// A page's file name in code font, linked to its public copy where there is one.
+pub fn page_link(cx: &Context<'_>, file: &str) -> String {
+    let shown = super::docs::doc_safe(file).replace('`', "");
+    match public_page_url(&cx.model.service_root, file) {
+        Some(url) => format!("[`{shown}`]({url})"),
+        None => format!("`{shown}`"),
+    }
+}
+
+/// The page's address on learn.microsoft.com, derived from its file name the way
+/// the Graph docs publish `api/` and `resources/` pages; `None` for other trees.
+fn public_page_url(service_root: &str, file: &str) -> Option<String> {
+    let view = match service_root.strip_prefix("https://graph.microsoft.com/")? {
+        "v1.0" => "graph-rest-1.0",
+        "beta" => "graph-rest-beta",
+        _ => return None,
+    };
+    let stem = file.strip_suffix(".md")?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let page = match stem.split('/').collect::<Vec<_>>().as_slice() {
+        ["api", name] if plain(name) => name.to_string(),
+        ["resources", name] if plain(name) => format!("resources/{name}"),
+        _ => return None,
+    };
+    Some(format!(
+        "https://learn.microsoft.com/graph/api/{}?view={view}",
+        page.to_ascii_lowercase()
+    ))
 }
 
 /// The `use` lines of an operations file.

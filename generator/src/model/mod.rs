@@ -22,7 +22,7 @@ pub use areas::{area_name, FALLBACK_AREA};
 pub use build::{build_model, build_model_of};
 pub use examples::{example_role, ExampleRole};
 pub use links::{link_target, LinkTarget};
-pub use naming::{addressed_resource, singular};
+pub use naming::{addressed_resource, pieces, singular, verb};
 pub use page_kind::PageKind;
 pub use type_ref::{Primitive, TypeRef};
 
@@ -210,6 +210,8 @@ pub struct Operation {
     pub path_params: Vec<String>,
     pub query_options: Vec<String>,
     pub headers: Vec<HeaderParam>,
+    /// The page's permissions table, one entry per row, in the page's order.
+    pub permissions: Vec<Permission>,
     pub body: RequestBody,
     pub success_status: u16,
     pub response: ResponseShape,
@@ -218,6 +220,16 @@ pub struct Operation {
     /// The API areas (cargo features) of every page that documents the
     /// operation, sorted: enabling any of them compiles it.
     pub areas: Vec<String>,
+}
+
+/// One row of a page's permissions table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    /// `Delegated (work or school account)`, `Application`, ...
+    pub kind: String,
+    /// The scopes, least privileged first (a table ordered the other way is
+    /// reversed), or what the page says instead (`Not supported.`).
+    pub scopes: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -43,7 +43,10 @@ pub fn singular(word: &str) -> String {
 /// Path segments that modify the resource before them rather than name one.
 const MODIFIERS: &[(&str, &str)] = &[("$ref", "ref"), ("$value", "content"), ("$count", "count")];
 
-fn verb(op: &Operation) -> &'static str {
+/// What an operation does to the resource its path addresses: `list`, `get`,
+/// `create`, `update`, `replace`, `delete`, or `""` for actions and functions,
+/// which are named by their own segment.
+pub fn verb(op: &Operation) -> &'static str {
     match op.method.as_str() {
         "GET" => match op.response {
             ResponseShape::Collection { .. } => "list",
@@ -62,8 +65,9 @@ fn verb(op: &Operation) -> &'static str {
     }
 }
 
-/// (segments, modifiers) of an operation's path, snake_cased.
-fn pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
+/// (segments, modifiers) of an operation's path, snake_cased: named
+/// segments without namespaces, and the `$ref`/`$value`/`$count` after them.
+pub fn pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
     let mut segments = Vec::new();
     let mut modifiers = Vec::new();
     for segment in op.path.literal_segments() {

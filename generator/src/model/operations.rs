@@ -4,7 +4,7 @@ use super::examples::page_examples;
 use super::sections::{self, Section};
 use super::type_ref::{Primitive, TypeRef};
 use super::types::{description, section_tables, table_properties};
-use super::{Example, HeaderParam, Operation, RequestBody, ResponseShape};
+use super::{Example, HeaderParam, Operation, Permission, RequestBody, ResponseShape};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::parse::http_example::request_line;
 use crate::parse::path_template::PathTemplate;
@@ -71,7 +71,7 @@ pub fn page_operations(
                 .find(|s| (200..300).contains(s))
         })
         .unwrap_or(200);
-    permissions(page, &all_sections, diagnostics);
+    let permissions = permissions(page, &all_sections, diagnostics);
 
     let operations = path_lines
         .into_iter()
@@ -109,6 +109,7 @@ pub fn page_operations(
                 path_params,
                 query_options: query_options.clone(),
                 headers: headers.clone(),
+                permissions: permissions.clone(),
                 body: body.clone(),
                 success_status,
                 response,
@@ -951,8 +952,15 @@ fn request_body(
     RequestBody::None
 }
 
-/// Permission cells that are empty or say TODO.
-fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<Diagnostic>) {
+/// The permissions table of the page, row by row as written (the Graph docs
+/// order scopes from least to most privileged); cells that are empty or say
+/// TODO are reported.
+fn permissions(
+    page: &Page,
+    all_sections: &[Section<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Permission> {
+    let mut found = Vec::new();
     for section in all_sections.iter().filter(|s| s.is(&["permissions"])) {
         for table in section_tables(section) {
             let Some(column) = table.column(&[
@@ -962,11 +970,32 @@ fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<
             ]) else {
                 continue;
             };
+            let kind_column = table.column(&["permission type", "type"]);
+            let most_first = table
+                .header
+                .get(column)
+                .is_some_and(|cell| cell.text.to_ascii_lowercase().contains("most to least"));
             for (line, row) in &table.rows {
                 let Some(cell) = row.get(column) else {
                     continue;
                 };
                 let text = cell.text.trim();
+                let kind = kind_column
+                    .and_then(|k| row.get(k))
+                    .map(|c| c.text.trim().to_string())
+                    .unwrap_or_default();
+                let documented = !text.is_empty() && !text.to_ascii_uppercase().contains("TODO");
+                if documented && !kind.is_empty() {
+                    // Kept least privileged first whatever order the table uses.
+                    let scopes = if most_first {
+                        let mut scopes: Vec<&str> = text.split(',').map(str::trim).collect();
+                        scopes.reverse();
+                        scopes.join(", ")
+                    } else {
+                        text.to_string()
+                    };
+                    found.push(Permission { kind, scopes });
+                }
                 if text.is_empty() || text.to_ascii_uppercase().contains("TODO") {
                     diagnostics.push(Diagnostic::warning(
                         Code::PermissionTodo,
@@ -981,6 +1010,7 @@ fn permissions(page: &Page, all_sections: &[Section<'_>], diagnostics: &mut Vec<
             }
         }
     }
+    found
 }
 
 #[cfg(test)]
