@@ -229,6 +229,7 @@ pub mod codes {
     pub const PERMISSION_TODO: &str = "permission-todo";
     pub const DESCRIPTION_EMPTY: &str = "description-empty";
     pub const PROPERTY_NAME_INVALID: &str = "property-name-invalid";
+    pub const ENUM_MEMBER_INVALID: &str = "enum-member-invalid";
     pub const TYPE_NOT_DEFINED: &str = "type-not-defined";
     pub const TYPE_CONFLICT: &str = "type-conflict";
     pub const BASE_TYPE_NOT_DEFINED: &str = "base-type-not-defined";
@@ -355,6 +356,10 @@ pub mod codes {
         (
             PROPERTY_NAME_INVALID,
             "a property table row's name is not a property name (for example a path); the row is skipped",
+        ),
+        (
+            ENUM_MEMBER_INVALID,
+            "an enum member's name is empty or not a name (`\"\"`, `r#x`); the row is skipped",
         ),
         (
             TYPE_NOT_DEFINED,

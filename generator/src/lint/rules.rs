@@ -64,6 +64,7 @@ pub const RULES: &[Rule] = &[
     rule(codes::PERMISSION_TODO, PERMISSIONS, "Fill in the permission cell, or write `Not supported.`."),
     rule(codes::DESCRIPTION_EMPTY, TYPES, "Describe the property or parameter in its table's description cell."),
     rule(codes::PROPERTY_NAME_INVALID, TYPES, "Put the property's JSON name in the first cell of the row."),
+    rule(codes::ENUM_MEMBER_INVALID, TYPES, "Write the member's value as the service sends it, or remove the row."),
     rule(codes::TYPE_NOT_DEFINED, TYPES, "Add a resource page for the type, or correct the type's name where it is referenced."),
     rule(codes::TYPE_CONFLICT, TYPES, "Make the pages that describe the type or property agree (the message names both places)."),
     rule(codes::BASE_TYPE_NOT_DEFINED, TYPES, "Add a page for the base type, or correct `baseType` in the `resource` annotation."),

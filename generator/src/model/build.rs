@@ -126,7 +126,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
     let mut page_ops = Vec::new();
     match kind {
         PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
-        PageKind::Enum => page_types = enum_page_types(page),
+        PageKind::Enum => page_types = enum_page_types(page, &mut diagnostics),
         PageKind::Api => {
             let (ops, examples) = page_operations(page, &mut diagnostics);
             page_ops = ops;
