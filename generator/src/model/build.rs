@@ -82,9 +82,10 @@ pub fn build_model(mut pages: Vec<Page>, tree_name: &str) -> ApiModel {
         let carried = types
             .get(&key)
             .map(|def| {
-                rows.iter()
-                    .filter(|r| def.properties.iter().any(|p| &p.name == *r))
-                    .count()
+                // A set, not a scan per row: a 50,000-row table was quadratic here.
+                let names: std::collections::HashSet<&str> =
+                    def.properties.iter().map(|p| p.name.as_str()).collect();
+                rows.iter().filter(|r| names.contains(r.as_str())).count()
             })
             .unwrap_or(0);
         if let Some(summary) = summaries.get_mut(index) {
@@ -220,8 +221,19 @@ fn merge_type(
             ));
         }
     }
+    // Name → index in `lead.properties`: merging two large tables by scanning
+    // one for each row of the other was quadratic.
+    let mut index: std::collections::HashMap<String, usize> = lead
+        .properties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), i))
+        .collect();
     for property in other.properties {
-        match lead.properties.iter().find(|p| p.name == property.name) {
+        match index
+            .get(&property.name)
+            .and_then(|&i| lead.properties.get(i))
+        {
             Some(known) if known.ty != property.ty => diagnostics.push(Diagnostic::warning(
                 codes::TYPE_CONFLICT,
                 property.source.clone(),
@@ -245,11 +257,16 @@ fn merge_type(
                 ),
             )),
             Some(_) => {}
-            None => lead.properties.push(property),
+            None => {
+                index.insert(property.name.clone(), lead.properties.len());
+                lead.properties.push(property);
+            }
         }
     }
+    let mut members: std::collections::HashSet<String> =
+        lead.members.iter().map(|m| m.name.clone()).collect();
     for member in other.members {
-        if !lead.members.iter().any(|m| m.name == member.name) {
+        if members.insert(member.name.clone()) {
             lead.members.push(member);
         }
     }
