@@ -301,11 +301,18 @@ fn members(file: &str, table: &Table, diagnostics: &mut Vec<Diagnostic>) -> Vec<
         };
         // A member listed twice is one member.
         if let Some(first) = seen.get(&name) {
+            // `JIS B4` after `JIS B0`: a name is read up to its first space, so
+            // say what was written where it differs.
+            let as_written = if written.trim_matches(['`', '*', '"']) == name {
+                String::new()
+            } else {
+                format!(" (written `{written}`)")
+            };
             diagnostics.push(Diagnostic::warning(
                 codes::TYPE_CONFLICT,
                 Location::new(file, *line),
                 format!(
-                    "member `{name}` is listed again (first at line {first}); this row is ignored"
+                    "member `{name}`{as_written} is listed again (first at line {first}); this row is ignored"
                 ),
             ));
             continue;
