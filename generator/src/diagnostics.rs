@@ -485,6 +485,12 @@ codes! {
         meaning: "a property table row's name is not a property name (for example a path); the row is skipped",
         fix: "Put the property's JSON name in the first cell of the row.",
     }
+    EnumMemberInvalid = "enum-member-invalid" {
+        tags: TYPES,
+        severity: None,
+        meaning: "an enum member's name is empty or not a name (`\"\"`, `r#x`); the row is skipped",
+        fix: "Write the member's value as the service sends it, or remove the row.",
+    }
     TypeNotDefined = "type-not-defined" {
         tags: TYPES,
         severity: None,

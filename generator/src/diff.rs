@@ -7,15 +7,25 @@
 //! generated crate: anything that can stop code written against the old crate
 //! from compiling, or make the same call send something else, is breaking.
 //!
-//! - Operations are matched by name (the request function's name), then by
-//!   method and path, then by path alone within the same page (a changed method).
+//! - Operations are matched by method and path first (an endpoint is one
+//!   operation wherever it is documented, so a page move is a move, not a
+//!   removal plus an addition), then by name within the same page, then by path
+//!   alone within the same page (a changed method), then by method within the
+//!   same page where exactly one operation on each side is left (a changed path).
 //!   Paths are compared with parameter names blanked and literal text lowercased.
+//! - A request function renamed only because another operation now shares (or
+//!   no longer shares) its short name is attributed to that operation's page: the
+//!   page that changed, not the unchanged page the function comes from.
 //! - Types are matched by their lowercased name; properties and enum members by
-//!   their JSON name, then case-insensitively (a changed case is a rename).
+//!   their JSON name, then case-insensitively (a changed case is a rename);
+//!   a property removed and one added in the same type are a rename where the
+//!   pairing is unambiguous: the only pair left with that type, and the same
+//!   description or a similar name.
 //! - A property that moved between a type and one of its base types is still a
 //!   field of the generated struct, so it is no change.
 
 use crate::diagnostics::Location;
+use crate::emit::areas::Areas;
 use crate::emit::names;
 use crate::model::{
     type_key, ApiModel, Operation, Primitive, Property, RequestBody, ResponseShape, TypeDef,
@@ -42,6 +52,9 @@ pub enum ChangeKind {
     OperationBodyChanged,
     OperationResponseChanged,
     OperationStatusChanged,
+    /// Same method and path, documented on another page. Breaking only when the
+    /// operation leaves a cargo feature (area) it was compiled in.
+    OperationMoved,
     TypeAdded,
     TypeRemoved,
     /// Same type (lowercased name), another Rust type name.
@@ -75,7 +88,8 @@ impl ChangeKind {
             | OperationPathChanged
             | OperationBodyChanged
             | OperationResponseChanged
-            | OperationStatusChanged => Category::Operations,
+            | OperationStatusChanged
+            | OperationMoved => Category::Operations,
             TypeAdded
             | TypeRemoved
             | TypeRenamed
@@ -153,6 +167,11 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
     pub location: ChangeLocation,
+    /// The cargo features (areas) of the generated crate the change is in, filled
+    /// by [`with_areas`] (`diff --areas`): the new side's, or the old side's for
+    /// something removed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<String>,
 }
 
 impl Change {
@@ -200,6 +219,55 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
     changes
 }
 
+/// Fills each change's [`Change::areas`]: the cargo features of the generated
+/// crate that compile the item — an operation's areas, or the areas that need a
+/// type (for a property or enum member, its type). Taken from the new tree, or
+/// from the old one for what was removed.
+pub fn with_areas(changes: &mut [Change], old: &ApiModel, new: &ApiModel) {
+    let old_areas = Areas::new(old);
+    let new_areas = Areas::new(new);
+    let op_areas = |model: &ApiModel, name: &str| -> Vec<String> {
+        model
+            .operations
+            .iter()
+            .filter(|op| op.name == name)
+            .flat_map(|op| op.areas.iter().cloned())
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    };
+    for change in changes.iter_mut() {
+        let removed = matches!(
+            change.kind,
+            ChangeKind::OperationRemoved
+                | ChangeKind::TypeRemoved
+                | ChangeKind::PropertyRemoved
+                | ChangeKind::EnumMemberRemoved
+        );
+        let (model, areas) = if removed {
+            (old, &old_areas)
+        } else {
+            (new, &new_areas)
+        };
+        change.areas = match change.kind.category() {
+            Category::Operations => op_areas(model, &change.item),
+            Category::Types => areas.of_type(&change.item).iter().cloned().collect(),
+            Category::Properties | Category::EnumMembers => {
+                // `owner.member`; a type name may hold dots (a namespace), a
+                // member name rarely does, so the owner is the longest prefix
+                // that names a type.
+                let owner = change
+                    .item
+                    .match_indices('.')
+                    .map(|(at, _)| &change.item[..at])
+                    .rfind(|owner| model.type_named(owner).is_some())
+                    .unwrap_or_else(|| change.item.rsplit_once('.').map_or("", |(o, _)| o));
+                areas.of_type(owner).iter().cloned().collect()
+            }
+        };
+    }
+}
+
 /// How many changes are breaking and how many additive.
 pub fn counts(changes: &[Change]) -> (usize, usize) {
     let breaking = changes.iter().filter(|c| c.breaking).count();
@@ -233,6 +301,7 @@ fn path_shape(path: &PathTemplate) -> String {
             PathPart::Param { .. } => shape.push_str("{}"),
         }
     }
+    let shape = blank_argument_values(&shape);
     let trimmed = shape.trim_end_matches('/');
     if trimmed.is_empty() {
         shape
@@ -241,25 +310,70 @@ fn path_shape(path: &PathTemplate) -> String {
     }
 }
 
+/// `image(width=640,height=480)` → `image(width=,height=)`: the values in a
+/// function call written into a path are the page's example values, not part of
+/// the endpoint; two pages that pick other numbers document the same function.
+fn blank_argument_values(shape: &str) -> String {
+    let mut out = String::with_capacity(shape.len());
+    let (mut depth, mut in_value) = (0usize, false);
+    for c in shape.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                in_value = false;
+            }
+            ',' if depth > 0 => in_value = false,
+            '=' if depth > 0 => {
+                out.push(c);
+                in_value = true;
+                continue;
+            }
+            _ => {}
+        }
+        if !in_value {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn request_line(op: &Operation) -> String {
     format!("{} {}", op.method, op.path.raw)
 }
 
 /// Pairs the operations of two unmatched lists that share a key, in name order.
+/// With `unique_only`, a key pairs only when exactly one operation on each side
+/// has it: a weak key (the page and method) is evidence only when nothing else
+/// could be meant.
 fn pair_operations<'m, K: Ord>(
     old: &mut Vec<&'m Operation>,
     new: &mut Vec<&'m Operation>,
     key: impl Fn(&Operation) -> K,
+    unique_only: bool,
     pairs: &mut Vec<(&'m Operation, &'m Operation)>,
 ) {
     let mut by_key: BTreeMap<K, Vec<&'m Operation>> = BTreeMap::new();
     for op in old.iter() {
         by_key.entry(key(op)).or_default().push(op);
     }
+    let mut new_count: BTreeMap<K, usize> = BTreeMap::new();
+    if unique_only {
+        for op in new.iter() {
+            *new_count.entry(key(op)).or_default() += 1;
+        }
+    }
     let mut paired_old: BTreeSet<*const Operation> = BTreeSet::new();
     let mut paired_new: BTreeSet<*const Operation> = BTreeSet::new();
     for op in new.iter() {
-        if let Some(candidates) = by_key.get_mut(&key(op)) {
+        let op_key = key(op);
+        if unique_only && new_count.get(&op_key) != Some(&1) {
+            continue;
+        }
+        if let Some(candidates) = by_key.get_mut(&op_key) {
+            if unique_only && candidates.len() != 1 {
+                continue;
+            }
             if !candidates.is_empty() {
                 let matched = candidates.remove(0);
                 paired_old.insert(matched);
@@ -281,19 +395,44 @@ fn diff_operations(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
     let mut old_ops = sorted(old);
     let mut new_ops = sorted(new);
     let mut pairs = Vec::new();
-    pair_operations(&mut old_ops, &mut new_ops, |op| op.name.clone(), &mut pairs);
+    // The endpoint first: a request function's name is derived from the paths of
+    // every operation (it grows when another one shares its short form), so a
+    // name can pass from one endpoint to another while both are still documented.
     pair_operations(
         &mut old_ops,
         &mut new_ops,
         |op| (op.method.to_ascii_uppercase(), path_shape(&op.path)),
+        false,
+        &mut pairs,
+    );
+    pair_operations(
+        &mut old_ops,
+        &mut new_ops,
+        |op| (op.source.file.clone(), op.name.clone()),
+        false,
         &mut pairs,
     );
     pair_operations(
         &mut old_ops,
         &mut new_ops,
         |op| (op.source.file.clone(), path_shape(&op.path)),
+        false,
         &mut pairs,
     );
+    pair_operations(
+        &mut old_ops,
+        &mut new_ops,
+        |op| (op.source.file.clone(), op.method.to_ascii_uppercase()),
+        true,
+        &mut pairs,
+    );
+    // Operations added or removed, by name, to find what renamed a function
+    // whose own page did not change.
+    let unmatched: Vec<(&Operation, Side)> = old_ops
+        .iter()
+        .map(|op| (*op, Side::Old))
+        .chain(new_ops.iter().map(|op| (*op, Side::New)))
+        .collect();
     for op in old_ops {
         changes.push(Change {
             kind: ChangeKind::OperationRemoved,
@@ -303,6 +442,7 @@ fn diff_operations(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
             old: Some(request_line(op)),
             new: None,
             location: old_at(&op.source),
+            areas: Vec::new(),
         });
     }
     for op in new_ops {
@@ -314,14 +454,63 @@ fn diff_operations(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
             old: None,
             new: Some(request_line(op)),
             location: new_at(&op.source),
+            areas: Vec::new(),
         });
     }
     for (before, after) in pairs {
-        compare_operations(before, after, changes);
+        compare_operations(before, after, &unmatched, changes);
     }
 }
 
-fn compare_operations(old: &Operation, new: &Operation, changes: &mut Vec<Change>) {
+/// The operation, added or removed, whose name now shares (or no longer shares)
+/// the short form of a function renamed between `old` and `new` with the same
+/// endpoint: the names differ only in how many path segments they carry, and the
+/// other operation's name ends with the same segments after the same verb.
+fn rename_cause<'m>(
+    old: &Operation,
+    new: &Operation,
+    unmatched: &[(&'m Operation, Side)],
+) -> Option<(&'m Operation, Side)> {
+    let (short, long) = if old.name.len() <= new.name.len() {
+        (&old.name, &new.name)
+    } else {
+        (&new.name, &old.name)
+    };
+    // Actions are named without a verb (`reset_decisions`), other operations
+    // with one (`get_manager`): the shared part is the whole short name or the
+    // part after the verb.
+    let (verb, rest) = short.split_once('_').unwrap_or(("", short.as_str()));
+    let (whole, tail) = (format!("_{short}"), format!("_{rest}"));
+    if !long.ends_with(&tail) {
+        return None;
+    }
+    unmatched
+        .iter()
+        .filter(|(other, _)| {
+            other.name == *short
+                || other.name.ends_with(&whole)
+                || (other.name.starts_with(&format!("{verb}_")) && other.name.ends_with(&tail))
+        })
+        .min_by(|a, b| (&a.0.source, &a.0.name).cmp(&(&b.0.source, &b.0.name)))
+        .copied()
+}
+
+/// Whether `old` carries areas that `new` does not: a feature set that no longer
+/// compiles the operation.
+fn lost_areas(old: &Operation, new: &Operation) -> Vec<String> {
+    old.areas
+        .iter()
+        .filter(|area| !new.areas.contains(area))
+        .cloned()
+        .collect()
+}
+
+fn compare_operations(
+    old: &Operation,
+    new: &Operation,
+    unmatched: &[(&Operation, Side)],
+    changes: &mut Vec<Change>,
+) {
     let item = new.name.clone();
     let change = |kind, breaking, detail: String, before: String, after: String| Change {
         kind,
@@ -331,9 +520,10 @@ fn compare_operations(old: &Operation, new: &Operation, changes: &mut Vec<Change
         old: Some(before),
         new: Some(after),
         location: new_at(&new.source),
+        areas: Vec::new(),
     };
     if old.name != new.name {
-        changes.push(change(
+        let mut renamed = change(
             ChangeKind::OperationRenamed,
             true,
             format!(
@@ -344,6 +534,54 @@ fn compare_operations(old: &Operation, new: &Operation, changes: &mut Vec<Change
             ),
             old.name.clone(),
             new.name.clone(),
+        );
+        // Same endpoint on the same page: the name changed because another
+        // operation came or went. Blame the page that changed.
+        if old.source.file == new.source.file {
+            if let Some((cause, side)) = rename_cause(old, new, unmatched) {
+                let verb = match side {
+                    Side::Old => "removed",
+                    Side::New => "added",
+                };
+                let _ = write!(
+                    renamed.detail,
+                    ", because `{}` was {verb} (`{}`); `{}` still documents it the same way",
+                    cause.name,
+                    request_line(cause),
+                    new.source.file
+                );
+                renamed.location = ChangeLocation {
+                    tree: side,
+                    at: cause.source.clone(),
+                };
+            }
+        }
+        changes.push(renamed);
+    }
+    if old.source.file != new.source.file {
+        let lost = lost_areas(old, new);
+        let mut detail = format!(
+            "operation `{item}` (`{}`) moved from `{}` to `{}`",
+            request_line(new),
+            old.source.file,
+            new.source.file
+        );
+        if !lost.is_empty() {
+            let _ = write!(
+                detail,
+                "; no longer compiled with feature {}",
+                lost.iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        changes.push(change(
+            ChangeKind::OperationMoved,
+            !lost.is_empty(),
+            detail,
+            old.source.file.clone(),
+            new.source.file.clone(),
         ));
     }
     if !old.method.eq_ignore_ascii_case(&new.method) {
@@ -476,6 +714,7 @@ fn compare_bodies(item: &str, old: &Operation, new: &Operation, changes: &mut Ve
             old: Some(before),
             new: Some(after),
             location: new_at(&new.source),
+            areas: Vec::new(),
         });
     };
     match (&old.body, &new.body) {
@@ -584,6 +823,7 @@ fn diff_types(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
                 old: Some(def.qualified_name()),
                 new: None,
                 location: old_at(&type_location(def)),
+                areas: Vec::new(),
             });
         }
     }
@@ -597,6 +837,7 @@ fn diff_types(old: &ApiModel, new: &ApiModel, changes: &mut Vec<Change>) {
                 old: None,
                 new: Some(def.qualified_name()),
                 location: new_at(&type_location(def)),
+                areas: Vec::new(),
             });
             continue;
         };
@@ -621,6 +862,7 @@ fn compare_types(
         old: before,
         new: after,
         location: location.clone(),
+        areas: Vec::new(),
     };
     let (old_rust, new_rust) = (names::type_name(&old.name), names::type_name(&new.name));
     if old_rust != new_rust {
@@ -805,6 +1047,86 @@ fn pair_by_name<'a, T>(old: &'a [T], new: &'a [T], name: impl Fn(&T) -> &str) ->
     }
 }
 
+/// Pairs a removed and an added property as a rename where nothing else could
+/// be meant: they are the only ones left with their type (same primitive or
+/// type, same collection flag), and either the description is the same or the
+/// names are close (an edit distance of at most a third of the longer name).
+/// Anything less certain stays a removal and an addition.
+#[allow(clippy::type_complexity)]
+fn pair_renamed<'a>(
+    removed: Vec<&'a Property>,
+    added: Vec<&'a Property>,
+) -> (
+    Vec<(&'a Property, &'a Property)>,
+    Vec<&'a Property>,
+    Vec<&'a Property>,
+) {
+    let group = |items: &[&'a Property]| {
+        let mut groups: BTreeMap<TypeKey, Vec<usize>> = BTreeMap::new();
+        for (index, p) in items.iter().enumerate() {
+            groups.entry(ty_key(&p.ty)).or_default().push(index);
+        }
+        groups
+    };
+    let added_groups = group(&added);
+    let mut taken_removed = BTreeSet::new();
+    let mut taken_added = BTreeSet::new();
+    let mut renames = Vec::new();
+    for (key, removed_indices) in group(&removed) {
+        let (&[r], Some(&[a])) = (
+            removed_indices.as_slice(),
+            added_groups.get(&key).map(Vec::as_slice),
+        ) else {
+            continue;
+        };
+        let (before, after) = (removed[r], added[a]);
+        let same_description = !before.description.trim().is_empty()
+            && before.description.trim() == after.description.trim();
+        let longer = before.name.chars().count().max(after.name.chars().count());
+        let close =
+            edit_distance(&before.name.to_lowercase(), &after.name.to_lowercase()) * 3 <= longer;
+        if same_description || close {
+            renames.push((before, after));
+            taken_removed.insert(r);
+            taken_added.insert(a);
+        }
+    }
+    let untaken = |items: Vec<&'a Property>, taken: &BTreeSet<usize>| -> Vec<&'a Property> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(index, _)| !taken.contains(index))
+            .map(|(_, item)| item)
+            .collect()
+    };
+    (
+        renames,
+        untaken(removed, &taken_removed),
+        untaken(added, &taken_added),
+    )
+}
+
+/// Levenshtein distance in characters; names are short (table cells), and it is
+/// only computed for the one candidate pair per type.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
 /// Compares properties (or action parameters). `old_all` and `new_all` are the
 /// names a struct has including inherited ones: a property that only moved to or
 /// from a base type is still a field, so it is not reported.
@@ -844,10 +1166,18 @@ fn compare_members(
             format!("{} `{}.{name}`", cx.noun, cx.owner)
         }
     };
-    for property in removed.into_iter().filter(|p| !is_annotation(p)) {
-        if new_all.contains(&property.name) {
-            continue;
-        }
+    let removed: Vec<&Property> = removed
+        .into_iter()
+        .filter(|p| !is_annotation(p) && !new_all.contains(&p.name))
+        .collect();
+    let added: Vec<&Property> = added
+        .into_iter()
+        .filter(|p| !is_annotation(p) && !old_all.contains(&p.name))
+        .collect();
+    let (renames, removed, added) = pair_renamed(removed, added);
+    let mut pairs = pairs;
+    pairs.extend(renames);
+    for property in removed {
         changes.push(Change {
             kind: removed_kind,
             breaking: true,
@@ -860,12 +1190,10 @@ fn compare_members(
             old: Some(ty_text(&property.ty)),
             new: None,
             location: old_at(&located(property, cx.old_location)),
+            areas: Vec::new(),
         });
     }
-    for property in added.into_iter().filter(|p| !is_annotation(p)) {
-        if old_all.contains(&property.name) {
-            continue;
-        }
+    for property in added {
         changes.push(Change {
             kind: added_kind,
             breaking: false,
@@ -878,6 +1206,7 @@ fn compare_members(
             old: None,
             new: Some(ty_text(&property.ty)),
             location: new_at(&located(property, cx.new_location)),
+            areas: Vec::new(),
         });
     }
     for (before, after) in pairs {
@@ -894,6 +1223,7 @@ fn compare_members(
                 old: Some(before.name.clone()),
                 new: Some(after.name.clone()),
                 location: location.clone(),
+                areas: Vec::new(),
             });
         }
         if ty_key(&before.ty) != ty_key(&after.ty) {
@@ -906,6 +1236,7 @@ fn compare_members(
                 old: Some(old_ty),
                 new: Some(new_ty),
                 location,
+                areas: Vec::new(),
             });
         }
     }
@@ -927,6 +1258,7 @@ fn compare_enum_members(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>)
             old: Some(member.name.clone()),
             new: None,
             location: old_at(&type_location(old)),
+            areas: Vec::new(),
         });
     }
     for member in added {
@@ -938,6 +1270,7 @@ fn compare_enum_members(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>)
             old: None,
             new: Some(member.name.clone()),
             location: new_at(&type_location(new)),
+            areas: Vec::new(),
         });
     }
     for (before, after) in pairs {
@@ -953,6 +1286,7 @@ fn compare_enum_members(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>)
                 old: Some(before.name.clone()),
                 new: Some(after.name.clone()),
                 location: new_at(&type_location(new)),
+                areas: Vec::new(),
             });
         }
     }
@@ -1014,10 +1348,11 @@ pub fn render_human(changes: &[Change], trees: Trees<'_>) -> String {
         for change in group {
             let _ = writeln!(
                 out,
-                "{}: {}  [{}]",
+                "{}: {}  [{}]{}",
                 change.label(),
                 change.detail,
-                trees.locate(&change.location)
+                trees.locate(&change.location),
+                areas_suffix(change)
             );
         }
     }
@@ -1031,13 +1366,54 @@ pub fn render_json(changes: &[Change]) -> String {
     json
 }
 
-/// A Markdown report for a pull-request comment or a changelog: a summary, then
-/// a section per category of breaking changes, then a section per category of
-/// additive ones.
+/// GitHub rejects a pull-request comment over 65,536 characters; the report
+/// stops short of that with room for its closing lines.
+pub const MARKDOWN_LIMIT: usize = 60_000;
+
+/// The longest detail a Markdown line carries: one change with a huge path or
+/// name must not use up the comment.
+const MARKDOWN_DETAIL_LIMIT: usize = 400;
+
+fn clipped(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A cut inside a code span would leave a backtick open for the rest of
+    // the comment; close it.
+    let head = &text[..end];
+    let tick = if head.matches('`').count() % 2 == 1 {
+        "`"
+    } else {
+        ""
+    };
+    format!("{head}{tick}…")
+}
+
+fn areas_suffix(change: &Change) -> String {
+    if change.areas.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = change.areas.iter().map(|a| format!("`{a}`")).collect();
+    format!(" (feature {})", list.join(", "))
+}
+
+/// A Markdown report for a pull-request comment or a changelog: a summary
+/// table, then the breaking changes by category, then the additive ones folded
+/// in a `<details>` block. It never exceeds [`MARKDOWN_LIMIT`] bytes: past that
+/// it says how many changes are left out and points to the JSON form, which
+/// lists every change (upload it as a workflow artifact).
 pub fn render_markdown(changes: &[Change], trees: Trees<'_>) -> String {
     let (breaking, additive) = counts(changes);
     let mut out = String::from("## API changes\n\n");
-    let between = format!("`{}` → `{}`", trees.old, trees.new);
+    let between = format!(
+        "`{}` → `{}`",
+        clipped(trees.old, MARKDOWN_DETAIL_LIMIT),
+        clipped(trees.new, MARKDOWN_DETAIL_LIMIT)
+    );
     if changes.is_empty() {
         let _ = writeln!(out, "No API changes ({between}).");
         return out;
@@ -1056,29 +1432,90 @@ pub fn render_markdown(changes: &[Change], trees: Trees<'_>) -> String {
             plural(breaking)
         )
     };
-    for (is_breaking, title) in [(true, "Breaking"), (false, "Additive")] {
+    out.push_str("\n| | breaking | additive |\n|---|---:|---:|\n");
+    for category in Category::ALL {
+        let count = |is_breaking: bool| {
+            changes
+                .iter()
+                .filter(|c| c.breaking == is_breaking && c.kind.category() == category)
+                .count()
+        };
+        let (b, a) = (count(true), count(false));
+        if b + a > 0 {
+            let _ = writeln!(out, "| {} | {b} | {a} |", category.title());
+        }
+    }
+    let _ = writeln!(out, "| **total** | **{breaking}** | **{additive}** |");
+
+    // Room kept for the closing lines: `</details>` and the "N more" note.
+    const TAIL: usize = 400;
+    let mut shown = 0;
+    let mut full = false;
+    let mut in_details = false;
+    'sections: for (is_breaking, title) in [(true, "Breaking"), (false, "Additive")] {
+        let in_section = |c: &&Change| c.breaking == is_breaking;
+        let section_count = changes.iter().filter(in_section).count();
+        if section_count == 0 {
+            continue;
+        }
+        if !is_breaking {
+            let opening = format!(
+                "\n<details><summary>{section_count} additive {}</summary>\n",
+                plural(section_count)
+            );
+            if out.len() + opening.len() + TAIL > MARKDOWN_LIMIT {
+                full = true;
+                break;
+            }
+            out.push_str(&opening);
+            in_details = true;
+        }
         for category in Category::ALL {
             let mut group = changes
                 .iter()
-                .filter(|c| c.breaking == is_breaking && c.kind.category() == category)
+                .filter(|c| in_section(c) && c.kind.category() == category)
                 .peekable();
             if group.peek().is_none() {
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "\n### {title}: {}\n",
+            let heading = format!(
+                "\n### {title}: {}\n\n",
                 category.title().to_ascii_lowercase()
             );
+            let mut heading = Some(heading);
             for change in group {
-                let _ = writeln!(
-                    out,
-                    "- {} — `{}`",
-                    change.detail,
-                    trees.locate(&change.location)
+                let line = format!(
+                    "- {} — `{}`{}\n",
+                    clipped(&change.detail, MARKDOWN_DETAIL_LIMIT),
+                    clipped(&trees.locate(&change.location), MARKDOWN_DETAIL_LIMIT),
+                    areas_suffix(change)
                 );
+                let heading_len = heading.as_ref().map_or(0, String::len);
+                if out.len() + heading_len + line.len() + TAIL > MARKDOWN_LIMIT {
+                    full = true;
+                    break 'sections;
+                }
+                if let Some(heading) = heading.take() {
+                    out.push_str(&heading);
+                }
+                out.push_str(&line);
+                shown += 1;
             }
         }
+    }
+    if in_details {
+        out.push_str("\n</details>\n");
+    }
+    if full {
+        let left = changes.len() - shown;
+        let left_breaking = breaking.saturating_sub(shown.min(breaking));
+        let _ = writeln!(
+            out,
+            "\n**… and {left} more {} ({left_breaking} breaking)** not shown: this comment \
+             is capped below GitHub's 65,536 characters. Every change is in \
+             `docgen diff OLD NEW --format json`.",
+            plural(left)
+        );
     }
     out
 }

@@ -412,3 +412,115 @@ fn exit_2_on_usage_errors_and_unreadable_trees() {
         assert!(!output.stderr.is_empty(), "{args:?}: {output:?}");
     }
 }
+
+// --- Moves and renames (issue 15, item 6).
+
+#[test]
+fn an_endpoint_that_moved_pages_is_a_move_and_a_renamed_property_a_rename() {
+    use ChangeKind::*;
+    let changes = changes("moves");
+    assert_eq!(
+        summary(&changes),
+        vec![
+            (OperationRenamed, "get_users_manager", true),
+            (OperationMoved, "list_people", true),
+            (OperationAdded, "get_groups_manager", false),
+            (PropertyRenamed, "user.mailAddress", true),
+        ]
+    );
+    let moved = find(&changes, OperationMoved, "list_people");
+    assert_eq!(moved.old.as_deref(), Some("api/user-list-people.md"));
+    assert_eq!(moved.new.as_deref(), Some("api/person-list.md"));
+    // Breaking only because the move takes it out of the `users` feature.
+    assert!(moved
+        .detail
+        .contains("no longer compiled with feature `users`"));
+    let renamed = find(&changes, PropertyRenamed, "user.mailAddress");
+    assert_eq!(
+        (renamed.old.as_deref(), renamed.new.as_deref()),
+        (Some("mail"), Some("mailAddress"))
+    );
+}
+
+#[test]
+fn a_name_changed_by_another_page_is_blamed_on_that_page() {
+    let changes = changes("moves");
+    let renamed = find(&changes, ChangeKind::OperationRenamed, "get_users_manager");
+    assert_eq!(
+        (renamed.old.as_deref(), renamed.new.as_deref()),
+        (Some("get_manager"), Some("get_users_manager"))
+    );
+    // The page that changed (it added `get_groups_manager`), not the unchanged
+    // page the function comes from.
+    assert_eq!(renamed.location.tree, Side::New);
+    assert_eq!(renamed.location.at.file, "api/group-get-manager.md");
+    assert!(renamed
+        .detail
+        .contains("because `get_groups_manager` was added"));
+}
+
+#[test]
+fn areas_name_the_feature_of_each_change() {
+    let (old, new) = (model("moves", "old"), model("moves", "new"));
+    let mut changes = diff::diff(&old, &new);
+    diff::with_areas(&mut changes, &old, &new);
+    let areas = |kind, item| find(&changes, kind, item).areas.clone();
+    assert_eq!(areas(ChangeKind::OperationMoved, "list_people"), ["people"]);
+    assert_eq!(
+        areas(ChangeKind::OperationAdded, "get_groups_manager"),
+        ["groups"]
+    );
+    assert!(areas(ChangeKind::PropertyRenamed, "user.mailAddress").contains(&"users".to_string()));
+    let out = diff_binary("moves", &["--areas"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(feature `people`)"), "{text}");
+}
+
+#[test]
+fn a_property_pair_that_is_not_certain_stays_a_removal_and_an_addition() {
+    // `types` renames nothing by description or near name: the pairs it has are
+    // different properties, and reporting them as renames would be wrong.
+    let changes = changes("types");
+    assert!(changes.iter().all(|c| c.kind != ChangeKind::PropertyRenamed
+        || c.old.as_deref().map(str::to_lowercase) == c.new.as_deref().map(str::to_lowercase)));
+}
+
+#[test]
+fn markdown_fits_a_pull_request_comment() {
+    // Thousands of changes: the real docs produce this many between releases.
+    let template = find(
+        &changes("moves"),
+        ChangeKind::OperationAdded,
+        "get_groups_manager",
+    )
+    .clone();
+    let many: Vec<Change> = (0..6000)
+        .map(|i| {
+            let mut change = template.clone();
+            change.breaking = i % 3 == 0;
+            change.item = format!("op_{i:05}");
+            change.detail =
+                format!("operation `op_{i:05}` changed in a way that takes some words to say");
+            change
+        })
+        .collect();
+    let markdown = diff::render_markdown(&many, TREES);
+    assert!(markdown.len() < 65_536, "{} bytes", markdown.len());
+    assert!(markdown.len() <= diff::MARKDOWN_LIMIT);
+    // Summary table first, breaking changes before the folded additive ones.
+    assert!(markdown.contains("| **total** | **2000** | **4000** |"));
+    let shown = markdown.matches("\n- ").count();
+    let more = format!("… and {} more changes", 6000 - shown);
+    assert!(
+        markdown.contains(&more),
+        "{more} in {}",
+        &markdown[markdown.len() - 400..]
+    );
+    assert!(markdown.contains("--format json"));
+    // Breaking ones come first, so a capped comment drops additive ones first.
+    assert!(markdown.find("### Breaking").unwrap() < markdown.find("— `").unwrap() + 1);
+    let small = diff::render_markdown(&changes("moves"), TREES);
+    assert!(small.contains("<details><summary>1 additive change</summary>"));
+    assert!(small.find("### Breaking").unwrap() < small.find("<details>").unwrap());
+    assert!(!small.contains("more change"));
+}

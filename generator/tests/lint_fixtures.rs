@@ -36,6 +36,7 @@ const CASES: &[(&str, &str, usize)] = &[
     ("permission-todo", "api/widget-get.md", 17),
     ("description-empty", "resources/widget.md", 17),
     ("property-name-invalid", "resources/widget.md", 18),
+    ("enum-member-invalid", "resources/widgetkind.md", 16),
     ("type-not-defined", "resources/widget.md", 18),
     ("type-conflict", "resources/widget.md", 17),
     ("base-type-not-defined", "resources/widget.md", 7),

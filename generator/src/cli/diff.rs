@@ -18,6 +18,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
+    /// Name the cargo feature (area) of the generated crate each change is in.
+    #[arg(long)]
+    areas: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,7 +44,10 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let changes = docgen::diff::diff(&old, &new);
+    let mut changes = docgen::diff::diff(&old, &new);
+    if args.areas {
+        docgen::diff::with_areas(&mut changes, &old, &new);
+    }
     let (old_dir, new_dir) = (display_dir(&args.old), display_dir(&args.new));
     let trees = docgen::diff::Trees {
         old: &old_dir,

@@ -3,7 +3,7 @@
 //! Code is built as token trees with `quote`, parsed with `syn` and printed with
 //! `prettyplease`, so it is always valid Rust and always formatted the same way.
 
-mod areas;
+pub mod areas;
 mod constructors;
 mod context;
 pub mod docs;

@@ -46,12 +46,35 @@ pub fn type_name(doc_name: &str) -> String {
 /// A module (and file) name for a doc name: [`snake_name`], with `_` after the
 /// keywords that cannot be raw identifiers (`crate`, `self`, `super`), so that
 /// `mod crate_;` and the file `crate_.rs` agree.
+///
+/// A name longer than [`MAX_MODULE_NAME`] bytes is cut and given a hash of the
+/// whole name: it is also a file name, and with the writer's temporary suffix a
+/// 238-byte page name went past the file system's 255-byte limit.
 pub fn module_name(doc_name: &str) -> String {
     let mut name = snake_name(doc_name);
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
     }
+    if name.len() > MAX_MODULE_NAME {
+        // snake_name gives ASCII only, so any byte index is a char boundary.
+        let head = name[..MAX_MODULE_NAME - 17].trim_end_matches('_');
+        name = format!("{head}_{:016x}", fnv1a(name.as_bytes()));
+    }
     name
+}
+
+/// The longest module (file) name: room left under 255 bytes for `.rs`, a
+/// numbered variant and the writer's temporary-file suffix.
+pub const MAX_MODULE_NAME: usize = 100;
+
+/// FNV-1a, 64 bits: stable across runs and platforms (std's hasher is not).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 /// `targetGroupId` → `target_group_id`; `@odata.etag` → `odata_etag`.
@@ -156,10 +179,11 @@ impl Scope {
         let mut n = *count;
         // `Self_` numbered without a separator would be `Self_2`, which is not
         // camel case (a warning): it becomes `Self2`.
-        let base = if separator.is_empty() {
-            name.trim_end_matches('_')
-        } else {
-            name
+        // `self_` (a keyword made a module name) numbered as `self__2` is not
+        // snake case (a warning under `-D warnings`): it becomes `self_2`.
+        let base = match name.trim_end_matches('_') {
+            "" => name,
+            trimmed => trimmed,
         };
         loop {
             let candidate = format!("{base}{separator}{n}");

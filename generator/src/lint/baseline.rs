@@ -6,12 +6,29 @@
 //! Locations that a message quotes (`at api/x.md:12:1`, `line 12`) are left out of
 //! the fingerprint for the same reason. Identical fingerprints are counted: a page
 //! with two identical known findings that gains a third reports one.
+//!
+//! A finding that stands for a set of items (an example's mismatches: "`a` is
+//! not a documented property of `x` (and 3 more)") is known as a whole: its
+//! fingerprint is the code, the page and what the set is about (`response body`),
+//! never the count nor the first item, which both change when one item is added.
+//!
+//! A renamed page keeps its known findings: a finding the first pass does not
+//! match is matched by code and message to a known finding of a page that no
+//! longer exists, when its own page is one the baseline does not name (a page
+//! that is new to the baseline). Matching by code and message rather than by
+//! page content means a rename that also edits the page still follows; the
+//! price is that a page deleted while an unrelated new page has the very same
+//! finding counts that finding as known, which is the same finding anyway.
+//!
+//! The file holds the messages as they are fingerprinted (quoted locations
+//! blanked, "(and N more)" dropped) and is rewritten only when its bytes would
+//! change, so moving lines in a page does not churn it.
 
 use super::config::{read_regular_file, shorten};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -27,18 +44,27 @@ struct BaselineFile {
     findings: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// One known finding as the file records it; also how a fixed one is named.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
-    code: String,
-    file: String,
-    message: String,
+pub struct Entry {
+    pub code: String,
+    pub file: String,
+    pub message: String,
 }
 
-/// A loaded baseline: how many findings of each fingerprint it knows.
+impl Entry {
+    fn fingerprint(&self) -> String {
+        fingerprint_of(&self.code, &self.file, &self.message)
+    }
+}
+
+/// A loaded baseline: the findings it knows, by fingerprint.
 #[derive(Debug, Default)]
 pub struct Baseline {
-    known: BTreeMap<String, usize>,
+    /// The docs folder, to tell pages that are gone (renamed) from pages that are there.
+    docs: PathBuf,
+    known: BTreeMap<String, Vec<Entry>>,
 }
 
 /// The baseline cannot be read or written: a usage error (exit 2).
@@ -66,7 +92,53 @@ pub fn fingerprint(diagnostic: &Diagnostic) -> String {
 }
 
 fn fingerprint_of(code: &str, file: &str, message: &str) -> String {
-    format!("{code}\u{1f}{file}\u{1f}{}", without_locations(message))
+    format!("{code}\u{1f}{file}\u{1f}{}", stable_message(code, message))
+}
+
+/// Code and message without the page: what a finding of a renamed page keeps.
+fn fingerprint_without_file(code: &str, message: &str) -> String {
+    format!("{code}\u{1f}{}", stable_message(code, message))
+}
+
+/// The codes whose message summarises a set of items: the first one and
+/// "(and N more)". Their fingerprint is what the set is about.
+const SET_CODES: &[&str] = &[
+    Code::ExampleTypeMismatch.name(),
+    Code::ExamplePropertyUnknown.name(),
+    Code::ExampleEnumUnknown.name(),
+];
+
+/// The part of a message a fingerprint keeps: no quoted locations, no
+/// "(and N more)"; for a set of items, only the text before the first item
+/// (`response body at `value[0].name`: …` → `response body`).
+fn stable_message(code: &str, message: &str) -> String {
+    let message = without_more(&without_locations(message));
+    if SET_CODES.contains(&code) {
+        let end = [message.find(" at `"), message.find(": ")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(message.len());
+        return message[..end].to_string();
+    }
+    message
+}
+
+/// The message as the file records it: quoted locations blanked, no count.
+fn recorded_message(message: &str) -> String {
+    without_more(&without_locations(message))
+}
+
+/// A message without its " (and N more)" count.
+fn without_more(message: &str) -> String {
+    static MORE: OnceLock<Option<Regex>> = OnceLock::new();
+    match MORE
+        .get_or_init(|| Regex::new(r" ?\(and \d+ more\)").ok())
+        .as_ref()
+    {
+        Some(more) => more.replace_all(message, "").into_owned(),
+        None => message.to_string(),
+    }
 }
 
 /// A message with the line and column numbers it quotes removed.
@@ -157,13 +229,14 @@ impl Baseline {
                 file.docgen_baseline
             )));
         }
-        let mut known = BTreeMap::new();
+        let mut known: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
         for entry in file.findings {
-            *known
-                .entry(fingerprint_of(&entry.code, &entry.file, &entry.message))
-                .or_default() += 1;
+            known.entry(entry.fingerprint()).or_default().push(entry);
         }
-        Ok(Baseline { known })
+        Ok(Baseline {
+            docs: docs.to_path_buf(),
+            known,
+        })
     }
 
     /// Writes the findings as the baseline `relative` to `docs` (sorted, so
@@ -182,7 +255,7 @@ impl Baseline {
             .map(|d| Entry {
                 code: d.code.to_string(),
                 file: d.location.file.clone(),
-                message: d.message.clone(),
+                message: recorded_message(&d.message),
             })
             .collect();
         entries.sort();
@@ -203,6 +276,10 @@ impl Baseline {
         }
         let mut json = serde_json::to_string_pretty(&file).map_err(|e| error(e.to_string()))?;
         json.push('\n');
+        // The same findings: leave the file (and its modification time) alone.
+        if read_regular_file(path).ok().flatten().as_deref() == Some(json.as_str()) {
+            return Ok((path.to_path_buf(), count));
+        }
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -225,18 +302,70 @@ impl Baseline {
     }
 
     /// Keeps the findings the baseline does not know. Returns how many it held
-    /// back and how many known findings were not seen any more (fixed since).
-    pub fn filter(&self, findings: &mut Vec<Diagnostic>) -> (usize, usize) {
+    /// back and the known findings not seen any more (fixed since), sorted.
+    pub fn filter(&self, findings: &mut Vec<Diagnostic>) -> (usize, Vec<Entry>) {
         let mut left = self.known.clone();
         let before = findings.len();
         findings.retain(|finding| match left.get_mut(&fingerprint(finding)) {
-            Some(count) if *count > 0 => {
-                *count -= 1;
+            Some(entries) if !entries.is_empty() => {
+                entries.pop();
                 false
             }
             _ => true,
         });
-        let fixed = left.values().sum();
+        // Second pass: a page renamed. Known findings of pages that are gone,
+        // by code and message; only findings of pages the baseline does not name
+        // may claim them, so a page that is still there never takes over another
+        // page's findings.
+        let named: BTreeSet<&str> = self
+            .known
+            .values()
+            .flatten()
+            .map(|entry| entry.file.as_str())
+            .collect();
+        let mut gone: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        let mut exists: BTreeMap<&str, bool> = BTreeMap::new();
+        for (key, entries) in &left {
+            for (index, entry) in entries.iter().enumerate() {
+                let present = *exists
+                    .entry(entry.file.as_str())
+                    .or_insert_with(|| self.docs.join(&entry.file).exists());
+                if !present {
+                    gone.entry(fingerprint_without_file(&entry.code, &entry.message))
+                        .or_default()
+                        .push((key.clone(), index));
+                }
+            }
+        }
+        let mut claimed: BTreeSet<(String, usize)> = BTreeSet::new();
+        if !gone.is_empty() {
+            findings.retain(|finding| {
+                let d = &*finding;
+                if named.contains(d.location.file.as_str()) {
+                    return true;
+                }
+                let key = fingerprint_without_file(d.code.name(), &d.message);
+                match gone.get_mut(&key).and_then(Vec::pop) {
+                    Some(slot) => {
+                        claimed.insert(slot);
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+        let mut fixed: Vec<Entry> = left
+            .into_iter()
+            .flat_map(|(key, entries)| {
+                entries
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(index, entry)| ((key.clone(), index), entry))
+            })
+            .filter(|(slot, _)| !claimed.contains(slot))
+            .map(|(_, entry)| entry)
+            .collect();
+        fixed.sort();
         (before - findings.len(), fixed)
     }
 }
@@ -258,6 +387,35 @@ mod tests {
         assert_eq!(
             without_locations("table row has 2 cells, the header has 3"),
             "table row has 2 cells, the header has 3"
+        );
+    }
+
+    #[test]
+    fn recorded_and_fingerprinted_messages_are_stable() {
+        // What the file records: no line numbers, no count.
+        assert_eq!(
+            recorded_message("`x` is listed again (first at line 58); this row is ignored"),
+            "`x` is listed again (first at line _); this row is ignored"
+        );
+        assert_eq!(
+            recorded_message(
+                "response body at `a`: `a` is not a documented property of `w` (and 3 more)"
+            ),
+            "response body at `a`: `a` is not a documented property of `w`"
+        );
+        // A set is fingerprinted by what it is about, whatever its first item.
+        let code = Code::ExamplePropertyUnknown.name();
+        assert_eq!(
+            fingerprint_of(
+                code,
+                "p.md",
+                "response body at `a`: `a` is not … (and 3 more)"
+            ),
+            fingerprint_of(code, "p.md", "response body at `b`: `b` is not …")
+        );
+        assert_ne!(
+            fingerprint_of(code, "p.md", "response body at `a`: x"),
+            fingerprint_of(code, "p.md", "request body at `a`: x")
         );
     }
 }

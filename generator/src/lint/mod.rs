@@ -109,6 +109,8 @@ pub struct LintReport {
     pub known: usize,
     /// Findings the baseline lists that were not found any more.
     pub fixed: usize,
+    /// Those findings, named (sorted).
+    pub fixed_findings: Vec<baseline::Entry>,
     /// What `--write-baseline` wrote.
     pub baseline_written: Option<WrittenBaseline>,
     /// The metadata file, with `--metadata`.
@@ -260,6 +262,7 @@ fn finish(
         sources,
         known: 0,
         fixed: 0,
+        fixed_findings: Vec::new(),
         baseline_written: None,
         metadata,
         scope: None,
@@ -283,7 +286,8 @@ fn finish(
         let baseline = Baseline::load(docs, relative).map_err(LintError::Baseline)?;
         let (known, fixed) = baseline.filter(&mut findings);
         report.known = known;
-        report.fixed = fixed;
+        report.fixed = fixed.len();
+        report.fixed_findings = fixed;
     }
     // After the baseline, so that its counts are about the whole tree.
     let mut scope = options.scope.as_ref().map(|scope| ScopeSummary {

@@ -156,8 +156,39 @@ pub fn summary(report: &LintReport) -> String {
             "; {} in the baseline no longer found (rewrite it with --write-baseline)",
             plural(report.fixed, "finding")
         ));
+        // Named, so that whoever fixed them can see it was what they meant; a
+        // long list is cut, the file itself lists them all.
+        const NAMED: usize = 20;
+        for entry in report.fixed_findings.iter().take(NAMED) {
+            line.push_str(&format!(
+                "\n  fixed: {}: {} [{}]",
+                escape_control(&entry.file),
+                escape_control(&entry.message),
+                entry.code
+            ));
+        }
+        if report.fixed_findings.len() > NAMED {
+            line.push_str(&format!(
+                "\n  … and {} more fixed",
+                report.fixed_findings.len() - NAMED
+            ));
+        }
     }
     line
+}
+
+/// Control characters as `\u{..}`: a page name or message must not start a
+/// new line or move the terminal's cursor.
+fn escape_control(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The path of a finding's file as reachable from the current directory: the

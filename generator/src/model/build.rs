@@ -98,9 +98,10 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
         let carried = types
             .get(&key)
             .map(|def| {
-                rows.iter()
-                    .filter(|r| def.properties.iter().any(|p| &p.name == *r))
-                    .count()
+                // A set, not a scan per row: a 50,000-row table was quadratic here.
+                let names: std::collections::HashSet<&str> =
+                    def.properties.iter().map(|p| p.name.as_str()).collect();
+                rows.iter().filter(|r| names.contains(r.as_str())).count()
             })
             .unwrap_or(0);
         if let Some(summary) = summaries.get_mut(index) {
@@ -142,7 +143,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
     let mut page_ops = Vec::new();
     match kind {
         PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
-        PageKind::Enum => page_types = enum_page_types(page),
+        PageKind::Enum => page_types = enum_page_types(page, &mut diagnostics),
         PageKind::Api => {
             let (ops, examples) = page_operations(page, &mut diagnostics);
             page_ops = ops;
@@ -236,8 +237,19 @@ fn merge_type(
             ));
         }
     }
+    // Name → index in `lead.properties`: merging two large tables by scanning
+    // one for each row of the other was quadratic.
+    let mut index: std::collections::HashMap<String, usize> = lead
+        .properties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), i))
+        .collect();
     for property in other.properties {
-        match lead.properties.iter().find(|p| p.name == property.name) {
+        match index
+            .get(&property.name)
+            .and_then(|&i| lead.properties.get(i))
+        {
             Some(known) if known.ty != property.ty => diagnostics.push(Diagnostic::warning(
                 Code::TypeConflict,
                 property.source.clone(),
@@ -261,11 +273,16 @@ fn merge_type(
                 ),
             )),
             Some(_) => {}
-            None => lead.properties.push(property),
+            None => {
+                index.insert(property.name.clone(), lead.properties.len());
+                lead.properties.push(property);
+            }
         }
     }
+    let mut members: std::collections::HashSet<String> =
+        lead.members.iter().map(|m| m.name.clone()).collect();
     for member in other.members {
-        if !lead.members.iter().any(|m| m.name == member.name) {
+        if members.insert(member.name.clone()) {
             lead.members.push(member);
         }
     }

@@ -299,6 +299,26 @@ fn with_ids_as_parameters(path: &str) -> Option<String> {
     })
 }
 
+/// Why a documented path cannot be a request function's path, if it cannot: a
+/// `.` or `..` segment (a client or proxy resolves it to another resource:
+/// `/widgets/../../etc/passwd`), or percent-encoding (`%C3%A9`, `%2F`, `%00`),
+/// which the generated code would encode again and whose decoded form may hold
+/// a `/` or a NUL. No page of the corpus does either.
+fn unsendable_path(path: &str) -> Option<String> {
+    if let Some(segment) = path.split('/').find(|s| *s == "." || *s == "..") {
+        return Some(format!(
+            "has a `{segment}` segment, which would address another resource"
+        ));
+    }
+    if let Some(at) = path.find('%') {
+        let encoded: String = path[at..].chars().take(3).collect();
+        return Some(format!(
+            "holds percent-encoding (`{encoded}`); write the character itself or a `{{parameter}}`"
+        ));
+    }
+    None
+}
+
 /// `METHOD /path` lines of the HTTP request blocks.
 fn path_lines(
     file: &str,
@@ -325,8 +345,28 @@ fn path_lines(
                 ));
             }
             match request_line(trimmed) {
-                Some((method, target)) => {
+                Some((method, mut target)) => {
+                    if let Some(at) = target.find('#') {
+                        // A fragment is never sent to the service; the generated
+                        // call and its example test would disagree about it.
+                        target.truncate(at);
+                        diagnostics.push(Diagnostic::warning(
+                            Code::HttpLineInvalid,
+                            Location::new(file, line_number),
+                            format!(
+                                "`{trimmed}` has a `#` fragment, which is not sent to the service; the path is read as `{target}`"
+                            ),
+                        ));
+                    }
                     let split = crate::parse::http_example::split_url(&target);
+                    if let Some(why) = unsendable_path(&split.path) {
+                        diagnostics.push(Diagnostic::warning(
+                            Code::HttpLineInvalid,
+                            Location::new(file, line_number),
+                            format!("`{trimmed}` {why}; it is skipped"),
+                        ));
+                        continue;
+                    }
                     let mut path = match split.query {
                         Some(q) => format!("{}?{}", split.path, q),
                         None => split.path,

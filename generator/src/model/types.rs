@@ -80,6 +80,25 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
             ));
         }
     }
+    // A property listed twice (in one table, or as a property and a
+    // relationship) is one JSON member: the first row is kept, the other said.
+    let mut first_row: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
+    properties.retain(|property: &Property| {
+        if let Some(first) = first_row.get(&property.name) {
+            diagnostics.push(Diagnostic::warning(
+                Code::TypeConflict,
+                property.source.clone(),
+                format!(
+                    "`{}` is listed again (first at line {first}); this row is ignored",
+                    property.name
+                ),
+            ));
+            return false;
+        }
+        first_row.insert(property.name.clone(), property.source.line);
+        true
+    });
     check_json_representation(page, &properties, diagnostics);
     let line = sections::title(page).map(|(_, line)| line).unwrap_or(1);
     let mut types = vec![TypeDef {
@@ -102,7 +121,7 @@ pub fn resource_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<Typ
         members: Vec::new(),
         sources: vec![Location::new(&page.file, line)],
     }];
-    types.extend(enum_tables(page, &namespace));
+    types.extend(enum_tables(page, &namespace, diagnostics));
     types
 }
 
@@ -162,17 +181,17 @@ fn check_json_representation(
 
 /// The enums an enum page defines: one per "X values" table where the page has
 /// such tables (a page like `enums.md` lists hundreds), else the page's one enum.
-pub fn enum_page_types(page: &Page) -> Vec<TypeDef> {
+pub fn enum_page_types(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Vec<TypeDef> {
     let namespace = namespace_line(page).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
-    let tables = enum_tables(page, &namespace);
+    let tables = enum_tables(page, &namespace, diagnostics);
     if !tables.is_empty() {
         return tables;
     }
-    enum_page_type(page).into_iter().collect()
+    enum_page_type(page, diagnostics).into_iter().collect()
 }
 
 /// The enum defined by an enum page about one enum.
-fn enum_page_type(page: &Page) -> Option<TypeDef> {
+fn enum_page_type(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Option<TypeDef> {
     let name = title_name(
         page,
         &["enum type", "enumeration type", "enumeration", "enum"],
@@ -197,13 +216,13 @@ fn enum_page_type(page: &Page) -> Option<TypeDef> {
         key_property: None,
         description: description(page),
         properties: Vec::new(),
-        members: members(table),
+        members: members(&page.file, table, diagnostics),
         sources: vec![Location::new(&page.file, line)],
     })
 }
 
 /// Tables under a heading "X values" (or "X enum values") that list members.
-fn enum_tables(page: &Page, namespace: &str) -> Vec<TypeDef> {
+fn enum_tables(page: &Page, namespace: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TypeDef> {
     let mut types = Vec::new();
     let mut heading: Option<(&str, usize)> = None;
     for block in &page.blocks {
@@ -235,7 +254,7 @@ fn enum_tables(page: &Page, namespace: &str) -> Vec<TypeDef> {
                     key_property: None,
                     description: String::new(),
                     properties: Vec::new(),
-                    members: members(table),
+                    members: members(&page.file, table, diagnostics),
                     sources: vec![Location::new(&page.file, line)],
                 });
                 heading = None;
@@ -254,34 +273,63 @@ fn member_column(table: &Table) -> Option<usize> {
     })
 }
 
-fn members(table: &Table) -> Vec<EnumMember> {
+fn members(file: &str, table: &Table, diagnostics: &mut Vec<Diagnostic>) -> Vec<EnumMember> {
     let Some(name_column) = member_column(table) else {
         return Vec::new();
     };
     let value_column = table.column(&["value"]).filter(|c| *c != name_column);
     let description_column = table.column(&["description"]);
-    let mut seen = std::collections::BTreeSet::new();
-    table
-        .rows
-        .iter()
-        .filter_map(|(_, row)| {
-            let name = clean_name(&row.get(name_column)?.text)?;
-            // A member listed twice is one member.
-            if !seen.insert(name.clone()) {
-                return None;
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut members = Vec::new();
+    for (line, row) in &table.rows {
+        let Some(cell) = row.get(name_column) else {
+            continue;
+        };
+        let written = cell.text.trim();
+        let Some(name) = clean_name(written) else {
+            if written.is_empty() {
+                continue;
             }
-            Some(EnumMember {
-                name,
-                value: value_column
-                    .and_then(|c| row.get(c))
-                    .and_then(|cell| cell.text.trim().parse().ok()),
-                description: description_column
-                    .and_then(|c| row.get(c))
-                    .map(|cell| cell.markdown.clone())
-                    .unwrap_or_default(),
-            })
-        })
-        .collect()
+            // `""`, `r#x`: no member name a value could carry. Reported, since
+            // a value of the enum the docs name here will read as `Unknown`.
+            diagnostics.push(Diagnostic::warning(
+                Code::EnumMemberInvalid,
+                Location::new(file, *line),
+                format!("`{written}` is not an enum member name; the row is skipped"),
+            ));
+            continue;
+        };
+        // A member listed twice is one member.
+        if let Some(first) = seen.get(&name) {
+            // `JIS B4` after `JIS B0`: a name is read up to its first space, so
+            // say what was written where it differs.
+            let as_written = if written.trim_matches(['`', '*', '"']) == name {
+                String::new()
+            } else {
+                format!(" (written `{written}`)")
+            };
+            diagnostics.push(Diagnostic::warning(
+                Code::TypeConflict,
+                Location::new(file, *line),
+                format!(
+                    "member `{name}`{as_written} is listed again (first at line {first}); this row is ignored"
+                ),
+            ));
+            continue;
+        }
+        seen.insert(name.clone(), *line);
+        members.push(EnumMember {
+            name,
+            value: value_column
+                .and_then(|c| row.get(c))
+                .and_then(|cell| cell.text.trim().parse().ok()),
+            description: description_column
+                .and_then(|c| row.get(c))
+                .map(|cell| cell.markdown.clone())
+                .unwrap_or_default(),
+        });
+    }
+    members
 }
 
 /// Properties from a property, relationship or parameter table.
@@ -313,6 +361,15 @@ pub fn table_properties(
         };
         if is_group_label(row, name_column, type_column) {
             continue;
+        }
+        if let Some(rest) = words_after_name(written) {
+            // `a b`: a JSON name with a space, or two words; the first is read,
+            // and said, so the change is not silent.
+            diagnostics.push(Diagnostic::warning(
+                Code::PropertyNameInvalid,
+                location.clone(),
+                format!("`{written}` is not one property name (`{rest}` follows `{name}`); it is read as `{name}`"),
+            ));
         }
         let Some(ty) = row.get(type_column).and_then(TypeRef::from_cell) else {
             diagnostics.push(Diagnostic::warning(
@@ -395,6 +452,22 @@ fn is_group_label(row: &[crate::parse::TableCell], name_column: usize, type_colu
 }
 
 /// A property or member name from a cell: the first word, without emphasis or code marks.
+/// The words a name cell holds after its name, where they are not a note
+/// [`clean_name`] means to drop (`name (deprecated)`, `name, read-only`,
+/// `**name** Read-only`... are notes; `a b` is not).
+fn words_after_name(text: &str) -> Option<&str> {
+    let text = text.trim();
+    if text.starts_with(['*', '`']) {
+        return None;
+    }
+    let (_, rest) = text.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let note = rest.is_empty()
+        || rest.starts_with(['(', ',', '*', '_', '<', '[', '-'])
+        || rest.chars().next().is_some_and(char::is_uppercase);
+    (!note).then_some(rest)
+}
+
 fn clean_name(text: &str) -> Option<String> {
     let word = text
         .trim()
