@@ -24,10 +24,11 @@ use std::fmt;
 /// Name of the generated package and its library.
 pub const CRATE_NAME: &str = "graph-sdk";
 const CRATE_IDENT: &str = "graph_sdk";
-/// The runtime every generated crate carries, copied verbatim.
-const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+/// The runtime every generated crate carries, copied verbatim from the
+/// `docgen-runtime` crate (which says why it is copied, not depended on).
+const RUNTIME: &str = docgen_runtime::RUNTIME_SOURCE;
 /// The async client (cargo feature `client`), copied verbatim.
-const CLIENT: &str = include_str!("../../templates/client.rs");
+const CLIENT: &str = docgen_runtime::CLIENT_SOURCE;
 
 /// The generated crate in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
