@@ -48,9 +48,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use bytes::Bytes;
+use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
-use crate::runtime::{Error, Page, Request};
+use crate::runtime::{retry_after, ApiError, Error, Page, Request};
 
 // === Auth ===
 
@@ -214,13 +215,6 @@ impl RetryPolicy {
     }
 }
 
-/// The `Retry-After` header as a number of seconds. The HTTP-date form is
-/// not read; such a response is retried with the policy's backoff.
-fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
 // === Client ===
 
 /// Sends requests to the API; see the [module documentation](self).
@@ -290,13 +284,82 @@ impl Client {
     ///
     /// The stream ends after the first error. Nothing is sent until the
     /// stream is polled, and the next page is only asked for when the
-    /// stream is polled again.
-    pub fn pages<'a, T: 'a>(
+    /// stream is polled again. It is boxed, so it is `Unpin`: `.next()`
+    /// works on it without pinning.
+    pub fn pages<'a, T: Send + 'a>(
         &'a self,
         request: Request<Page<T>>,
+    ) -> BoxStream<'a, Result<Page<T>, Error>> {
+        self.page_stream(request, Cursor::First).boxed()
+    }
+
+    /// The items of every page of a collection, in order; see
+    /// [`Client::pages`].
+    pub fn items<'a, T: Send + 'a>(
+        &'a self,
+        request: Request<Page<T>>,
+    ) -> BoxStream<'a, Result<T, Error>> {
+        self.page_stream(request, Cursor::First)
+            .map_ok(|page| stream::iter(page.value).map(Ok))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// Reads every page of a collection and returns all items, in order.
+    ///
+    /// Use [`Client::items`] instead to process a large collection without
+    /// holding it in memory, or to stop early.
+    pub async fn collect_all<T>(&self, request: Request<Page<T>>) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        let pages = self.page_stream(request, Cursor::First);
+        let mut pages = std::pin::pin!(pages);
+        while let Some(page) = pages.try_next().await? {
+            items.extend(page.value);
+        }
+        Ok(items)
+    }
+
+    /// Runs one round of a delta query: reads every page, from `request`
+    /// (the first round) or from the `@odata.deltaLink` of the previous
+    /// round (`resume_from`), and returns the changed items with the delta
+    /// link for the next round.
+    ///
+    /// `request` is the operation's delta request (such as `GET
+    /// /users/delta`); on a resumed round only its headers are sent, since
+    /// the delta link carries the path and the state.
+    pub async fn delta<T>(
+        &self,
+        request: Request<Page<T>>,
+        resume_from: Option<&str>,
+    ) -> Result<DeltaRound<T>, Error> {
+        let cursor = match resume_from {
+            Some(link) => Cursor::NextLink(link.to_owned()),
+            None => Cursor::First,
+        };
+        let mut round = DeltaRound {
+            items: Vec::new(),
+            delta_link: None,
+        };
+        let pages = self.page_stream(request, cursor);
+        let mut pages = std::pin::pin!(pages);
+        while let Some(page) = pages.try_next().await? {
+            round.items.extend(page.value);
+            // Only the last page has one; keep it whatever page it is on.
+            if page.delta_link.is_some() {
+                round.delta_link = page.delta_link;
+            }
+        }
+        Ok(round)
+    }
+
+    /// The pages from `cursor` on; [`Client::pages`] boxes it.
+    fn page_stream<'a, T: 'a>(
+        &'a self,
+        request: Request<Page<T>>,
+        cursor: Cursor,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + 'a {
         stream::try_unfold(
-            (request, Some(Cursor::First)),
+            (request, Some(cursor)),
             move |(request, cursor)| async move {
                 let http_request = match cursor {
                     None => return Ok(None),
@@ -310,23 +373,46 @@ impl Client {
         )
     }
 
-    /// The items of every page of a collection, in order; see
-    /// [`Client::pages`].
-    pub fn items<'a, T: 'a>(
-        &'a self,
-        request: Request<Page<T>>,
-    ) -> impl Stream<Item = Result<T, Error>> + 'a {
-        self.pages(request)
-            .map_ok(|page| stream::iter(page.value).map(Ok))
-            .try_flatten()
-    }
-
-    /// Reads every page of a collection and returns all items, in order.
+    /// Sends `request` and returns its body as a stream of chunks as they
+    /// arrive, for files too large to hold in memory (`GET
+    /// /drives/{id}/items/{id}/content` and the like).
     ///
-    /// Use [`Client::items`] instead to process a large collection without
-    /// holding it in memory, or to stop early.
-    pub async fn collect_all<T>(&self, request: Request<Page<T>>) -> Result<Vec<T>, Error> {
-        self.items(request).try_collect().await
+    /// Auth and retries are as for [`Client::send`], and the redirect Graph
+    /// answers a download with is followed (the token is not sent to the
+    /// other origin). A non-2xx reply is read whole and returned as
+    /// [`Error::Status`]; `request`'s parse function is not used.
+    pub async fn download<R>(&self, request: &Request<R>) -> Result<Download, Error> {
+        let http_request = request.to_http(&self.base_url)?;
+        let mut retries = 0;
+        let response = loop {
+            let response = self.send_streaming(&http_request).await?;
+            if response.status().is_success() {
+                break response;
+            }
+            let response = read_whole(response).await?;
+            match self.retry.delay(retries, &response) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                None => return Err(Error::Status(Box::new(ApiError::from_response(response)))),
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = stream::try_unfold(response, |mut response| async move {
+            match response.chunk().await {
+                Ok(Some(chunk)) => Ok(Some((chunk, response))),
+                Ok(None) => Ok(None),
+                Err(err) => Err(Error::Transport(Box::new(err))),
+            }
+        })
+        .boxed();
+        Ok(Download {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// Sends any request through the client's pipeline (auth, timeout,
@@ -358,6 +444,14 @@ impl Client {
         &self,
         request: &http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        read_whole(self.send_streaming(request).await?).await
+    }
+
+    /// One attempt: authenticates and sends; the body is left to be read.
+    async fn send_streaming(
+        &self,
+        request: &http::Request<Vec<u8>>,
+    ) -> Result<reqwest::Response, Error> {
         let mut outgoing = reqwest::Request::try_from(request.clone()).map_err(|err| {
             Error::InvalidRequest(format!("cannot send to {}: {err}", request.uri()))
         })?;
@@ -377,25 +471,89 @@ impl Client {
         if let Some(timeout) = self.timeout {
             *outgoing.timeout_mut() = Some(timeout);
         }
-
-        let response = self
-            .http
+        self.http
             .execute(outgoing)
             .await
-            .map_err(|err| Error::Transport(Box::new(err)))?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| Error::Transport(Box::new(err)))?;
+            .map_err(|err| Error::Transport(Box::new(err)))
+    }
+}
 
-        let mut reply = http::Response::new(body.to_vec());
-        *reply.status_mut() = status;
-        *reply.version_mut() = version;
-        *reply.headers_mut() = headers;
-        Ok(reply)
+/// Reads a response's whole body.
+async fn read_whole(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, Error> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|err| Error::Transport(Box::new(err)))?;
+    let mut reply = http::Response::new(body.to_vec());
+    *reply.status_mut() = status;
+    *reply.version_mut() = version;
+    *reply.headers_mut() = headers;
+    Ok(reply)
+}
+
+/// One round of a delta query; see [`Client::delta`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeltaRound<T> {
+    /// The items created, changed or (with `@removed`) deleted since the
+    /// previous round; everything on the first round.
+    pub items: Vec<T>,
+    /// The `@odata.deltaLink` to pass as `resume_from` to the next round;
+    /// `None` if the service sent none (then the round cannot be resumed).
+    pub delta_link: Option<String>,
+}
+
+/// A response whose body is read as it arrives; see [`Client::download`].
+///
+/// It is a `Stream` of the body's chunks (`Unpin`, so `.next()` works
+/// directly); a failure while reading is [`Error::Transport`].
+pub struct Download {
+    status: http::StatusCode,
+    headers: http::HeaderMap,
+    body: BoxStream<'static, Result<Bytes, Error>>,
+}
+
+impl Download {
+    /// The status of the response (a 2xx).
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// The response headers, such as `Content-Type`.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// The body's length from `Content-Length`, if the service sent it.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get(http::header::CONTENT_LENGTH)?
+            .to_str()
+            .ok()?
+            .parse()
+            .ok()
+    }
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for Download {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.body.poll_next_unpin(cx)
     }
 }
 
@@ -403,7 +561,8 @@ impl Client {
 enum Cursor {
     /// The collection's own URL.
     First,
-    /// A page's `@odata.nextLink`.
+    /// A page's `@odata.nextLink`, or the `@odata.deltaLink` a delta round
+    /// resumes from.
     NextLink(String),
 }
 

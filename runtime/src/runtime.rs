@@ -99,9 +99,20 @@ impl<T> Nullable<T> {
     }
 }
 
+/// `field: value.into()` sets a property.
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Nullable::Value(value)
+    }
+}
+
+/// `field: value.into()` also sets a boxed property (models box nested
+/// values so that recursive types have a size), without `Box::new`.
+///
+/// It cannot overlap the impl above: that would need `T` to be `Box<T>`.
+impl<T> From<T> for Nullable<Box<T>> {
+    fn from(value: T) -> Self {
+        Nullable::Value(Box::new(value))
     }
 }
 
@@ -324,8 +335,60 @@ pub struct ApiError {
     pub error: Option<GraphErrorDetail>,
     /// The `request-id` header (else `client-request-id`), for support cases.
     pub request_id: Option<String>,
+    /// The response headers, such as `Retry-After` (see
+    /// [`ApiError::retry_after`]).
+    pub headers: http::HeaderMap,
     /// The raw response body.
     pub body: Vec<u8>,
+}
+
+impl ApiError {
+    /// Reads a non-2xx response: the Graph error body if it is one, the
+    /// request id from the headers.
+    pub fn from_response(response: http::Response<Vec<u8>>) -> Self {
+        let (parts, body) = response.into_parts();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        ApiError {
+            status: parts.status,
+            error: serde_json::from_slice::<GraphErrorBody>(&body)
+                .ok()
+                .map(|parsed| parsed.error),
+            request_id: header("request-id").or_else(|| header("client-request-id")),
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// How long the service asked to wait before trying again (the
+    /// `Retry-After` header of a 429 or 503), if it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        retry_after(&self.headers)
+    }
+
+    /// The Graph error code (`error.code`), such as `Request_ResourceNotFound`,
+    /// if the body was a Graph error body.
+    pub fn code(&self) -> Option<&str> {
+        self.error.as_ref().map(|error| error.code.as_str())
+    }
+}
+
+/// The `Retry-After` header as a number of seconds.
+///
+/// The HTTP-date form is not read (Graph sends seconds): without a clock
+/// library, a date cannot be turned into a wait here.
+pub fn retry_after(headers: &http::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(std::time::Duration::from_secs)
 }
 
 impl fmt::Display for ApiError {
@@ -380,6 +443,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// How long the service asked to wait before trying again: the
+    /// `Retry-After` of a throttled (429) or unavailable (503) response
+    /// that the client did not retry, because its policy allows no more
+    /// retries or a shorter wait.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Status(api) => api.retry_after(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the response this error came from, if any.
     pub fn status(&self) -> Option<http::StatusCode> {
         match self {
@@ -482,14 +556,29 @@ impl<R> Request<R> {
         self.documented_options
     }
 
-    /// Like [`Request::with_odata_query`], but refuses options the operation's
-    /// page does not document, since the service may ignore or reject them.
+    /// Like [`Request::with_odata_query`], but on a request other than a
+    /// `GET` refuses options the operation's page does not document.
+    ///
+    /// A `GET` accepts every standard option
+    /// ([`STANDARD_QUERY_OPTIONS`]): Graph supports them on reads, and most
+    /// pages do not list them (399 of 580 collection reads of the v1.0 docs
+    /// list none), so refusing would refuse `$select` where it works. On
+    /// other methods an option is unusual enough that a page not listing it
+    /// means the service ignores or rejects it.
     pub fn try_with_odata_query(self, options: &ODataQuery) -> Result<Self, Error> {
+        if self.method == http::Method::GET {
+            return Ok(self.with_odata_query(options));
+        }
         let undocumented: Vec<&str> = options
             .to_pairs()
             .into_iter()
             .map(|(name, _)| name)
-            .filter(|name| !self.documented_options.iter().any(|d| d.eq_ignore_ascii_case(name)))
+            .filter(|name| {
+                !self
+                    .documented_options
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(name))
+            })
             .collect();
         if undocumented.is_empty() {
             Ok(self.with_odata_query(options))
@@ -620,7 +709,26 @@ impl<R> Request<R> {
         for (name, value) in &self.headers {
             headers.append(name.clone(), value.clone());
         }
+        self.add_consistency_level(headers);
         Ok(request)
+    }
+
+    /// Adds `ConsistencyLevel: eventual` when the request counts (`$count=true`,
+    /// a `/$count` segment) or searches (`$search`) and the caller has not set
+    /// the header: Graph's directory objects answer those only with it, and
+    /// other resources ignore it.
+    fn add_consistency_level(&self, headers: &mut http::HeaderMap) {
+        let counts_or_searches = self.path.ends_with("/$count")
+            || self.query.iter().any(|(name, value)| {
+                name.eq_ignore_ascii_case("$search")
+                    || (name.eq_ignore_ascii_case("$count") && value.eq_ignore_ascii_case("true"))
+            });
+        if counts_or_searches && !headers.contains_key(CONSISTENCY_LEVEL) {
+            headers.insert(
+                CONSISTENCY_LEVEL,
+                http::HeaderValue::from_static("eventual"),
+            );
+        }
     }
 
     /// Decodes the service's reply to this request.
@@ -629,25 +737,10 @@ impl<R> Request<R> {
     /// parsed if possible and the request id taken from the headers. Any
     /// 2xx response goes to the request's parse function.
     pub fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<R, Error> {
-        let (parts, body) = response.into_parts();
-        if !parts.status.is_success() {
-            let header = |name: &str| {
-                parts
-                    .headers
-                    .get(name)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned)
-            };
-            return Err(Error::Status(Box::new(ApiError {
-                status: parts.status,
-                error: serde_json::from_slice::<GraphErrorBody>(&body)
-                    .ok()
-                    .map(|parsed| parsed.error),
-                request_id: header("request-id").or_else(|| header("client-request-id")),
-                body,
-            })));
+        if !response.status().is_success() {
+            return Err(Error::Status(Box::new(ApiError::from_response(response))));
         }
-        (self.parse)(parts.status, &body)
+        (self.parse)(response.status(), response.body())
     }
 }
 
@@ -704,9 +797,14 @@ impl<T> Request<Page<T>> {
                 headers.append(name.clone(), value.clone());
             }
         }
+        // The link carries the query the first page was asked with.
+        self.add_consistency_level(headers);
         Ok(request)
     }
 }
+
+/// The header `$count` and `$search` need on directory objects.
+const CONSISTENCY_LEVEL: http::HeaderName = http::HeaderName::from_static("consistencylevel");
 
 /// Parses `url` and checks that it has a scheme and a host.
 fn absolute_uri(url: &str) -> Result<http::Uri, String> {
@@ -746,8 +844,24 @@ pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Er
 
 // === OData query options ===
 
+/// The standard OData query options, which every `GET` accepts (see
+/// [`Request::try_with_odata_query`]) and [`ODataQuery`] sets.
+pub const STANDARD_QUERY_OPTIONS: [&str; 10] = [
+    "$select",
+    "$expand",
+    "$filter",
+    "$search",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$count",
+    "$format",
+    "$skiptoken",
+];
+
 /// The OData system query options of a request: `$select`, `$expand`,
-/// `$filter`, `$search`, `$orderby`, `$top`, `$skip` and `$count`.
+/// `$filter`, `$search`, `$orderby`, `$top`, `$skip`, `$count`, `$format`
+/// and `$skiptoken`.
 ///
 /// Build one with the chained methods and apply it to a request with
 /// [`Request::with_odata_query`]:
@@ -775,7 +889,9 @@ pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Er
 /// [`Request::to_http`] percent-encodes them. The options go on the URL in
 /// a fixed order, whatever the order of the calls. Each operation's
 /// documentation lists the options its page documents ("Documented query
-/// options"); the service may reject or ignore others.
+/// options"); every `GET` accepts all of them. With `$count=true` or
+/// `$search`, the request also sends `ConsistencyLevel: eventual` unless it
+/// has that header already.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ODataQuery {
     select: Vec<String>,
@@ -786,6 +902,8 @@ pub struct ODataQuery {
     top: Option<u32>,
     skip: Option<u32>,
     count: Option<bool>,
+    format: Option<String>,
+    skip_token: Option<String>,
 }
 
 impl ODataQuery {
@@ -856,6 +974,19 @@ impl ODataQuery {
         self
     }
 
+    /// Sets `$format`, such as `json`: the media type of the response.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets `$skiptoken`, the paging token of a `@odata.nextLink` (the
+    /// client follows next links by itself; this is for resuming a listing).
+    pub fn skip_token(mut self, token: impl Into<String>) -> Self {
+        self.skip_token = Some(token.into());
+        self
+    }
+
     /// Returns `true` if no option is set.
     pub fn is_empty(&self) -> bool {
         self.to_pairs().is_empty()
@@ -863,7 +994,8 @@ impl ODataQuery {
 
     /// The options that are set, as unencoded `(name, value)` pairs in the
     /// order they go on the URL: `$select`, `$expand`, `$filter`,
-    /// `$search`, `$orderby`, `$top`, `$skip`, `$count`. List options are
+    /// `$search`, `$orderby`, `$top`, `$skip`, `$count`, `$format`,
+    /// `$skiptoken` (as in [`STANDARD_QUERY_OPTIONS`]). List options are
     /// joined with `,`.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -888,6 +1020,11 @@ impl ODataQuery {
         }
         if let Some(include) = self.count {
             pairs.push(("$count", include.to_string()));
+        }
+        for (name, text) in [("$format", &self.format), ("$skiptoken", &self.skip_token)] {
+            if let Some(text) = text {
+                pairs.push((name, text.clone()));
+            }
         }
         pairs
     }
@@ -958,22 +1095,133 @@ mod tests {
     use super::*;
 
     #[test]
-    fn try_with_odata_query_accepts_only_documented_options() {
-        let request = Request::new(http::Method::GET, "/users", 200, parse_json::<serde_json::Value>)
-            .with_documented_query_options(&["$select", "$top"]);
-        assert_eq!(request.documented_query_options(), &["$select", "$top"]);
-        let documented = ODataQuery::new().select(["id"]).top(5);
+    fn a_get_accepts_every_standard_option_other_methods_only_documented_ones() {
+        let request = Request::new(
+            http::Method::GET,
+            "/me/messages",
+            200,
+            parse_json::<serde_json::Value>,
+        )
+        .with_documented_query_options(&["$filter", "$orderby"]);
+        assert_eq!(request.documented_query_options(), &["$filter", "$orderby"]);
+        let undocumented = ODataQuery::new()
+            .select(["subject"])
+            .top(5)
+            .format("json")
+            .skip_token("X");
         let sent = request
-            .clone()
-            .try_with_odata_query(&documented)
+            .try_with_odata_query(&undocumented)
             .and_then(|r| r.to_http("https://graph.microsoft.com/v1.0"));
-        assert!(sent.is_ok_and(|s| s.uri().query() == Some("$select=id&$top=5")));
-        let undocumented = ODataQuery::new().filter("startswith(displayName,'a')");
-        match request.try_with_odata_query(&undocumented) {
+        assert_eq!(
+            sent.ok().as_ref().and_then(|s| s.uri().query()),
+            Some("$select=subject&$top=5&$format=json&$skiptoken=X")
+        );
+
+        let post = Request::new(http::Method::POST, "/search/query", 200, parse_empty)
+            .with_documented_query_options(&["$top"]);
+        assert!(post
+            .clone()
+            .try_with_odata_query(&ODataQuery::new().top(1))
+            .is_ok());
+        match post.try_with_odata_query(&ODataQuery::new().filter("a eq 1")) {
             Err(Error::InvalidRequest(message)) => assert!(message.contains("$filter")),
             other => panic!("expected a refusal, got {other:?}"),
         }
+        let names: Vec<&str> = ODataQuery::new()
+            .select(["a"])
+            .expand(["b"])
+            .filter("c")
+            .search("d")
+            .order_by("e")
+            .top(1)
+            .skip(2)
+            .count(true)
+            .format("json")
+            .skip_token("f")
+            .to_pairs()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, STANDARD_QUERY_OPTIONS);
     }
+
+    #[test]
+    fn count_and_search_send_consistency_level_eventual_unless_set() {
+        let base = "https://example.test/v1.0";
+        let list = || Request::<Page<()>>::new(http::Method::GET, "/users", 200, parse_json);
+        let counted = list().with_odata_query(&ODataQuery::new().count(true));
+        let searched = list().with_odata_query(&ODataQuery::new().search("\"displayName:a\""));
+        let not_counted = list().with_odata_query(&ODataQuery::new().count(false).top(1));
+        let set_by_caller = list()
+            .with_odata_query(&ODataQuery::new().count(true))
+            .with_header("ConsistencyLevel", "session")
+            .expect("valid header");
+        let count_segment =
+            Request::<Page<()>>::new(http::Method::GET, "/users/$count", 200, parse_json);
+        let header = |request: &Request<Page<()>>| -> Option<String> {
+            let sent = request.to_http(base).ok()?;
+            let next = request
+                .to_http_next_link("https://example.test/next")
+                .ok()?;
+            assert_eq!(
+                sent.headers().get_all("consistencylevel").iter().count(),
+                next.headers().get_all("consistencylevel").iter().count(),
+                "the next page asks as the first did"
+            );
+            let value = sent.headers().get("consistencylevel")?.to_str().ok()?;
+            Some(value.to_owned())
+        };
+        assert_eq!(header(&counted).as_deref(), Some("eventual"));
+        assert_eq!(header(&searched).as_deref(), Some("eventual"));
+        assert_eq!(header(&count_segment).as_deref(), Some("eventual"));
+        assert_eq!(header(&not_counted), None);
+        assert_eq!(header(&set_by_caller).as_deref(), Some("session"));
+        assert_eq!(
+            set_by_caller
+                .to_http(base)
+                .map(|r| r.headers().get_all("consistencylevel").iter().count())
+                .ok(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_value_converts_into_a_nullable_and_a_boxed_nullable() {
+        #[derive(Debug, PartialEq)]
+        struct Recipient(&'static str);
+        let plain: Nullable<String> = String::from("a").into();
+        let boxed: Nullable<Box<Recipient>> = Recipient("b").into();
+        let already_boxed: Nullable<Box<Recipient>> = Box::new(Recipient("c")).into();
+        assert_eq!(plain, Nullable::Value(String::from("a")));
+        assert_eq!(boxed, Nullable::Value(Box::new(Recipient("b"))));
+        assert_eq!(already_boxed.value().map(|r| r.0), Some("c"));
+    }
+
+    #[test]
+    fn a_throttled_response_keeps_retry_after_on_the_error() {
+        let request = Request::new(http::Method::GET, "/me", 200, parse_empty);
+        let throttled = http::Response::builder()
+            .status(429)
+            .header("Retry-After", "7")
+            .header("request-id", "r-1")
+            .body(br#"{"error":{"code":"TooManyRequests","message":"Slow down."}}"#.to_vec())
+            .expect("valid response");
+        let err = request.parse_response(throttled).expect_err("429 fails");
+        assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+        let Error::Status(api) = &err else {
+            panic!("expected Error::Status, got {err:?}");
+        };
+        assert_eq!(api.code(), Some("TooManyRequests"));
+        assert_eq!(api.headers["request-id"], "r-1");
+        assert_eq!(Error::InvalidRequest(String::new()).retry_after(), None);
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "retry-after",
+            http::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None, "the date form is not read");
+    }
+
     use serde_json::json;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]

@@ -428,7 +428,7 @@ fn cargo_features(areas: &areas::Areas) -> String {
     }
     text.push_str(
         "# The async client (module `client`): reqwest with rustls, tokio and futures.\n\
-         client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n",
+         client = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n",
     );
     if !areas.contents.is_empty() {
         text.push_str(
@@ -479,8 +479,10 @@ fn features_doc(areas: &areas::Areas) -> Vec<String> {
 }
 
 /// The generated crate's dependencies; the optional ones are the client's.
+/// `runtime/Cargo.toml` declares the same, since it compiles the same source.
 const CARGO_DEPENDENCIES: &str = "\
 [dependencies]
+bytes = { version = \"1\", optional = true }
 futures-util = { version = \"0.3\", optional = true, default-features = false, features = [\"alloc\"] }
 http = \"1\"
 percent-encoding = \"2\"
