@@ -14,9 +14,20 @@
 //!   does not leak it.
 //! * **Retries**: responses with status 429, 503 or 504 are retried as the
 //!   [`RetryPolicy`] allows, waiting as long as their `Retry-After` header
-//!   asks.
+//!   asks. A reply still throttled when the policy gives up keeps its
+//!   `Retry-After` on the error ([`Error::retry_after`]).
 //! * **Paging**: [`Client::pages`], [`Client::items`] and
-//!   [`Client::collect_all`] follow `@odata.nextLink` from page to page.
+//!   [`Client::collect_all`] follow `@odata.nextLink` from page to page;
+//!   the streams are `Unpin`.
+//! * **Delta queries**: [`Client::delta`] reads one round and keeps its
+//!   `@odata.deltaLink`, from which the next round resumes.
+//! * **Downloads**: [`Client::download`] streams a body in chunks instead of
+//!   reading it into memory.
+//! * **Large uploads**: [`Client::upload`] sends a file through an upload
+//!   session ([`UploadSession`]) in ranged chunks; [`Client::resume_upload`]
+//!   goes on after an interruption.
+//! * **Batches**: a [`Batch`](crate::runtime::Batch) of up to 20 requests is
+//!   one request to [`Client::send`]; each answer reads typed.
 //! * **Raw requests**: [`Client::send_raw`] sends any `http::Request` through
 //!   the same pipeline and returns the `http::Response` as it is.
 //!
@@ -50,8 +61,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
 
-use crate::runtime::{retry_after, ApiError, Error, Page, Request};
+use crate::runtime::{retry_after, ApiError, Error, Page, Request, UploadSession, UploadStatus};
 
 // === Auth ===
 
@@ -385,7 +397,7 @@ impl Client {
         let http_request = request.to_http(&self.base_url)?;
         let mut retries = 0;
         let response = loop {
-            let response = self.send_streaming(&http_request).await?;
+            let response = self.send_streaming(&http_request, Token::ToOrigin).await?;
             if response.status().is_success() {
                 break response;
             }
@@ -426,9 +438,96 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        self.send_with_retries(request, Token::ToOrigin).await
+    }
+
+    /// Uploads `data`, the whole file, through `session` chunk by chunk and
+    /// returns the item the service created (typically a `driveItem`).
+    ///
+    /// Each chunk is retried as the [`RetryPolicy`] allows, and the
+    /// service's `nextExpectedRanges` decides where the next chunk starts.
+    /// No token is sent: the upload URL is pre-authenticated. If the upload
+    /// stops on an error, [`Client::resume_upload`] goes on where the
+    /// service left off. Fails with [`Error::InvalidRequest`] if `data` is
+    /// not [`UploadSession::total_size`] bytes long.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        session: &UploadSession,
+        data: &[u8],
+    ) -> Result<T, Error> {
+        self.upload_from(session, data, 0).await
+    }
+
+    /// Asks the service which bytes of `session` it still expects and
+    /// uploads them from `data` (the whole file); see [`Client::upload`].
+    pub async fn resume_upload<T: DeserializeOwned>(
+        &self,
+        session: &UploadSession,
+        data: &[u8],
+    ) -> Result<T, Error> {
+        let status = self
+            .send_with_retries(session.status_request()?, Token::Never)
+            .await?;
+        match session.parse_response(status)? {
+            UploadStatus::Complete(item) => Ok(item),
+            UploadStatus::InProgress { next_offset } => {
+                self.upload_from(session, data, next_offset.unwrap_or(0))
+                    .await
+            }
+        }
+    }
+
+    async fn upload_from<T: DeserializeOwned>(
+        &self,
+        session: &UploadSession,
+        data: &[u8],
+        mut offset: u64,
+    ) -> Result<T, Error> {
+        let size = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        if size != session.total_size() {
+            return Err(Error::InvalidRequest(format!(
+                "the upload session is for {} bytes, the data has {size}",
+                session.total_size()
+            )));
+        }
+        // A service that keeps asking for the same bytes must not keep us
+        // here forever: every chunk twice, and some, is plenty.
+        let chunks = size / session.chunk_size() + 1;
+        for _ in 0..chunks.saturating_mul(2).saturating_add(8) {
+            let range = session.chunk_range(offset);
+            let chunk = usize::try_from(range.start)
+                .ok()
+                .zip(usize::try_from(range.end).ok())
+                .and_then(|(start, end)| data.get(start..end))
+                .filter(|chunk| !chunk.is_empty())
+                .ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "the service expects bytes from {offset} on, past the end ({size})"
+                    ))
+                })?;
+            let request = session.chunk_request(offset, chunk.to_vec())?;
+            let response = self.send_with_retries(request, Token::Never).await?;
+            match session.parse_response(response)? {
+                UploadStatus::Complete(item) => return Ok(item),
+                UploadStatus::InProgress { next_offset } => {
+                    offset = next_offset.unwrap_or(range.end);
+                }
+            }
+        }
+        Err(Error::InvalidRequest(format!(
+            "the upload did not complete after every chunk was sent twice (at {offset} of {size})"
+        )))
+    }
+
+    /// Sends `request` until it succeeds or the retry policy gives up.
+    async fn send_with_retries(
+        &self,
+        request: http::Request<Vec<u8>>,
+        token: Token,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         let mut retries = 0;
         loop {
-            let response = self.send_once(&request).await?;
+            let response = read_whole(self.send_streaming(&request, token).await?).await?;
             match self.retry.delay(retries, &response) {
                 Some(delay) => {
                     tokio::time::sleep(delay).await;
@@ -439,23 +538,17 @@ impl Client {
         }
     }
 
-    /// One attempt: authenticates, sends and reads the whole response.
-    async fn send_once(
-        &self,
-        request: &http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, Error> {
-        read_whole(self.send_streaming(request).await?).await
-    }
-
     /// One attempt: authenticates and sends; the body is left to be read.
     async fn send_streaming(
         &self,
         request: &http::Request<Vec<u8>>,
+        token: Token,
     ) -> Result<reqwest::Response, Error> {
         let mut outgoing = reqwest::Request::try_from(request.clone()).map_err(|err| {
             Error::InvalidRequest(format!("cannot send to {}: {err}", request.uri()))
         })?;
-        let wants_token = !outgoing.headers().contains_key(http::header::AUTHORIZATION)
+        let wants_token = token == Token::ToOrigin
+            && !outgoing.headers().contains_key(http::header::AUTHORIZATION)
             && Origin::of(request.uri()).as_ref() == Some(&self.origin);
         if let (true, Some(provider)) = (wants_token, &self.token_provider) {
             let token = provider.token().await?;
@@ -555,6 +648,15 @@ impl Stream for Download {
     ) -> std::task::Poll<Option<Self::Item>> {
         self.body.poll_next_unpin(cx)
     }
+}
+
+/// Whether a request gets the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// If it goes to the base URL's origin and has no `Authorization` yet.
+    ToOrigin,
+    /// Never: upload URLs are pre-authenticated and refuse a token.
+    Never,
 }
 
 /// Where [`Client::pages`] goes next.

@@ -9,7 +9,9 @@
 //! `client` module does the sending.) [`ODataQuery`] adds query options such
 //! as `$select` and `$top` to a request, and
 //! [`Request::to_http_next_link`] builds the request for a collection's next
-//! page.
+//! page (or a delta query's next round). [`UploadSession`] builds and reads
+//! the ranged `PUT`s of a large-file upload, and [`Batch`] bundles up to 20
+//! requests into one JSON `$batch` whose answers read as each request's own.
 //!
 //! Besides requests and errors this module holds the value types the models
 //! are built from:
@@ -1030,6 +1032,353 @@ impl ODataQuery {
     }
 }
 
+// === Large-file upload sessions ===
+
+/// Chunks of an upload session must be a multiple of this many bytes
+/// (320 KiB), except the last.
+pub const UPLOAD_CHUNK_UNIT: u64 = 320 * 1024;
+
+/// An upload session for a large file: the `uploadUrl` a
+/// `createUploadSession` call returned, and the file's size.
+///
+/// The file goes up in chunks, each a `PUT` of a byte range to the upload
+/// URL ([`UploadSession::chunk_request`]), until the service answers with
+/// the created item. After an interruption, [`UploadSession::status_request`]
+/// asks which bytes the service still expects, and the upload resumes there.
+/// (With the `client` feature, `Client::upload` does all of it.)
+///
+/// The upload URL is pre-authenticated: these requests carry no
+/// `Authorization` header, and Graph refuses chunks that do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadSession {
+    upload_url: String,
+    total_size: u64,
+    chunk_size: u64,
+}
+
+/// Where an upload stands after a chunk or a status request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadStatus<T> {
+    /// More bytes are expected, from `next_offset` on (the start of the
+    /// first range of `nextExpectedRanges`; `None` if the service sent none).
+    InProgress {
+        /// The offset of the first byte the service still expects.
+        next_offset: Option<u64>,
+    },
+    /// The upload is complete: the created or replaced item.
+    Complete(T),
+}
+
+impl UploadSession {
+    /// A session for `total_size` bytes at `upload_url`, sent in chunks of
+    /// 10 × 320 KiB (3.2 MiB).
+    pub fn new(upload_url: impl Into<String>, total_size: u64) -> Self {
+        Self {
+            upload_url: upload_url.into(),
+            total_size,
+            chunk_size: 10 * UPLOAD_CHUNK_UNIT,
+        }
+    }
+
+    /// Sets the chunk size, rounded down to a multiple of
+    /// [`UPLOAD_CHUNK_UNIT`] (at least one unit), as the service requires.
+    pub fn with_chunk_size(mut self, bytes: u64) -> Self {
+        self.chunk_size = (bytes / UPLOAD_CHUNK_UNIT).max(1) * UPLOAD_CHUNK_UNIT;
+        self
+    }
+
+    /// The upload URL.
+    pub fn upload_url(&self) -> &str {
+        &self.upload_url
+    }
+
+    /// The size of the whole file.
+    pub fn total_size(&self) -> u64 {
+        self.total_size
+    }
+
+    /// The size of a chunk.
+    pub fn chunk_size(&self) -> u64 {
+        self.chunk_size
+    }
+
+    /// The byte range of the chunk that starts at `offset`, end exclusive:
+    /// at most [`UploadSession::chunk_size`] bytes, not past the end.
+    pub fn chunk_range(&self, offset: u64) -> std::ops::Range<u64> {
+        let end = offset.saturating_add(self.chunk_size).min(self.total_size);
+        offset.min(end)..end
+    }
+
+    /// The `PUT` of `chunk`, the file's bytes from `offset` on, with its
+    /// `Content-Range: bytes {first}-{last}/{total}`.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the chunk is empty or goes
+    /// past the file's size, or if the upload URL is not absolute.
+    pub fn chunk_request(
+        &self,
+        offset: u64,
+        chunk: Vec<u8>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let length = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+        let last = offset
+            .checked_add(length)
+            .filter(|end| length > 0 && *end <= self.total_size)
+            .map(|end| end - 1)
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "a chunk of {length} bytes at {offset} does not fit a file of {} bytes",
+                    self.total_size
+                ))
+            })?;
+        let mut request = self.request(http::Method::PUT, chunk)?;
+        let headers = request.headers_mut();
+        headers.insert(http::header::CONTENT_LENGTH, length.into());
+        headers.insert(
+            http::header::CONTENT_RANGE,
+            header_value(&format!("bytes {offset}-{last}/{}", self.total_size))?,
+        );
+        Ok(request)
+    }
+
+    /// The `GET` of the upload URL that tells which bytes the service still
+    /// expects, to resume an interrupted upload.
+    pub fn status_request(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.request(http::Method::GET, Vec::new())
+    }
+
+    /// Reads the reply to a chunk or status request: `nextExpectedRanges`
+    /// means more is expected, any other 2xx body is the item, parsed as
+    /// `T` (a non-2xx status is [`Error::Status`]).
+    pub fn parse_response<T: serde::de::DeserializeOwned>(
+        &self,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<UploadStatus<T>, Error> {
+        if !response.status().is_success() {
+            return Err(Error::Status(Box::new(ApiError::from_response(response))));
+        }
+        #[derive(Deserialize)]
+        struct Progress {
+            #[serde(rename = "nextExpectedRanges")]
+            next_expected_ranges: Vec<String>,
+        }
+        let status = response.status();
+        let body = response.body();
+        if let Ok(progress) = serde_json::from_slice::<Progress>(body) {
+            // Ranges read `start-end` or `start-`; the first is where to go on.
+            let next_offset = progress
+                .next_expected_ranges
+                .first()
+                .and_then(|range| range.split('-').next())
+                .and_then(|start| start.trim().parse().ok());
+            return Ok(UploadStatus::InProgress { next_offset });
+        }
+        parse_json(status, body).map(UploadStatus::Complete)
+    }
+
+    fn request(
+        &self,
+        method: http::Method,
+        body: Vec<u8>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let uri = absolute_uri(&self.upload_url)
+            .map_err(|reason| Error::InvalidRequest(format!("upload URL: {reason}")))?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        Ok(request)
+    }
+}
+
+// === JSON batching ===
+
+/// The most requests one `$batch` may hold.
+pub const MAX_BATCH_REQUESTS: usize = 20;
+
+/// Up to 20 requests sent as one JSON `$batch` (`POST /$batch`).
+///
+/// Add requests under ids of your choice, optionally depending on earlier
+/// ones (the service then runs them in order), send
+/// [`Batch::to_request`] like any request, and read each answer typed with
+/// [`BatchResponse::result`] and the request it answers:
+///
+/// ```
+/// use graph_sdk::runtime::{parse_json, Batch, Request};
+///
+/// let me = Request::<serde_json::Value>::new(http::Method::GET, "/me", 200, parse_json);
+/// let mut batch = Batch::new();
+/// batch.add("me", &me)?;
+/// let request = batch.to_request()?;
+/// assert_eq!(request.path(), "/$batch");
+/// # Ok::<(), graph_sdk::runtime::Error>(())
+/// ```
+///
+/// A request's body must be JSON (the batch carries it as JSON).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    requests: Vec<serde_json::Value>,
+    ids: Vec<String>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `request` under `id`; see [`Batch::add_after`].
+    pub fn add<R>(
+        &mut self,
+        id: impl Into<String>,
+        request: &Request<R>,
+    ) -> Result<&mut Self, Error> {
+        self.add_after(id, request, &[])
+    }
+
+    /// Adds `request` under `id`, to run after the requests `depends_on`
+    /// (`dependsOn`), which must already be in the batch.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the batch is full, the id is
+    /// taken, a dependency is unknown or the body is not JSON.
+    pub fn add_after<R>(
+        &mut self,
+        id: impl Into<String>,
+        request: &Request<R>,
+        depends_on: &[&str],
+    ) -> Result<&mut Self, Error> {
+        let id = id.into();
+        let refuse = |reason: String| Err(Error::InvalidRequest(format!("$batch: {reason}")));
+        if self.ids.len() >= MAX_BATCH_REQUESTS {
+            return refuse(format!("more than {MAX_BATCH_REQUESTS} requests"));
+        }
+        if self.ids.contains(&id) {
+            return refuse(format!("the id {id:?} is taken"));
+        }
+        if let Some(unknown) = depends_on
+            .iter()
+            .find(|d| !self.ids.iter().any(|i| i == *d))
+        {
+            return refuse(format!(
+                "{id:?} depends on {unknown:?}, which is not in the batch"
+            ));
+        }
+        // The URL relative to the service root, encoded as `to_http` encodes it.
+        let wire = request.to_http("https://batch.invalid")?;
+        let url = wire
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        let mut headers = serde_json::Map::new();
+        for (name, value) in wire.headers() {
+            if let Ok(text) = value.to_str() {
+                headers.insert(name.as_str().to_owned(), text.into());
+            }
+        }
+        let mut entry = serde_json::json!({
+            "id": id,
+            "method": request.method().as_str(),
+            "url": url,
+        });
+        if !headers.is_empty() {
+            entry["headers"] = headers.into();
+        }
+        if let Some(body) = request.body() {
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(json) => entry["body"] = json,
+                Err(_) => return refuse(format!("the body of {id:?} is not JSON")),
+            }
+        }
+        if !depends_on.is_empty() {
+            entry["dependsOn"] = depends_on.into();
+        }
+        self.requests.push(entry);
+        self.ids.push(id);
+        Ok(self)
+    }
+
+    /// How many requests the batch holds.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Returns `true` if the batch holds no request.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The `POST /$batch` request that sends them all.
+    pub fn to_request(&self) -> Result<Request<BatchResponse>, Error> {
+        Request::new(http::Method::POST, "/$batch", 200, parse_json)
+            .with_json_body(&serde_json::json!({ "requests": self.requests }))
+    }
+}
+
+/// The reply to a [`Batch`]: one response per request, in any order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BatchResponse {
+    /// The responses.
+    #[serde(default)]
+    pub responses: Vec<BatchItemResponse>,
+}
+
+/// One response of a [`BatchResponse`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BatchItemResponse {
+    /// The id the request was added under.
+    pub id: String,
+    /// Its HTTP status.
+    pub status: u16,
+    /// Its headers.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Its body, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+}
+
+impl BatchResponse {
+    /// The response to the request added under `id`.
+    pub fn get(&self, id: &str) -> Option<&BatchItemResponse> {
+        self.responses.iter().find(|response| response.id == id)
+    }
+
+    /// The response to the request added under `id`, read as `request` reads
+    /// its own: the typed result, or [`Error::Status`] with the Graph error.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the batch has no response
+    /// with that id.
+    pub fn result<R>(&self, id: &str, request: &Request<R>) -> Result<R, Error> {
+        let item = self.get(id).ok_or_else(|| {
+            Error::InvalidRequest(format!("$batch: no response with the id {id:?}"))
+        })?;
+        request.parse_response(item.to_http()?)
+    }
+}
+
+impl BatchItemResponse {
+    /// The response as an `http::Response` (a JSON body written back as
+    /// bytes), for [`Request::parse_response`].
+    pub fn to_http(&self) -> Result<http::Response<Vec<u8>>, Error> {
+        let body = match &self.body {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(json) => serde_json::to_vec(json).map_err(Error::Encode)?,
+        };
+        let mut response = http::Response::new(body);
+        *response.status_mut() = http::StatusCode::from_u16(self.status).map_err(|_| {
+            Error::InvalidRequest(format!("$batch: {:?} has status {}", self.id, self.status))
+        })?;
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().append(name, value);
+            }
+        }
+        Ok(response)
+    }
+}
+
 // === URL and OData helpers ===
 
 /// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
@@ -1183,6 +1532,150 @@ mod tests {
                 .ok(),
             Some(1)
         );
+    }
+
+    #[test]
+    fn upload_chunks_carry_their_range_and_replies_say_where_to_go_on() {
+        let session =
+            UploadSession::new("https://up.example.test/s?x=1", 700_000).with_chunk_size(400_000);
+        assert_eq!(session.chunk_size(), UPLOAD_CHUNK_UNIT);
+        assert_eq!(session.chunk_range(0), 0..UPLOAD_CHUNK_UNIT);
+        assert_eq!(session.chunk_range(655_360), 655_360..700_000);
+        assert_eq!(session.chunk_range(800_000), 700_000..700_000);
+        let put = session
+            .chunk_request(655_360, vec![0; 44_640])
+            .expect("fits");
+        assert_eq!(put.method(), http::Method::PUT);
+        assert_eq!(put.headers()["content-range"], "bytes 655360-699999/700000");
+        assert_eq!(put.headers()["content-length"], "44640");
+        assert!(!put.headers().contains_key("authorization"));
+        for (offset, length) in [(655_360, 44_641), (0, 0), (u64::MAX, 1)] {
+            assert!(
+                matches!(
+                    session.chunk_request(offset, vec![0; length]),
+                    Err(Error::InvalidRequest(_))
+                ),
+                "{offset} {length}"
+            );
+        }
+
+        let reply = |status: u16, body: &str| {
+            http::Response::builder()
+                .status(status)
+                .body(body.as_bytes().to_vec())
+                .expect("valid response")
+        };
+        let more = session.parse_response::<serde_json::Value>(reply(
+            202,
+            r#"{"expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["327680-","700-800"]}"#,
+        ));
+        assert_eq!(
+            more.ok(),
+            Some(UploadStatus::InProgress {
+                next_offset: Some(327_680)
+            })
+        );
+        let done = session.parse_response::<serde_json::Value>(reply(201, r#"{"id":"item"}"#));
+        assert_eq!(
+            done.ok(),
+            Some(UploadStatus::Complete(json!({"id": "item"})))
+        );
+        let gone = session.parse_response::<serde_json::Value>(reply(404, "{}"));
+        assert_eq!(
+            gone.err().and_then(|e| e.status()),
+            Some(http::StatusCode::NOT_FOUND)
+        );
+        assert!(matches!(
+            UploadSession::new("/relative", 1).status_request(),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+
+    #[test]
+    fn a_batch_holds_up_to_twenty_json_requests_with_their_dependencies() {
+        let get = Request::new(
+            http::Method::GET,
+            "/me/messages",
+            200,
+            parse_json::<Page<u8>>,
+        )
+        .with_odata_query(&ODataQuery::new().select(["subject"]).count(true));
+        let post = Request::new(http::Method::POST, "/me/events", 201, parse_empty)
+            .with_json_body(&json!({"subject": "x"}))
+            .expect("builds");
+        let mut batch = Batch::new();
+        batch.add("1", &get).expect("fits");
+        batch.add_after("2", &post, &["1"]).expect("fits");
+        assert_eq!(batch.len(), 2);
+        let request = batch.to_request().expect("builds");
+        assert_eq!(
+            (request.method(), request.path()),
+            (&http::Method::POST, "/$batch")
+        );
+        let body: serde_json::Value =
+            serde_json::from_slice(request.body().unwrap_or_default()).expect("JSON");
+        assert_eq!(
+            body,
+            json!({"requests": [
+                {"id": "1", "method": "GET", "url": "/me/messages?$select=subject&$count=true",
+                 "headers": {"consistencylevel": "eventual"}},
+                {"id": "2", "method": "POST", "url": "/me/events",
+                 "headers": {"content-type": "application/json"},
+                 "body": {"subject": "x"}, "dependsOn": ["1"]}
+            ]})
+        );
+
+        for refused in [
+            batch.clone().add("1", &get).err(),
+            batch.clone().add_after("3", &get, &["9"]).err(),
+            batch
+                .clone()
+                .add(
+                    "4",
+                    &Request::new(http::Method::PUT, "/x", 200, parse_empty)
+                        .with_body(b"raw".to_vec(), "text/plain")
+                        .expect("builds"),
+                )
+                .err(),
+        ] {
+            assert!(matches!(refused, Some(Error::InvalidRequest(_))));
+        }
+        let mut full = Batch::new();
+        for id in 0..MAX_BATCH_REQUESTS {
+            full.add(id.to_string(), &get).expect("fits");
+        }
+        assert!(full.add("21", &get).is_err());
+    }
+
+    #[test]
+    fn batch_responses_read_typed_per_request() {
+        let get = Request::new(
+            http::Method::GET,
+            "/me",
+            200,
+            parse_json::<serde_json::Value>,
+        );
+        let reply: BatchResponse = serde_json::from_value(json!({"responses": [
+            {"id": "2", "status": 404, "headers": {"request-id": "r-2"},
+             "body": {"error": {"code": "ErrorItemNotFound", "message": "Gone."}}},
+            {"id": "1", "status": 200, "body": {"displayName": "Ada"}}
+        ]}))
+        .expect("parses");
+        assert_eq!(
+            reply.result("1", &get).ok(),
+            Some(json!({"displayName": "Ada"}))
+        );
+        match reply.result("2", &get) {
+            Err(Error::Status(api)) => {
+                assert_eq!(api.code(), Some("ErrorItemNotFound"));
+                assert_eq!(api.request_id.as_deref(), Some("r-2"));
+            }
+            other => panic!("expected a typed error, got {other:?}"),
+        }
+        assert!(matches!(
+            reply.result("3", &get),
+            Err(Error::InvalidRequest(_))
+        ));
     }
 
     #[test]

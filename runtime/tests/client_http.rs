@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use docgen_runtime::client::{Client, RetryPolicy, StaticToken};
-use docgen_runtime::runtime::{parse_bytes, parse_json, Error, ODataQuery, Page, Request};
+use docgen_runtime::runtime::{
+    parse_bytes, parse_empty, parse_json, Batch, Error, ODataQuery, Page, Request, UploadSession,
+    UPLOAD_CHUNK_UNIT,
+};
 use futures_util::{StreamExt, TryStreamExt};
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
@@ -50,6 +53,7 @@ struct Received {
     /// Path and query, as sent.
     target: String,
     headers: http::HeaderMap,
+    body: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -120,7 +124,11 @@ async fn handle(
     state: Arc<Mutex<State>>,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<BoxBody<Bytes, Infallible>>, Infallible> {
-    let (parts, _body) = request.into_parts();
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    };
     let target = parts
         .uri
         .path_and_query()
@@ -132,6 +140,7 @@ async fn handle(
             method: parts.method.to_string(),
             target: target.clone(),
             headers: parts.headers.clone(),
+            body,
         });
         let key = format!("{} {target}", parts.method);
         match state.routes.get_mut(&key) {
@@ -343,4 +352,155 @@ async fn a_download_streams_the_body_chunk_by_chunk() {
         Err(Error::Status(api)) => assert_eq!(api.code(), Some("NoRoute")),
         other => panic!("expected a typed 404, got {other:?}"),
     }
+}
+
+/// The reply to an upload chunk that asks for the bytes from `next` on.
+fn expecting(next: u64) -> Reply {
+    Reply::json(
+        202,
+        &json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{next}-")]}),
+    )
+}
+
+#[tokio::test]
+async fn a_large_file_goes_up_in_ranged_chunks_without_the_token() {
+    let server = Server::start().await;
+    let unit = UPLOAD_CHUNK_UNIT;
+    server.route(
+        "PUT",
+        "/upload/s1?sig=x",
+        vec![
+            expecting(unit),
+            expecting(2 * unit),
+            expecting(3 * unit),
+            Reply::json(201, &json!({"id": "file-1", "size": 1_000_000})),
+        ],
+    );
+    let client = server.client(RetryPolicy::none());
+    let data: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+    let session =
+        UploadSession::new(server.url("/upload/s1?sig=x"), 1_000_000).with_chunk_size(unit);
+    let item: Value = client.upload(&session, &data).await.expect("uploaded");
+    assert_eq!(item["id"], "file-1");
+
+    let puts = server.received();
+    let ranges: Vec<&str> = puts
+        .iter()
+        .map(|put| put.headers["content-range"].to_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            "bytes 0-327679/1000000",
+            "bytes 327680-655359/1000000",
+            "bytes 655360-983039/1000000",
+            "bytes 983040-999999/1000000"
+        ]
+    );
+    let sent: Vec<u8> = puts
+        .iter()
+        .flat_map(|put| put.body.iter().copied())
+        .collect();
+    assert!(sent == data, "the chunks do not add up to the file");
+    assert!(
+        puts.iter()
+            .all(|put| !put.headers.contains_key("authorization")),
+        "the pre-authenticated upload URL got the token"
+    );
+
+    let short = client.upload::<Value>(&session, &data[1..]).await;
+    assert!(matches!(short, Err(Error::InvalidRequest(_))));
+}
+
+#[tokio::test]
+async fn an_interrupted_upload_resumes_where_the_service_left_off() {
+    let server = Server::start().await;
+    let unit = UPLOAD_CHUNK_UNIT;
+    server.route(
+        "GET",
+        "/upload/s2",
+        vec![Reply::json(
+            200,
+            &json!({"nextExpectedRanges": [format!("{}-", 2 * unit)]}),
+        )],
+    );
+    server.route(
+        "PUT",
+        "/upload/s2",
+        vec![
+            expecting(3 * unit),
+            Reply::json(200, &json!({"id": "file-2"})),
+        ],
+    );
+    let client = server.client(RetryPolicy::none());
+    let data = vec![7u8; 1_000_000];
+    let session = UploadSession::new(server.url("/upload/s2"), 1_000_000).with_chunk_size(unit);
+    let item: Value = client
+        .resume_upload(&session, &data)
+        .await
+        .expect("resumed");
+    assert_eq!(item["id"], "file-2");
+    let received = server.received();
+    let asked: Vec<String> = received
+        .iter()
+        .map(|r| {
+            let range = r.headers.get("content-range").and_then(|v| v.to_str().ok());
+            format!("{} {}", r.method, range.unwrap_or("-"))
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "GET -",
+            "PUT bytes 655360-983039/1000000",
+            "PUT bytes 983040-999999/1000000"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_batch_goes_as_one_request_and_each_answer_reads_typed() {
+    let server = Server::start().await;
+    server.route(
+        "POST",
+        "/v1.0/$batch",
+        vec![Reply::json(
+            200,
+            &json!({"responses": [
+                {"id": "delete", "status": 204, "headers": {}},
+                {"id": "me", "status": 200, "headers": {"content-type": "application/json"},
+                 "body": {"displayName": "Ada"}},
+                {"id": "missing", "status": 404,
+                 "body": {"error": {"code": "Request_ResourceNotFound", "message": "No."}}}
+            ]}),
+        )],
+    );
+    let client = server.client(RetryPolicy::none());
+    let me = Request::new(http::Method::GET, "/me", 200, parse_json::<Value>);
+    let missing = Request::new(http::Method::GET, "/users/nobody", 200, parse_json::<Value>);
+    let delete = Request::new(http::Method::DELETE, "/me/events/1", 204, parse_empty);
+    let mut batch = Batch::new();
+    batch
+        .add("me", &me)
+        .and_then(|b| b.add("missing", &missing))
+        .and_then(|b| b.add_after("delete", &delete, &["me"]))
+        .expect("fits");
+    let reply = client
+        .send(&batch.to_request().expect("builds"))
+        .await
+        .expect("batch sent");
+    assert_eq!(
+        reply.result("me", &me).ok(),
+        Some(json!({"displayName": "Ada"}))
+    );
+    assert!(reply.result("delete", &delete).is_ok());
+    match reply.result("missing", &missing) {
+        Err(Error::Status(api)) => assert_eq!(api.code(), Some("Request_ResourceNotFound")),
+        other => panic!("expected a typed 404, got {other:?}"),
+    }
+    let sent = server.received().pop().expect("a request");
+    let body: Value = serde_json::from_slice(&sent.body).expect("JSON body");
+    assert_eq!(body["requests"].as_array().map(Vec::len), Some(3));
+    assert_eq!(body["requests"][2]["dependsOn"], json!(["me"]));
+    assert_eq!(sent.headers["authorization"], format!("Bearer {TOKEN}"));
 }
