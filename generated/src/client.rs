@@ -13,7 +13,8 @@
 //!   and the token goes out as `Authorization: Bearer <token>` (the scheme is
 //!   [`ClientBuilder::auth_scheme`]). It is only sent to the base URL's
 //!   origin, so an `@odata.nextLink` or raw request that points elsewhere
-//!   does not leak it.
+//!   does not leak it. [`ClientCredentials`] is a provider for the OAuth 2.0
+//!   client credentials flow, with a token cache renewed before expiry.
 //! * **Retries**: responses with status 429, 503 or 504 are retried as the
 //!   [`RetryPolicy`] allows, waiting as long as their `Retry-After` header
 //!   asks. A reply still throttled when the policy gives up keeps its
@@ -63,6 +64,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 
 use crate::runtime::{retry_after, ApiError, Error, Page, Request, UploadSession, UploadStatus};
@@ -131,6 +133,179 @@ impl TokenProvider for StaticToken {
     fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+}
+
+// === Credentials ===
+
+/// The OAuth 2.0 client credentials flow: an app signs in as itself with its
+/// client id and secret, and the token is cached and renewed before it
+/// expires. A [`TokenProvider`], so it plugs into [`ClientBuilder::token_provider`].
+///
+/// Tokens come from `{authority}/{tenant}/oauth2/v2.0/token` (the Microsoft
+/// identity platform's endpoint; [`ClientCredentials::authority`] points it
+/// at a national cloud or a test server) for the scope
+/// `https://graph.microsoft.com/.default` unless
+/// [`ClientCredentials::scope`] says otherwise.
+///
+/// A cached token is used until [`ClientCredentials::refresh_margin`]
+/// (default 5 minutes) before it expires, so no request goes out with a
+/// token about to lapse. Two requests that find the token stale at the same
+/// moment may both fetch a new one; the later one is kept.
+pub struct ClientCredentials {
+    authority: String,
+    tenant: String,
+    client_id: String,
+    client_secret: String,
+    scope: String,
+    refresh_margin: Duration,
+    http: reqwest::Client,
+    cache: std::sync::Mutex<Option<CachedToken>>,
+}
+
+/// A token and when to stop using it.
+struct CachedToken {
+    token: String,
+    renew_at: std::time::Instant,
+}
+
+/// The token endpoint's answer.
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    /// Seconds; absent from some servers' replies, then the token is not cached.
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl ClientCredentials {
+    /// Credentials of the app `client_id` with `client_secret` in `tenant`
+    /// (a tenant id or domain).
+    pub fn new(
+        tenant: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            authority: "https://login.microsoftonline.com".to_owned(),
+            tenant: tenant.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            scope: "https://graph.microsoft.com/.default".to_owned(),
+            refresh_margin: Duration::from_secs(5 * 60),
+            http: reqwest::Client::new(),
+            cache: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Sets the authority host (default `https://login.microsoftonline.com`).
+    pub fn authority(mut self, authority: impl Into<String>) -> Self {
+        self.authority = authority.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets the scope asked for (default `https://graph.microsoft.com/.default`).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Sets how long before its expiry a cached token is renewed (default 5 min).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The cached token, if it is not yet due for renewal. A poisoned lock
+    /// (a panic elsewhere) only means there is no cache.
+    fn cached(&self) -> Option<String> {
+        let cache = self.cache.lock().ok()?;
+        let cached = cache.as_ref()?;
+        (std::time::Instant::now() < cached.renew_at).then(|| cached.token.clone())
+    }
+
+    async fn fetch(&self) -> Result<String, Error> {
+        let url = format!("{}/{}/oauth2/v2.0/token", self.authority, self.tenant);
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", &self.client_id),
+            ("client_secret", &self.client_secret),
+            ("scope", &self.scope),
+        ]
+        .iter()
+        .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, NON_ALPHANUMERIC)))
+        .collect::<Vec<_>>()
+        .join("&");
+        let response = self
+            .http
+            .post(&url)
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(form)
+            .send()
+            .await
+            .map_err(|err| Error::Auth(Box::new(err)))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Error::Auth(Box::new(err)))?;
+        if !status.is_success() {
+            // The identity platform's error body: `error` and `error_description`.
+            let reason = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|json| {
+                    let text = |key: &str| json.get(key)?.as_str().map(str::to_owned);
+                    Some(format!(
+                        "{}: {}",
+                        text("error")?,
+                        text("error_description").unwrap_or_default()
+                    ))
+                })
+                .unwrap_or_default();
+            return Err(Error::Auth(
+                format!("the token endpoint {url} answered HTTP {status} {reason}").into(),
+            ));
+        }
+        let token: TokenResponse =
+            serde_json::from_slice(&body).map_err(|err| Error::Auth(Box::new(err)))?;
+        if let (Some(seconds), Ok(mut cache)) = (token.expires_in, self.cache.lock()) {
+            // Capped at a day: `expires_in` comes off the network, and an
+            // absurd one must neither overflow the clock nor pin a token.
+            let lifetime =
+                Duration::from_secs(seconds.min(24 * 60 * 60)).saturating_sub(self.refresh_margin);
+            *cache = Some(CachedToken {
+                token: token.access_token.clone(),
+                renew_at: std::time::Instant::now() + lifetime,
+            });
+        }
+        Ok(token.access_token)
+    }
+}
+
+// Written by hand so that the secret and the token never end up in a log.
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("authority", &self.authority)
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("scope", &self.scope)
+            .field("refresh_margin", &self.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenProvider for ClientCredentials {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async move {
+            match self.cached() {
+                Some(token) => Ok(token),
+                None => self.fetch().await,
+            }
+        })
     }
 }
 

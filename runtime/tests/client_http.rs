@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use docgen_runtime::client::{Client, RetryPolicy, StaticToken};
+use docgen_runtime::client::{Client, ClientCredentials, RetryPolicy, StaticToken};
 use docgen_runtime::runtime::{
     parse_bytes, parse_empty, parse_json, Batch, Error, ODataQuery, Page, Request, UploadSession,
     UPLOAD_CHUNK_UNIT,
@@ -503,4 +503,94 @@ async fn a_batch_goes_as_one_request_and_each_answer_reads_typed() {
     assert_eq!(body["requests"].as_array().map(Vec::len), Some(3));
     assert_eq!(body["requests"][2]["dependsOn"], json!(["me"]));
     assert_eq!(sent.headers["authorization"], format!("Bearer {TOKEN}"));
+}
+
+#[tokio::test]
+async fn client_credentials_are_cached_and_renewed_before_expiry() {
+    let server = Server::start().await;
+    let token_path = "/tenant-1/oauth2/v2.0/token";
+    server.route(
+        "POST",
+        token_path,
+        vec![
+            // Renewed at once: it lives less than the refresh margin.
+            Reply::json(
+                200,
+                &json!({"access_token": "short", "expires_in": 60, "token_type": "Bearer"}),
+            ),
+            Reply::json(
+                200,
+                &json!({"access_token": "long", "expires_in": 3600, "token_type": "Bearer"}),
+            ),
+        ],
+    );
+    server.route(
+        "GET",
+        "/v1.0/me",
+        vec![Reply::json(200, &json!({"id": "1"}))],
+    );
+    let credentials = ClientCredentials::new("tenant-1", "app-id", "s3cret&=")
+        .authority(server.url("/"))
+        .refresh_margin(Duration::from_secs(300));
+    assert!(!format!("{credentials:?}").contains("s3cret"));
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .token_provider(credentials)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let me = Request::new(http::Method::GET, "/me", 200, parse_json::<Value>);
+    for _ in 0..3 {
+        client.send(&me).await.expect("sent");
+    }
+    let received = server.received();
+    let seen: Vec<String> = received
+        .iter()
+        .map(|r| {
+            let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+            format!("{} {} {}", r.method, r.target, auth.unwrap_or("-"))
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            format!("POST {token_path} -"),
+            "GET /v1.0/me Bearer short".to_owned(),
+            format!("POST {token_path} -"),
+            "GET /v1.0/me Bearer long".to_owned(),
+            "GET /v1.0/me Bearer long".to_owned(),
+        ]
+    );
+    let form = String::from_utf8_lossy(&received[0].body).into_owned();
+    assert_eq!(
+        form,
+        "grant_type=client%5Fcredentials&client_id=app%2Did&client_secret=s3cret%26%3D\
+         &scope=https%3A%2F%2Fgraph%2Emicrosoft%2Ecom%2F%2Edefault"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_client_secret_is_an_auth_error() {
+    let server = Server::start().await;
+    server.route(
+        "POST",
+        "/t/oauth2/v2.0/token",
+        vec![Reply::json(
+            401,
+            &json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret."}),
+        )],
+    );
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .token_provider(ClientCredentials::new("t", "app", "wrong").authority(server.url("")))
+        .build()
+        .expect("client builds");
+    let me = Request::new(http::Method::GET, "/me", 200, parse_json::<Value>);
+    match client.send(&me).await {
+        Err(Error::Auth(reason)) => {
+            assert!(reason.to_string().contains("invalid_client"), "{reason}")
+        }
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+    assert_eq!(server.received().len(), 1, "the API was not called");
 }
