@@ -11,11 +11,13 @@
 //!   and the token goes out as `Authorization: Bearer <token>` (the scheme is
 //!   [`ClientBuilder::auth_scheme`]). It is only sent to the base URL's
 //!   origin, so an `@odata.nextLink` or raw request that points elsewhere
-//!   does not leak it. [`ClientCredentials`] is a provider for the OAuth 2.0
-//!   client credentials flow, with a token cache renewed before expiry.
+//!   does not leak it. [`ClientCredentials`] (an app as itself) and
+//!   [`DeviceCode`] (a user signing in on another device) are providers for
+//!   the OAuth 2.0 flows, with a token cache renewed before expiry.
 //! * **Retries**: responses with status 429, 503 or 504 are retried as the
 //!   [`RetryPolicy`] allows, waiting as long as their `Retry-After` header
-//!   asks. A reply still throttled when the policy gives up keeps its
+//!   asks ([`Client::with_retry_policy`] changes it per request). A reply
+//!   still throttled when the policy gives up keeps its
 //!   `Retry-After` on the error ([`Error::retry_after`]).
 //! * **Paging**: [`Client::pages`], [`Client::items`] and
 //!   [`Client::collect_all`] follow `@odata.nextLink` from page to page;
@@ -174,6 +176,9 @@ struct TokenResponse {
     /// Seconds; absent from some servers' replies, then the token is not cached.
     #[serde(default)]
     expires_in: Option<u64>,
+    /// Sent to user flows when `offline_access` was asked for.
+    #[serde(default)]
+    refresh_token: Option<String>,
 }
 
 impl ClientCredentials {
@@ -229,58 +234,94 @@ impl ClientCredentials {
             ("client_id", &self.client_id),
             ("client_secret", &self.client_secret),
             ("scope", &self.scope),
-        ]
-        .iter()
-        .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, NON_ALPHANUMERIC)))
-        .collect::<Vec<_>>()
-        .join("&");
-        let response = self
-            .http
-            .post(&url)
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(form)
-            .send()
-            .await
-            .map_err(|err| Error::Auth(Box::new(err)))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| Error::Auth(Box::new(err)))?;
-        if !status.is_success() {
-            // The identity platform's error body: `error` and `error_description`.
-            let reason = serde_json::from_slice::<serde_json::Value>(&body)
-                .ok()
-                .and_then(|json| {
-                    let text = |key: &str| json.get(key)?.as_str().map(str::to_owned);
-                    Some(format!(
-                        "{}: {}",
-                        text("error")?,
-                        text("error_description").unwrap_or_default()
-                    ))
-                })
-                .unwrap_or_default();
-            return Err(Error::Auth(
-                format!("the token endpoint {url} answered HTTP {status} {reason}").into(),
-            ));
-        }
-        let token: TokenResponse =
-            serde_json::from_slice(&body).map_err(|err| Error::Auth(Box::new(err)))?;
+        ];
+        let token: TokenResponse = post_form(&self.http, &url, &form)
+            .await?
+            .map_err(|refusal| Error::Auth(refusal.to_string().into()))?;
         if let (Some(seconds), Ok(mut cache)) = (token.expires_in, self.cache.lock()) {
-            // Capped at a day: `expires_in` comes off the network, and an
-            // absurd one must neither overflow the clock nor pin a token.
-            let lifetime =
-                Duration::from_secs(seconds.min(24 * 60 * 60)).saturating_sub(self.refresh_margin);
             *cache = Some(CachedToken {
                 token: token.access_token.clone(),
-                renew_at: std::time::Instant::now() + lifetime,
+                renew_at: renew_at(seconds, self.refresh_margin),
             });
         }
         Ok(token.access_token)
     }
+}
+
+/// When to renew a token that lives `expires_in` seconds: `margin` before.
+/// Capped at a day: `expires_in` comes off the network, and an absurd one
+/// must neither overflow the clock nor pin a token.
+fn renew_at(expires_in: u64, margin: Duration) -> std::time::Instant {
+    let lifetime = Duration::from_secs(expires_in.min(24 * 60 * 60)).saturating_sub(margin);
+    std::time::Instant::now() + lifetime
+}
+
+/// An error answer of the identity platform: `error` (such as
+/// `authorization_pending`) and `error_description`.
+#[derive(Debug, Default)]
+struct Refusal {
+    url: String,
+    status: http::StatusCode,
+    error: String,
+    description: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} answered HTTP {}: {}: {}",
+            self.url, self.status, self.error, self.description
+        )
+    }
+}
+
+/// Posts `form` to an identity platform endpoint: `Ok(Ok(T))` for a 2xx
+/// JSON answer, `Ok(Err(refusal))` for an error answer the flow may handle
+/// (a pending device code), `Err` when it could not be sent or read.
+async fn post_form<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    form: &[(&str, &str)],
+) -> Result<Result<T, Refusal>, Error> {
+    let body = form
+        .iter()
+        .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, NON_ALPHANUMERIC)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let response = http
+        .post(url)
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body)
+        .send()
+        .await
+        .map_err(|err| Error::Auth(Box::new(err)))?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|err| Error::Auth(Box::new(err)))?;
+    if status.is_success() {
+        return serde_json::from_slice(&body)
+            .map(Ok)
+            .map_err(|err| Error::Auth(Box::new(err)));
+    }
+    let json = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+    let text = |key: &str| {
+        json.get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Ok(Err(Refusal {
+        url: url.to_owned(),
+        status,
+        error: text("error"),
+        description: text("error_description"),
+    }))
 }
 
 // Written by hand so that the secret and the token never end up in a log.
@@ -303,6 +344,208 @@ impl TokenProvider for ClientCredentials {
                 Some(token) => Ok(token),
                 None => self.fetch().await,
             }
+        })
+    }
+}
+
+/// What to show the user in the device code flow: go to
+/// `verification_uri` and enter `user_code` (`message` says both, in the
+/// user's language).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DeviceCodePrompt {
+    /// The code the user enters.
+    pub user_code: String,
+    /// Where the user enters it, such as `https://microsoft.com/devicelogin`.
+    pub verification_uri: String,
+    /// A sentence that tells the user what to do.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The devicecode endpoint's answer.
+#[derive(serde::Deserialize)]
+struct DeviceCodeGrant {
+    device_code: String,
+    #[serde(flatten)]
+    prompt: DeviceCodePrompt,
+    /// Seconds the code stays valid.
+    #[serde(default = "default_device_code_lifetime")]
+    expires_in: u64,
+    /// Seconds between two polls of the token endpoint.
+    #[serde(default = "default_poll_interval")]
+    interval: u64,
+}
+
+fn default_device_code_lifetime() -> u64 {
+    900
+}
+
+fn default_poll_interval() -> u64 {
+    5
+}
+
+/// The OAuth 2.0 device authorization grant: a user signs in on another
+/// device (a phone, a browser elsewhere) while the program waits, for tools
+/// that run where no browser can open. A [`TokenProvider`].
+///
+/// On the first request it asks `{authority}/{tenant}/oauth2/v2.0/devicecode`
+/// for a code, hands the [`DeviceCodePrompt`] to the `prompt` callback, and
+/// polls the token endpoint until the user has signed in (or the code
+/// expires: [`Error::Auth`]). The token is cached and, shortly before it
+/// expires ([`DeviceCode::refresh_margin`]), renewed with the refresh token
+/// without asking the user again; only if that fails is the user asked anew.
+/// Requests that need a token while a sign-in is under way wait for it
+/// rather than starting a second one.
+pub struct DeviceCode {
+    authority: String,
+    tenant: String,
+    client_id: String,
+    scope: String,
+    refresh_margin: Duration,
+    prompt: Box<dyn Fn(&DeviceCodePrompt) + Send + Sync>,
+    http: reqwest::Client,
+    /// Held across the whole sign-in, so there is one at a time.
+    cache: tokio::sync::Mutex<Option<UserToken>>,
+}
+
+/// A user's token, with what renews it.
+struct UserToken {
+    token: String,
+    refresh_token: Option<String>,
+    renew_at: std::time::Instant,
+}
+
+impl DeviceCode {
+    /// The flow for the public client app `client_id` in `tenant` (a tenant
+    /// id or domain, or `organizations` / `common`), showing the prompt with
+    /// `prompt`, for the scope `https://graph.microsoft.com/.default
+    /// offline_access` (`offline_access` brings the refresh token).
+    pub fn new(
+        tenant: impl Into<String>,
+        client_id: impl Into<String>,
+        prompt: impl Fn(&DeviceCodePrompt) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            authority: "https://login.microsoftonline.com".to_owned(),
+            tenant: tenant.into(),
+            client_id: client_id.into(),
+            scope: "https://graph.microsoft.com/.default offline_access".to_owned(),
+            refresh_margin: Duration::from_secs(5 * 60),
+            prompt: Box::new(prompt),
+            http: reqwest::Client::new(),
+            cache: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Sets the authority host (default `https://login.microsoftonline.com`).
+    pub fn authority(mut self, authority: impl Into<String>) -> Self {
+        self.authority = authority.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets the scopes asked for, separated by spaces.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Sets how long before its expiry a token is renewed (default 5 min).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    fn endpoint(&self, name: &str) -> String {
+        format!("{}/{}/oauth2/v2.0/{name}", self.authority, self.tenant)
+    }
+
+    /// Renews with the refresh token; `None` if the service refuses it.
+    async fn refresh(&self, refresh_token: &str) -> Result<Option<TokenResponse>, Error> {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("client_id", self.client_id.as_str()),
+            ("refresh_token", refresh_token),
+            ("scope", self.scope.as_str()),
+        ];
+        Ok(post_form(&self.http, &self.endpoint("token"), &form)
+            .await?
+            .ok())
+    }
+
+    /// Asks the user to sign in and waits until they have.
+    async fn sign_in(&self) -> Result<TokenResponse, Error> {
+        let form = [
+            ("client_id", self.client_id.as_str()),
+            ("scope", self.scope.as_str()),
+        ];
+        let grant: DeviceCodeGrant = post_form(&self.http, &self.endpoint("devicecode"), &form)
+            .await?
+            .map_err(|refusal| Error::Auth(refusal.to_string().into()))?;
+        (self.prompt)(&grant.prompt);
+        let give_up = renew_at(grant.expires_in, Duration::ZERO);
+        let mut interval = Duration::from_secs(grant.interval.min(60));
+        let form = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("client_id", self.client_id.as_str()),
+            ("device_code", grant.device_code.as_str()),
+        ];
+        loop {
+            tokio::time::sleep(interval).await;
+            match post_form(&self.http, &self.endpoint("token"), &form).await? {
+                Ok(token) => return Ok(token),
+                Err(refusal) if refusal.error == "authorization_pending" => {}
+                // The service asks to poll 5 s less often (RFC 8628, 3.5).
+                Err(refusal) if refusal.error == "slow_down" => {
+                    interval += Duration::from_secs(5);
+                }
+                Err(refusal) => return Err(Error::Auth(refusal.to_string().into())),
+            }
+            if std::time::Instant::now() >= give_up {
+                return Err(Error::Auth("the device code expired before sign-in".into()));
+            }
+        }
+    }
+}
+
+// Written by hand: the prompt callback has no Debug, the tokens must not.
+impl fmt::Debug for DeviceCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceCode")
+            .field("authority", &self.authority)
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("scope", &self.scope)
+            .field("refresh_margin", &self.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenProvider for DeviceCode {
+    fn token(&self) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            let refresh_token = match cache.as_ref() {
+                Some(cached) if std::time::Instant::now() < cached.renew_at => {
+                    return Ok(cached.token.clone());
+                }
+                Some(cached) => cached.refresh_token.clone(),
+                None => None,
+            };
+            let renewed = match refresh_token {
+                Some(refresh_token) => self.refresh(&refresh_token).await?,
+                None => None,
+            };
+            let token = match renewed {
+                Some(token) => token,
+                None => self.sign_in().await?,
+            };
+            *cache = Some(UserToken {
+                token: token.access_token.clone(),
+                // Without a lifetime, renew at the next request.
+                renew_at: renew_at(token.expires_in.unwrap_or(0), self.refresh_margin),
+                refresh_token: token.refresh_token,
+            });
+            Ok(token.access_token)
         })
     }
 }
@@ -455,6 +698,16 @@ impl Client {
     /// The retry policy.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
+    }
+
+    /// The same client with another retry policy, for one request or a few:
+    /// `client.with_retry_policy(RetryPolicy::none()).send(&request)`.
+    /// Cheap: the connection pool and the token provider are shared.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        Client {
+            retry: policy,
+            ..self.clone()
+        }
     }
 
     /// Sends `request` and parses the reply into its typed result.

@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use docgen_runtime::client::{Client, ClientCredentials, RetryPolicy, StaticToken};
+use docgen_runtime::client::{
+    Client, ClientCredentials, DeviceCode, DeviceCodePrompt, RetryPolicy, StaticToken,
+};
 use docgen_runtime::runtime::{
     parse_bytes, parse_empty, parse_json, Batch, Error, ODataQuery, Page, Request, UploadSession,
     UPLOAD_CHUNK_UNIT,
@@ -593,4 +595,132 @@ async fn a_refused_client_secret_is_an_auth_error() {
         other => panic!("expected an auth error, got {other:?}"),
     }
     assert_eq!(server.received().len(), 1, "the API was not called");
+}
+
+#[tokio::test]
+async fn the_retry_policy_can_change_for_one_request() {
+    let server = Server::start().await;
+    let throttled =
+        Reply::json(429, &json!({"error": {"code": "TooManyRequests"}})).header("Retry-After", "0");
+    server.route(
+        "GET",
+        "/v1.0/me",
+        vec![
+            throttled.clone(),
+            throttled,
+            Reply::json(200, &json!({"id": "1"})),
+        ],
+    );
+    let client = server.client(RetryPolicy::default());
+    let me = Request::new(http::Method::GET, "/me", 200, parse_json::<Value>);
+
+    let once = client
+        .with_retry_policy(RetryPolicy::none())
+        .send(&me)
+        .await;
+    assert_eq!(
+        once.err().and_then(|e| e.retry_after()),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(server.received().len(), 1);
+    assert_eq!(
+        client.retry_policy(),
+        RetryPolicy::default(),
+        "the client is unchanged"
+    );
+
+    let retried = client.send(&me).await.expect("retried until it succeeds");
+    assert_eq!(retried["id"], "1");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn the_device_code_flow_prompts_once_polls_until_signed_in_then_refreshes() {
+    let server = Server::start().await;
+    server.route(
+        "POST",
+        "/organizations/oauth2/v2.0/devicecode",
+        vec![Reply::json(
+            200,
+            &json!({"device_code": "dc-1", "user_code": "ABCD-EFGH",
+                    "verification_uri": "https://microsoft.com/devicelogin",
+                    "expires_in": 900, "interval": 0,
+                    "message": "To sign in, enter ABCD-EFGH at https://microsoft.com/devicelogin"}),
+        )],
+    );
+    server.route(
+        "POST",
+        "/organizations/oauth2/v2.0/token",
+        vec![
+            Reply::json(
+                400,
+                &json!({"error": "authorization_pending", "error_description": "Not yet."}),
+            ),
+            // Lives less than the refresh margin: renewed on the next request.
+            Reply::json(
+                200,
+                &json!({"access_token": "u1", "refresh_token": "r1", "expires_in": 60}),
+            ),
+            Reply::json(
+                200,
+                &json!({"access_token": "u2", "refresh_token": "r2", "expires_in": 3600}),
+            ),
+        ],
+    );
+    server.route(
+        "GET",
+        "/v1.0/me",
+        vec![Reply::json(200, &json!({"id": "1"}))],
+    );
+    let prompts: Arc<Mutex<Vec<DeviceCodePrompt>>> = Arc::default();
+    let shown = Arc::clone(&prompts);
+    let flow = DeviceCode::new("organizations", "public-app", move |prompt| {
+        shown.lock().expect("prompt lock").push(prompt.clone());
+    })
+    .authority(server.url(""));
+    let client = Client::builder()
+        .base_url(server.url("/v1.0"))
+        .token_provider(flow)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let me = Request::new(http::Method::GET, "/me", 200, parse_json::<Value>);
+    for _ in 0..3 {
+        client.send(&me).await.expect("sent");
+    }
+
+    let prompts = prompts.lock().expect("prompt lock").clone();
+    assert_eq!(prompts.len(), 1, "the user is asked once");
+    assert_eq!(prompts[0].user_code, "ABCD-EFGH");
+    let received = server.received();
+    let seen: Vec<String> = received
+        .iter()
+        .map(|r| match r.headers.get("authorization") {
+            Some(auth) => format!("{} {}", r.target, auth.to_str().unwrap_or("?")),
+            None => {
+                let form = String::from_utf8_lossy(&r.body).into_owned();
+                let grant = form.split('&').next().unwrap_or_default().to_owned();
+                format!("{} {grant}", r.target)
+            }
+        })
+        .collect();
+    let token = "/organizations/oauth2/v2.0/token";
+    assert_eq!(
+        seen,
+        [
+            "/organizations/oauth2/v2.0/devicecode client_id=public%2Dapp".to_owned(),
+            format!(
+                "{token} grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant%2Dtype%3Adevice%5Fcode"
+            ),
+            format!(
+                "{token} grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant%2Dtype%3Adevice%5Fcode"
+            ),
+            "/v1.0/me Bearer u1".to_owned(),
+            format!("{token} grant_type=refresh%5Ftoken"),
+            "/v1.0/me Bearer u2".to_owned(),
+            "/v1.0/me Bearer u2".to_owned(),
+        ]
+    );
+    let refresh = String::from_utf8_lossy(&received[4].body).into_owned();
+    assert!(refresh.contains("refresh_token=r1"), "{refresh}");
 }

@@ -489,7 +489,7 @@ percent-encoding = \"2\"
 reqwest = { version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }
 serde = { version = \"1\", features = [\"derive\"] }
 serde_json = \"1\"
-tokio = { version = \"1\", optional = true, features = [\"time\"] }
+tokio = { version = \"1\", optional = true, features = [\"sync\", \"time\"] }
 ";
 
 /// The code emitted for the items that come from one page, for review and snapshots.
