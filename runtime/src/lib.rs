@@ -22,7 +22,7 @@
 //! - the build-script form (`docgen::build_script`) includes the same files,
 //!   with no extra dependency in the user's `Cargo.toml`.
 //!
-//! The cost is a copy of about 2,000 lines per generated crate, and that two
+//! The cost is a copy of about 3,000 lines per generated crate, and that two
 //! generated crates do not share runtime types (each has its own `Error`).
 //!
 //! So that the same text compiles in both places, the sources only refer to
