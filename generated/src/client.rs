@@ -871,29 +871,30 @@ impl Client {
         self.send_with_retries(request, Token::ToOrigin).await
     }
 
-    /// Uploads `data`, the whole file, through `session` chunk by chunk and
-    /// returns the item the service created (typically a `driveItem`).
+    /// Uploads a file through `session` chunk by chunk and returns the item
+    /// the service created (typically a `driveItem`).
     ///
-    /// Each chunk is retried as the [`RetryPolicy`] allows, and the
-    /// service's `nextExpectedRanges` decides where the next chunk starts.
-    /// No token is sent: the upload URL is pre-authenticated. If the upload
-    /// stops on an error, [`Client::resume_upload`] goes on where the
-    /// service left off. Fails with [`Error::InvalidRequest`] if `data` is
-    /// not [`UploadSession::total_size`] bytes long.
+    /// `source` hands out the file's bytes a chunk at a time (a `&[u8]` is
+    /// one; implement [`UploadSource`] to read from a file or a stream
+    /// without holding the whole file in memory). Each chunk is retried as
+    /// the [`RetryPolicy`] allows, and the service's `nextExpectedRanges`
+    /// decides where the next chunk starts. No token is sent: the upload URL
+    /// is pre-authenticated. If the upload stops on an error,
+    /// [`Client::resume_upload`] goes on where the service left off.
     pub async fn upload<T: DeserializeOwned>(
         &self,
         session: &UploadSession,
-        data: &[u8],
+        source: impl UploadSource,
     ) -> Result<T, Error> {
-        self.upload_from(session, data, 0).await
+        self.upload_from(session, source, 0).await
     }
 
     /// Asks the service which bytes of `session` it still expects and
-    /// uploads them from `data` (the whole file); see [`Client::upload`].
+    /// uploads them from `source`; see [`Client::upload`].
     pub async fn resume_upload<T: DeserializeOwned>(
         &self,
         session: &UploadSession,
-        data: &[u8],
+        source: impl UploadSource,
     ) -> Result<T, Error> {
         let status = self
             .send_with_retries(session.status_request()?, Token::Never)
@@ -901,7 +902,7 @@ impl Client {
         match session.parse_response(status)? {
             UploadStatus::Complete(item) => Ok(item),
             UploadStatus::InProgress { next_offset } => {
-                self.upload_from(session, data, next_offset.unwrap_or(0))
+                self.upload_from(session, source, next_offset.unwrap_or(0))
                     .await
             }
         }
@@ -910,32 +911,28 @@ impl Client {
     async fn upload_from<T: DeserializeOwned>(
         &self,
         session: &UploadSession,
-        data: &[u8],
+        mut source: impl UploadSource,
         mut offset: u64,
     ) -> Result<T, Error> {
-        let size = u64::try_from(data.len()).unwrap_or(u64::MAX);
-        if size != session.total_size() {
-            return Err(Error::InvalidRequest(format!(
-                "the upload session is for {} bytes, the data has {size}",
-                session.total_size()
-            )));
-        }
+        let size = session.total_size();
         // A service that keeps asking for the same bytes must not keep us
         // here forever: every chunk twice, and some, is plenty.
         let chunks = size / session.chunk_size() + 1;
         for _ in 0..chunks.saturating_mul(2).saturating_add(8) {
             let range = session.chunk_range(offset);
-            let chunk = usize::try_from(range.start)
-                .ok()
-                .zip(usize::try_from(range.end).ok())
-                .and_then(|(start, end)| data.get(start..end))
-                .filter(|chunk| !chunk.is_empty())
-                .ok_or_else(|| {
-                    Error::InvalidRequest(format!(
-                        "the service expects bytes from {offset} on, past the end ({size})"
-                    ))
-                })?;
-            let request = session.chunk_request(offset, chunk.to_vec())?;
+            if range.is_empty() {
+                return Err(Error::InvalidRequest(format!(
+                    "the service expects bytes from {offset} on, past the end ({size})"
+                )));
+            }
+            let chunk = source.read_range(range.clone()).await?;
+            let length = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+            if length != range.end - range.start {
+                return Err(Error::InvalidRequest(format!(
+                    "the upload source gave {length} bytes for {range:?}"
+                )));
+            }
+            let request = session.chunk_request(offset, chunk)?;
             let response = self.send_with_retries(request, Token::Never).await?;
             match session.parse_response(response)? {
                 UploadStatus::Complete(item) => return Ok(item),
@@ -1077,6 +1074,42 @@ impl Stream for Download {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
         self.body.poll_next_unpin(cx)
+    }
+}
+
+/// Where the bytes of a [`Client::upload`] come from: any byte range of the
+/// file, on demand, so that only one chunk is in memory at a time.
+///
+/// A `&[u8]` is a source. For a file, read the range from it (seek, then
+/// read exactly `range.end - range.start` bytes); a range may be asked for
+/// again when an upload resumes. Failures should be [`Error::Transport`] or
+/// [`Error::InvalidRequest`].
+pub trait UploadSource: Send {
+    /// The bytes of `range` (end exclusive), exactly that many.
+    fn read_range(&mut self, range: std::ops::Range<u64>) -> BoxFuture<'_, Result<Vec<u8>, Error>>;
+}
+
+// So a source can be lent to an upload and looked at afterwards.
+impl<S: UploadSource + ?Sized> UploadSource for &mut S {
+    fn read_range(&mut self, range: std::ops::Range<u64>) -> BoxFuture<'_, Result<Vec<u8>, Error>> {
+        (**self).read_range(range)
+    }
+}
+
+impl UploadSource for &[u8] {
+    fn read_range(&mut self, range: std::ops::Range<u64>) -> BoxFuture<'_, Result<Vec<u8>, Error>> {
+        let bytes = usize::try_from(range.start)
+            .ok()
+            .zip(usize::try_from(range.end).ok())
+            .and_then(|(start, end)| self.get(start..end))
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "bytes {range:?} are past the end of the data ({} bytes)",
+                    self.len()
+                ))
+            });
+        Box::pin(async move { bytes })
     }
 }
 

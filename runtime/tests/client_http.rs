@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use docgen_runtime::client::{
-    Client, ClientCredentials, DeviceCode, DeviceCodePrompt, RetryPolicy, StaticToken,
+    BoxFuture, Client, ClientCredentials, DeviceCode, DeviceCodePrompt, RetryPolicy, StaticToken,
+    UploadSource,
 };
 use docgen_runtime::runtime::{
     parse_bytes, parse_empty, parse_json, Batch, Error, ODataQuery, Page, Request, UploadSession,
@@ -382,7 +383,10 @@ async fn a_large_file_goes_up_in_ranged_chunks_without_the_token() {
     let data: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
     let session =
         UploadSession::new(server.url("/upload/s1?sig=x"), 1_000_000).with_chunk_size(unit);
-    let item: Value = client.upload(&session, &data).await.expect("uploaded");
+    let item: Value = client
+        .upload(&session, data.as_slice())
+        .await
+        .expect("uploaded");
     assert_eq!(item["id"], "file-1");
 
     let puts = server.received();
@@ -410,8 +414,16 @@ async fn a_large_file_goes_up_in_ranged_chunks_without_the_token() {
         "the pre-authenticated upload URL got the token"
     );
 
+    // A source one byte short fails on the last chunk, before sending it.
+    server.route(
+        "PUT",
+        "/upload/short",
+        vec![expecting(unit), expecting(2 * unit), expecting(3 * unit)],
+    );
+    let session = UploadSession::new(server.url("/upload/short"), 1_000_000).with_chunk_size(unit);
     let short = client.upload::<Value>(&session, &data[1..]).await;
-    assert!(matches!(short, Err(Error::InvalidRequest(_))));
+    assert!(matches!(short, Err(Error::InvalidRequest(_))), "{short:?}");
+    assert_eq!(server.received().len(), puts.len() + 3);
 }
 
 #[tokio::test]
@@ -438,7 +450,7 @@ async fn an_interrupted_upload_resumes_where_the_service_left_off() {
     let data = vec![7u8; 1_000_000];
     let session = UploadSession::new(server.url("/upload/s2"), 1_000_000).with_chunk_size(unit);
     let item: Value = client
-        .resume_upload(&session, &data)
+        .resume_upload(&session, data.as_slice())
         .await
         .expect("resumed");
     assert_eq!(item["id"], "file-2");
@@ -723,4 +735,44 @@ async fn the_device_code_flow_prompts_once_polls_until_signed_in_then_refreshes(
     );
     let refresh = String::from_utf8_lossy(&received[4].body).into_owned();
     assert!(refresh.contains("refresh_token=r1"), "{refresh}");
+}
+
+/// A file that is never in memory whole: each byte is its offset mod 251.
+struct Generated {
+    reads: Vec<std::ops::Range<u64>>,
+}
+
+impl UploadSource for Generated {
+    fn read_range(&mut self, range: std::ops::Range<u64>) -> BoxFuture<'_, Result<Vec<u8>, Error>> {
+        self.reads.push(range.clone());
+        let bytes = range.map(|offset| (offset % 251) as u8).collect();
+        Box::pin(async move { Ok(bytes) })
+    }
+}
+
+#[tokio::test]
+async fn an_upload_reads_its_source_one_chunk_at_a_time() {
+    let server = Server::start().await;
+    let unit = UPLOAD_CHUNK_UNIT;
+    server.route(
+        "PUT",
+        "/upload/s3",
+        vec![expecting(unit), Reply::json(201, &json!({"id": "file-3"}))],
+    );
+    let client = server.client(RetryPolicy::none());
+    let session = UploadSession::new(server.url("/upload/s3"), unit + 10).with_chunk_size(unit);
+    let mut source = Generated { reads: Vec::new() };
+    let item: Value = client
+        .upload(&session, &mut source)
+        .await
+        .expect("uploaded");
+    assert_eq!(item["id"], "file-3");
+    assert_eq!(source.reads, [0..unit, unit..unit + 10]);
+    let last = server.received().pop().expect("a request");
+    assert_eq!(
+        last.body,
+        (unit..unit + 10)
+            .map(|o| (o % 251) as u8)
+            .collect::<Vec<_>>()
+    );
 }
