@@ -776,3 +776,53 @@ async fn an_upload_reads_its_source_one_chunk_at_a_time() {
             .collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_download_follows_the_redirect_without_the_token() {
+    // Graph answers `/content` with a 302 to a pre-authenticated URL elsewhere.
+    let api = Server::start().await;
+    let storage = Server::start().await;
+    api.route(
+        "GET",
+        "/v1.0/me/drive/items/1/content",
+        vec![Reply {
+            status: 302,
+            headers: vec![("location".into(), storage.url("/blob/1?sig=x"))],
+            chunks: vec![Bytes::new()],
+        }],
+    );
+    storage.route(
+        "GET",
+        "/blob/1?sig=x",
+        vec![Reply {
+            status: 200,
+            headers: Vec::new(),
+            chunks: vec![Bytes::from_static(b"file bytes")],
+        }],
+    );
+    let client = api.client(RetryPolicy::none());
+    let request = Request::new(
+        http::Method::GET,
+        "/me/drive/items/1/content",
+        200,
+        parse_bytes,
+    );
+    let body: Vec<Bytes> = client
+        .download(&request)
+        .await
+        .expect("download")
+        .try_collect()
+        .await
+        .expect("body");
+    assert_eq!(body.concat(), b"file bytes");
+    assert_eq!(
+        api.received()[0].headers["authorization"],
+        format!("Bearer {TOKEN}")
+    );
+    let fetched = storage.received();
+    assert_eq!(fetched.len(), 1);
+    assert!(
+        !fetched[0].headers.contains_key("authorization"),
+        "the token went to another origin"
+    );
+}
