@@ -1799,8 +1799,8 @@ fn page_text_never_runs_as_code() {
         left.is_empty(),
         "page text ran as code: {left:?} (of {vectors:?})"
     );
-    // The only doctests are the runtime's own examples, written by docgen's
-    // templates: none comes from a page.
+    // The only doctests are the runtime's own examples, copied from the
+    // docgen-runtime crate: none comes from a page.
     let from_pages: Vec<&String> = doctests
         .iter()
         .filter(|name| !name.starts_with("src/runtime.rs - "))

@@ -11,7 +11,9 @@
 //! `client` module does the sending.) [`ODataQuery`] adds query options such
 //! as `$select` and `$top` to a request, and
 //! [`Request::to_http_next_link`] builds the request for a collection's next
-//! page.
+//! page (or a delta query's next round). [`UploadSession`] builds and reads
+//! the ranged `PUT`s of a large-file upload, and [`Batch`] bundles up to 20
+//! requests into one JSON `$batch` whose answers read as each request's own.
 //!
 //! Besides requests and errors this module holds the value types the models
 //! are built from:
@@ -101,9 +103,20 @@ impl<T> Nullable<T> {
     }
 }
 
+/// `field: value.into()` sets a property.
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Nullable::Value(value)
+    }
+}
+
+/// `field: value.into()` also sets a boxed property (models box nested
+/// values so that recursive types have a size), without `Box::new`.
+///
+/// It cannot overlap the impl above: that would need `T` to be `Box<T>`.
+impl<T> From<T> for Nullable<Box<T>> {
+    fn from(value: T) -> Self {
+        Nullable::Value(Box::new(value))
     }
 }
 
@@ -326,8 +339,60 @@ pub struct ApiError {
     pub error: Option<GraphErrorDetail>,
     /// The `request-id` header (else `client-request-id`), for support cases.
     pub request_id: Option<String>,
+    /// The response headers, such as `Retry-After` (see
+    /// [`ApiError::retry_after`]).
+    pub headers: http::HeaderMap,
     /// The raw response body.
     pub body: Vec<u8>,
+}
+
+impl ApiError {
+    /// Reads a non-2xx response: the Graph error body if it is one, the
+    /// request id from the headers.
+    pub fn from_response(response: http::Response<Vec<u8>>) -> Self {
+        let (parts, body) = response.into_parts();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        ApiError {
+            status: parts.status,
+            error: serde_json::from_slice::<GraphErrorBody>(&body)
+                .ok()
+                .map(|parsed| parsed.error),
+            request_id: header("request-id").or_else(|| header("client-request-id")),
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// How long the service asked to wait before trying again (the
+    /// `Retry-After` header of a 429 or 503), if it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        retry_after(&self.headers)
+    }
+
+    /// The Graph error code (`error.code`), such as `Request_ResourceNotFound`,
+    /// if the body was a Graph error body.
+    pub fn code(&self) -> Option<&str> {
+        self.error.as_ref().map(|error| error.code.as_str())
+    }
+}
+
+/// The `Retry-After` header as a number of seconds.
+///
+/// The HTTP-date form is not read (Graph sends seconds): without a clock
+/// library, a date cannot be turned into a wait here.
+pub fn retry_after(headers: &http::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(std::time::Duration::from_secs)
 }
 
 impl fmt::Display for ApiError {
@@ -382,6 +447,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// How long the service asked to wait before trying again: the
+    /// `Retry-After` of a throttled (429) or unavailable (503) response
+    /// that the client did not retry, because its policy allows no more
+    /// retries or a shorter wait.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Status(api) => api.retry_after(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the response this error came from, if any.
     pub fn status(&self) -> Option<http::StatusCode> {
         match self {
@@ -484,14 +560,29 @@ impl<R> Request<R> {
         self.documented_options
     }
 
-    /// Like [`Request::with_odata_query`], but refuses options the operation's
-    /// page does not document, since the service may ignore or reject them.
+    /// Like [`Request::with_odata_query`], but on a request other than a
+    /// `GET` refuses options the operation's page does not document.
+    ///
+    /// A `GET` accepts every standard option
+    /// ([`STANDARD_QUERY_OPTIONS`]): Graph supports them on reads, and most
+    /// pages do not list them (399 of 580 collection reads of the v1.0 docs
+    /// list none), so refusing would refuse `$select` where it works. On
+    /// other methods an option is unusual enough that a page not listing it
+    /// means the service ignores or rejects it.
     pub fn try_with_odata_query(self, options: &ODataQuery) -> Result<Self, Error> {
+        if self.method == http::Method::GET {
+            return Ok(self.with_odata_query(options));
+        }
         let undocumented: Vec<&str> = options
             .to_pairs()
             .into_iter()
             .map(|(name, _)| name)
-            .filter(|name| !self.documented_options.iter().any(|d| d.eq_ignore_ascii_case(name)))
+            .filter(|name| {
+                !self
+                    .documented_options
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(name))
+            })
             .collect();
         if undocumented.is_empty() {
             Ok(self.with_odata_query(options))
@@ -622,7 +713,26 @@ impl<R> Request<R> {
         for (name, value) in &self.headers {
             headers.append(name.clone(), value.clone());
         }
+        self.add_consistency_level(headers);
         Ok(request)
+    }
+
+    /// Adds `ConsistencyLevel: eventual` when the request counts (`$count=true`,
+    /// a `/$count` segment) or searches (`$search`) and the caller has not set
+    /// the header: Graph's directory objects answer those only with it, and
+    /// other resources ignore it.
+    fn add_consistency_level(&self, headers: &mut http::HeaderMap) {
+        let counts_or_searches = self.path.ends_with("/$count")
+            || self.query.iter().any(|(name, value)| {
+                name.eq_ignore_ascii_case("$search")
+                    || (name.eq_ignore_ascii_case("$count") && value.eq_ignore_ascii_case("true"))
+            });
+        if counts_or_searches && !headers.contains_key(CONSISTENCY_LEVEL) {
+            headers.insert(
+                CONSISTENCY_LEVEL,
+                http::HeaderValue::from_static("eventual"),
+            );
+        }
     }
 
     /// Decodes the service's reply to this request.
@@ -631,25 +741,10 @@ impl<R> Request<R> {
     /// parsed if possible and the request id taken from the headers. Any
     /// 2xx response goes to the request's parse function.
     pub fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<R, Error> {
-        let (parts, body) = response.into_parts();
-        if !parts.status.is_success() {
-            let header = |name: &str| {
-                parts
-                    .headers
-                    .get(name)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned)
-            };
-            return Err(Error::Status(Box::new(ApiError {
-                status: parts.status,
-                error: serde_json::from_slice::<GraphErrorBody>(&body)
-                    .ok()
-                    .map(|parsed| parsed.error),
-                request_id: header("request-id").or_else(|| header("client-request-id")),
-                body,
-            })));
+        if !response.status().is_success() {
+            return Err(Error::Status(Box::new(ApiError::from_response(response))));
         }
-        (self.parse)(parts.status, &body)
+        (self.parse)(response.status(), response.body())
     }
 }
 
@@ -706,9 +801,14 @@ impl<T> Request<Page<T>> {
                 headers.append(name.clone(), value.clone());
             }
         }
+        // The link carries the query the first page was asked with.
+        self.add_consistency_level(headers);
         Ok(request)
     }
 }
+
+/// The header `$count` and `$search` need on directory objects.
+const CONSISTENCY_LEVEL: http::HeaderName = http::HeaderName::from_static("consistencylevel");
 
 /// Parses `url` and checks that it has a scheme and a host.
 fn absolute_uri(url: &str) -> Result<http::Uri, String> {
@@ -748,8 +848,24 @@ pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Er
 
 // === OData query options ===
 
+/// The standard OData query options, which every `GET` accepts (see
+/// [`Request::try_with_odata_query`]) and [`ODataQuery`] sets.
+pub const STANDARD_QUERY_OPTIONS: [&str; 10] = [
+    "$select",
+    "$expand",
+    "$filter",
+    "$search",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$count",
+    "$format",
+    "$skiptoken",
+];
+
 /// The OData system query options of a request: `$select`, `$expand`,
-/// `$filter`, `$search`, `$orderby`, `$top`, `$skip` and `$count`.
+/// `$filter`, `$search`, `$orderby`, `$top`, `$skip`, `$count`, `$format`
+/// and `$skiptoken`.
 ///
 /// Build one with the chained methods and apply it to a request with
 /// [`Request::with_odata_query`]:
@@ -777,7 +893,9 @@ pub fn parse_bytes(_status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Er
 /// [`Request::to_http`] percent-encodes them. The options go on the URL in
 /// a fixed order, whatever the order of the calls. Each operation's
 /// documentation lists the options its page documents ("Documented query
-/// options"); the service may reject or ignore others.
+/// options"); every `GET` accepts all of them. With `$count=true` or
+/// `$search`, the request also sends `ConsistencyLevel: eventual` unless it
+/// has that header already.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ODataQuery {
     select: Vec<String>,
@@ -788,6 +906,8 @@ pub struct ODataQuery {
     top: Option<u32>,
     skip: Option<u32>,
     count: Option<bool>,
+    format: Option<String>,
+    skip_token: Option<String>,
 }
 
 impl ODataQuery {
@@ -858,6 +978,19 @@ impl ODataQuery {
         self
     }
 
+    /// Sets `$format`, such as `json`: the media type of the response.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets `$skiptoken`, the paging token of a `@odata.nextLink` (the
+    /// client follows next links by itself; this is for resuming a listing).
+    pub fn skip_token(mut self, token: impl Into<String>) -> Self {
+        self.skip_token = Some(token.into());
+        self
+    }
+
     /// Returns `true` if no option is set.
     pub fn is_empty(&self) -> bool {
         self.to_pairs().is_empty()
@@ -865,7 +998,8 @@ impl ODataQuery {
 
     /// The options that are set, as unencoded `(name, value)` pairs in the
     /// order they go on the URL: `$select`, `$expand`, `$filter`,
-    /// `$search`, `$orderby`, `$top`, `$skip`, `$count`. List options are
+    /// `$search`, `$orderby`, `$top`, `$skip`, `$count`, `$format`,
+    /// `$skiptoken` (as in [`STANDARD_QUERY_OPTIONS`]). List options are
     /// joined with `,`.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -891,7 +1025,359 @@ impl ODataQuery {
         if let Some(include) = self.count {
             pairs.push(("$count", include.to_string()));
         }
+        for (name, text) in [("$format", &self.format), ("$skiptoken", &self.skip_token)] {
+            if let Some(text) = text {
+                pairs.push((name, text.clone()));
+            }
+        }
         pairs
+    }
+}
+
+// === Large-file upload sessions ===
+
+/// Chunks of an upload session must be a multiple of this many bytes
+/// (320 KiB), except the last.
+pub const UPLOAD_CHUNK_UNIT: u64 = 320 * 1024;
+
+/// An upload session for a large file: the `uploadUrl` a
+/// `createUploadSession` call returned, and the file's size.
+///
+/// The file goes up in chunks, each a `PUT` of a byte range to the upload
+/// URL ([`UploadSession::chunk_request`]), until the service answers with
+/// the created item. After an interruption, [`UploadSession::status_request`]
+/// asks which bytes the service still expects, and the upload resumes there.
+/// (With the `client` feature, `Client::upload` does all of it.)
+///
+/// The upload URL is pre-authenticated: these requests carry no
+/// `Authorization` header, and Graph refuses chunks that do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadSession {
+    upload_url: String,
+    total_size: u64,
+    chunk_size: u64,
+}
+
+/// Where an upload stands after a chunk or a status request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadStatus<T> {
+    /// More bytes are expected, from `next_offset` on (the start of the
+    /// first range of `nextExpectedRanges`; `None` if the service sent none).
+    InProgress {
+        /// The offset of the first byte the service still expects.
+        next_offset: Option<u64>,
+    },
+    /// The upload is complete: the created or replaced item.
+    Complete(T),
+}
+
+impl UploadSession {
+    /// A session for `total_size` bytes at `upload_url`, sent in chunks of
+    /// 10 × 320 KiB (3.2 MiB).
+    pub fn new(upload_url: impl Into<String>, total_size: u64) -> Self {
+        Self {
+            upload_url: upload_url.into(),
+            total_size,
+            chunk_size: 10 * UPLOAD_CHUNK_UNIT,
+        }
+    }
+
+    /// Sets the chunk size, rounded down to a multiple of
+    /// [`UPLOAD_CHUNK_UNIT`] (at least one unit), as the service requires.
+    pub fn with_chunk_size(mut self, bytes: u64) -> Self {
+        self.chunk_size = (bytes / UPLOAD_CHUNK_UNIT).max(1) * UPLOAD_CHUNK_UNIT;
+        self
+    }
+
+    /// The upload URL.
+    pub fn upload_url(&self) -> &str {
+        &self.upload_url
+    }
+
+    /// The size of the whole file.
+    pub fn total_size(&self) -> u64 {
+        self.total_size
+    }
+
+    /// The size of a chunk.
+    pub fn chunk_size(&self) -> u64 {
+        self.chunk_size
+    }
+
+    /// The byte range of the chunk that starts at `offset`, end exclusive:
+    /// at most [`UploadSession::chunk_size`] bytes, not past the end.
+    pub fn chunk_range(&self, offset: u64) -> std::ops::Range<u64> {
+        let end = offset.saturating_add(self.chunk_size).min(self.total_size);
+        offset.min(end)..end
+    }
+
+    /// The `PUT` of `chunk`, the file's bytes from `offset` on, with its
+    /// `Content-Range: bytes {first}-{last}/{total}`.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the chunk is empty or goes
+    /// past the file's size, or if the upload URL is not absolute.
+    pub fn chunk_request(
+        &self,
+        offset: u64,
+        chunk: Vec<u8>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let length = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+        let last = offset
+            .checked_add(length)
+            .filter(|end| length > 0 && *end <= self.total_size)
+            .map(|end| end - 1)
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "a chunk of {length} bytes at {offset} does not fit a file of {} bytes",
+                    self.total_size
+                ))
+            })?;
+        let mut request = self.request(http::Method::PUT, chunk)?;
+        let headers = request.headers_mut();
+        headers.insert(http::header::CONTENT_LENGTH, length.into());
+        headers.insert(
+            http::header::CONTENT_RANGE,
+            header_value(&format!("bytes {offset}-{last}/{}", self.total_size))?,
+        );
+        Ok(request)
+    }
+
+    /// The `GET` of the upload URL that tells which bytes the service still
+    /// expects, to resume an interrupted upload.
+    pub fn status_request(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.request(http::Method::GET, Vec::new())
+    }
+
+    /// Reads the reply to a chunk or status request: `nextExpectedRanges`
+    /// means more is expected, any other 2xx body is the item, parsed as
+    /// `T` (a non-2xx status is [`Error::Status`]).
+    pub fn parse_response<T: serde::de::DeserializeOwned>(
+        &self,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<UploadStatus<T>, Error> {
+        if !response.status().is_success() {
+            return Err(Error::Status(Box::new(ApiError::from_response(response))));
+        }
+        #[derive(Deserialize)]
+        struct Progress {
+            #[serde(rename = "nextExpectedRanges")]
+            next_expected_ranges: Vec<String>,
+        }
+        let status = response.status();
+        let body = response.body();
+        if let Ok(progress) = serde_json::from_slice::<Progress>(body) {
+            // Ranges read `start-end` or `start-`; the first is where to go on.
+            let next_offset = progress
+                .next_expected_ranges
+                .first()
+                .and_then(|range| range.split('-').next())
+                .and_then(|start| start.trim().parse().ok());
+            return Ok(UploadStatus::InProgress { next_offset });
+        }
+        parse_json(status, body).map(UploadStatus::Complete)
+    }
+
+    fn request(
+        &self,
+        method: http::Method,
+        body: Vec<u8>,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let uri = absolute_uri(&self.upload_url)
+            .map_err(|reason| Error::InvalidRequest(format!("upload URL: {reason}")))?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        Ok(request)
+    }
+}
+
+// === JSON batching ===
+
+/// The most requests one `$batch` may hold.
+pub const MAX_BATCH_REQUESTS: usize = 20;
+
+/// Up to 20 requests sent as one JSON `$batch` (`POST /$batch`).
+///
+/// Add requests under ids of your choice, optionally depending on earlier
+/// ones (the service then runs them in order), send
+/// [`Batch::to_request`] like any request, and read each answer typed with
+/// [`BatchResponse::result`] and the request it answers:
+///
+/// ```
+/// use graph_sdk::runtime::{parse_json, Batch, Request};
+///
+/// let me = Request::<serde_json::Value>::new(http::Method::GET, "/me", 200, parse_json);
+/// let mut batch = Batch::new();
+/// batch.add("me", &me)?;
+/// let request = batch.to_request()?;
+/// assert_eq!(request.path(), "/$batch");
+/// # Ok::<(), graph_sdk::runtime::Error>(())
+/// ```
+///
+/// A request's body must be JSON (the batch carries it as JSON).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    requests: Vec<serde_json::Value>,
+    ids: Vec<String>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `request` under `id`; see [`Batch::add_after`].
+    pub fn add<R>(
+        &mut self,
+        id: impl Into<String>,
+        request: &Request<R>,
+    ) -> Result<&mut Self, Error> {
+        self.add_after(id, request, &[])
+    }
+
+    /// Adds `request` under `id`, to run after the requests `depends_on`
+    /// (`dependsOn`), which must already be in the batch.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the batch is full, the id is
+    /// taken, a dependency is unknown or the body is not JSON.
+    pub fn add_after<R>(
+        &mut self,
+        id: impl Into<String>,
+        request: &Request<R>,
+        depends_on: &[&str],
+    ) -> Result<&mut Self, Error> {
+        let id = id.into();
+        let refuse = |reason: String| Err(Error::InvalidRequest(format!("$batch: {reason}")));
+        if self.ids.len() >= MAX_BATCH_REQUESTS {
+            return refuse(format!("more than {MAX_BATCH_REQUESTS} requests"));
+        }
+        if self.ids.contains(&id) {
+            return refuse(format!("the id {id:?} is taken"));
+        }
+        if let Some(unknown) = depends_on
+            .iter()
+            .find(|d| !self.ids.iter().any(|i| i == *d))
+        {
+            return refuse(format!(
+                "{id:?} depends on {unknown:?}, which is not in the batch"
+            ));
+        }
+        // The URL relative to the service root, encoded as `to_http` encodes it.
+        let wire = request.to_http("https://batch.invalid")?;
+        let url = wire
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        let mut headers = serde_json::Map::new();
+        for (name, value) in wire.headers() {
+            if let Ok(text) = value.to_str() {
+                headers.insert(name.as_str().to_owned(), text.into());
+            }
+        }
+        let mut entry = serde_json::json!({
+            "id": id,
+            "method": request.method().as_str(),
+            "url": url,
+        });
+        if !headers.is_empty() {
+            entry["headers"] = headers.into();
+        }
+        if let Some(body) = request.body() {
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(json) => entry["body"] = json,
+                Err(_) => return refuse(format!("the body of {id:?} is not JSON")),
+            }
+        }
+        if !depends_on.is_empty() {
+            entry["dependsOn"] = depends_on.into();
+        }
+        self.requests.push(entry);
+        self.ids.push(id);
+        Ok(self)
+    }
+
+    /// How many requests the batch holds.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Returns `true` if the batch holds no request.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The `POST /$batch` request that sends them all.
+    pub fn to_request(&self) -> Result<Request<BatchResponse>, Error> {
+        Request::new(http::Method::POST, "/$batch", 200, parse_json)
+            .with_json_body(&serde_json::json!({ "requests": self.requests }))
+    }
+}
+
+/// The reply to a [`Batch`]: one response per request, in any order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BatchResponse {
+    /// The responses.
+    #[serde(default)]
+    pub responses: Vec<BatchItemResponse>,
+}
+
+/// One response of a [`BatchResponse`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BatchItemResponse {
+    /// The id the request was added under.
+    pub id: String,
+    /// Its HTTP status.
+    pub status: u16,
+    /// Its headers.
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Its body, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+}
+
+impl BatchResponse {
+    /// The response to the request added under `id`.
+    pub fn get(&self, id: &str) -> Option<&BatchItemResponse> {
+        self.responses.iter().find(|response| response.id == id)
+    }
+
+    /// The response to the request added under `id`, read as `request` reads
+    /// its own: the typed result, or [`Error::Status`] with the Graph error.
+    ///
+    /// Fails with [`Error::InvalidRequest`] if the batch has no response
+    /// with that id.
+    pub fn result<R>(&self, id: &str, request: &Request<R>) -> Result<R, Error> {
+        let item = self.get(id).ok_or_else(|| {
+            Error::InvalidRequest(format!("$batch: no response with the id {id:?}"))
+        })?;
+        request.parse_response(item.to_http()?)
+    }
+}
+
+impl BatchItemResponse {
+    /// The response as an `http::Response` (a JSON body written back as
+    /// bytes), for [`Request::parse_response`].
+    pub fn to_http(&self) -> Result<http::Response<Vec<u8>>, Error> {
+        let body = match &self.body {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(json) => serde_json::to_vec(json).map_err(Error::Encode)?,
+        };
+        let mut response = http::Response::new(body);
+        *response.status_mut() = http::StatusCode::from_u16(self.status).map_err(|_| {
+            Error::InvalidRequest(format!("$batch: {:?} has status {}", self.id, self.status))
+        })?;
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().append(name, value);
+            }
+        }
+        Ok(response)
     }
 }
 
@@ -960,22 +1446,277 @@ mod tests {
     use super::*;
 
     #[test]
-    fn try_with_odata_query_accepts_only_documented_options() {
-        let request = Request::new(http::Method::GET, "/users", 200, parse_json::<serde_json::Value>)
-            .with_documented_query_options(&["$select", "$top"]);
-        assert_eq!(request.documented_query_options(), &["$select", "$top"]);
-        let documented = ODataQuery::new().select(["id"]).top(5);
+    fn a_get_accepts_every_standard_option_other_methods_only_documented_ones() {
+        let request = Request::new(
+            http::Method::GET,
+            "/me/messages",
+            200,
+            parse_json::<serde_json::Value>,
+        )
+        .with_documented_query_options(&["$filter", "$orderby"]);
+        assert_eq!(request.documented_query_options(), &["$filter", "$orderby"]);
+        let undocumented = ODataQuery::new()
+            .select(["subject"])
+            .top(5)
+            .format("json")
+            .skip_token("X");
         let sent = request
-            .clone()
-            .try_with_odata_query(&documented)
+            .try_with_odata_query(&undocumented)
             .and_then(|r| r.to_http("https://graph.microsoft.com/v1.0"));
-        assert!(sent.is_ok_and(|s| s.uri().query() == Some("$select=id&$top=5")));
-        let undocumented = ODataQuery::new().filter("startswith(displayName,'a')");
-        match request.try_with_odata_query(&undocumented) {
+        assert_eq!(
+            sent.ok().as_ref().and_then(|s| s.uri().query()),
+            Some("$select=subject&$top=5&$format=json&$skiptoken=X")
+        );
+
+        let post = Request::new(http::Method::POST, "/search/query", 200, parse_empty)
+            .with_documented_query_options(&["$top"]);
+        assert!(post
+            .clone()
+            .try_with_odata_query(&ODataQuery::new().top(1))
+            .is_ok());
+        match post.try_with_odata_query(&ODataQuery::new().filter("a eq 1")) {
             Err(Error::InvalidRequest(message)) => assert!(message.contains("$filter")),
             other => panic!("expected a refusal, got {other:?}"),
         }
+        let names: Vec<&str> = ODataQuery::new()
+            .select(["a"])
+            .expand(["b"])
+            .filter("c")
+            .search("d")
+            .order_by("e")
+            .top(1)
+            .skip(2)
+            .count(true)
+            .format("json")
+            .skip_token("f")
+            .to_pairs()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(names, STANDARD_QUERY_OPTIONS);
     }
+
+    #[test]
+    fn count_and_search_send_consistency_level_eventual_unless_set() {
+        let base = "https://example.test/v1.0";
+        let list = || Request::<Page<()>>::new(http::Method::GET, "/users", 200, parse_json);
+        let counted = list().with_odata_query(&ODataQuery::new().count(true));
+        let searched = list().with_odata_query(&ODataQuery::new().search("\"displayName:a\""));
+        let not_counted = list().with_odata_query(&ODataQuery::new().count(false).top(1));
+        let set_by_caller = list()
+            .with_odata_query(&ODataQuery::new().count(true))
+            .with_header("ConsistencyLevel", "session")
+            .expect("valid header");
+        let count_segment =
+            Request::<Page<()>>::new(http::Method::GET, "/users/$count", 200, parse_json);
+        let header = |request: &Request<Page<()>>| -> Option<String> {
+            let sent = request.to_http(base).ok()?;
+            let next = request
+                .to_http_next_link("https://example.test/next")
+                .ok()?;
+            assert_eq!(
+                sent.headers().get_all("consistencylevel").iter().count(),
+                next.headers().get_all("consistencylevel").iter().count(),
+                "the next page asks as the first did"
+            );
+            let value = sent.headers().get("consistencylevel")?.to_str().ok()?;
+            Some(value.to_owned())
+        };
+        assert_eq!(header(&counted).as_deref(), Some("eventual"));
+        assert_eq!(header(&searched).as_deref(), Some("eventual"));
+        assert_eq!(header(&count_segment).as_deref(), Some("eventual"));
+        assert_eq!(header(&not_counted), None);
+        assert_eq!(header(&set_by_caller).as_deref(), Some("session"));
+        assert_eq!(
+            set_by_caller
+                .to_http(base)
+                .map(|r| r.headers().get_all("consistencylevel").iter().count())
+                .ok(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn upload_chunks_carry_their_range_and_replies_say_where_to_go_on() {
+        let session =
+            UploadSession::new("https://up.example.test/s?x=1", 700_000).with_chunk_size(400_000);
+        assert_eq!(session.chunk_size(), UPLOAD_CHUNK_UNIT);
+        assert_eq!(session.chunk_range(0), 0..UPLOAD_CHUNK_UNIT);
+        assert_eq!(session.chunk_range(655_360), 655_360..700_000);
+        assert_eq!(session.chunk_range(800_000), 700_000..700_000);
+        let put = session
+            .chunk_request(655_360, vec![0; 44_640])
+            .expect("fits");
+        assert_eq!(put.method(), http::Method::PUT);
+        assert_eq!(put.headers()["content-range"], "bytes 655360-699999/700000");
+        assert_eq!(put.headers()["content-length"], "44640");
+        assert!(!put.headers().contains_key("authorization"));
+        for (offset, length) in [(655_360, 44_641), (0, 0), (u64::MAX, 1)] {
+            assert!(
+                matches!(
+                    session.chunk_request(offset, vec![0; length]),
+                    Err(Error::InvalidRequest(_))
+                ),
+                "{offset} {length}"
+            );
+        }
+
+        let reply = |status: u16, body: &str| {
+            http::Response::builder()
+                .status(status)
+                .body(body.as_bytes().to_vec())
+                .expect("valid response")
+        };
+        let more = session.parse_response::<serde_json::Value>(reply(
+            202,
+            r#"{"expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["327680-","700-800"]}"#,
+        ));
+        assert_eq!(
+            more.ok(),
+            Some(UploadStatus::InProgress {
+                next_offset: Some(327_680)
+            })
+        );
+        let done = session.parse_response::<serde_json::Value>(reply(201, r#"{"id":"item"}"#));
+        assert_eq!(
+            done.ok(),
+            Some(UploadStatus::Complete(json!({"id": "item"})))
+        );
+        let gone = session.parse_response::<serde_json::Value>(reply(404, "{}"));
+        assert_eq!(
+            gone.err().and_then(|e| e.status()),
+            Some(http::StatusCode::NOT_FOUND)
+        );
+        assert!(matches!(
+            UploadSession::new("/relative", 1).status_request(),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+
+    #[test]
+    fn a_batch_holds_up_to_twenty_json_requests_with_their_dependencies() {
+        let get = Request::new(
+            http::Method::GET,
+            "/me/messages",
+            200,
+            parse_json::<Page<u8>>,
+        )
+        .with_odata_query(&ODataQuery::new().select(["subject"]).count(true));
+        let post = Request::new(http::Method::POST, "/me/events", 201, parse_empty)
+            .with_json_body(&json!({"subject": "x"}))
+            .expect("builds");
+        let mut batch = Batch::new();
+        batch.add("1", &get).expect("fits");
+        batch.add_after("2", &post, &["1"]).expect("fits");
+        assert_eq!(batch.len(), 2);
+        let request = batch.to_request().expect("builds");
+        assert_eq!(
+            (request.method(), request.path()),
+            (&http::Method::POST, "/$batch")
+        );
+        let body: serde_json::Value =
+            serde_json::from_slice(request.body().unwrap_or_default()).expect("JSON");
+        assert_eq!(
+            body,
+            json!({"requests": [
+                {"id": "1", "method": "GET", "url": "/me/messages?$select=subject&$count=true",
+                 "headers": {"consistencylevel": "eventual"}},
+                {"id": "2", "method": "POST", "url": "/me/events",
+                 "headers": {"content-type": "application/json"},
+                 "body": {"subject": "x"}, "dependsOn": ["1"]}
+            ]})
+        );
+
+        for refused in [
+            batch.clone().add("1", &get).err(),
+            batch.clone().add_after("3", &get, &["9"]).err(),
+            batch
+                .clone()
+                .add(
+                    "4",
+                    &Request::new(http::Method::PUT, "/x", 200, parse_empty)
+                        .with_body(b"raw".to_vec(), "text/plain")
+                        .expect("builds"),
+                )
+                .err(),
+        ] {
+            assert!(matches!(refused, Some(Error::InvalidRequest(_))));
+        }
+        let mut full = Batch::new();
+        for id in 0..MAX_BATCH_REQUESTS {
+            full.add(id.to_string(), &get).expect("fits");
+        }
+        assert!(full.add("21", &get).is_err());
+    }
+
+    #[test]
+    fn batch_responses_read_typed_per_request() {
+        let get = Request::new(
+            http::Method::GET,
+            "/me",
+            200,
+            parse_json::<serde_json::Value>,
+        );
+        let reply: BatchResponse = serde_json::from_value(json!({"responses": [
+            {"id": "2", "status": 404, "headers": {"request-id": "r-2"},
+             "body": {"error": {"code": "ErrorItemNotFound", "message": "Gone."}}},
+            {"id": "1", "status": 200, "body": {"displayName": "Ada"}}
+        ]}))
+        .expect("parses");
+        assert_eq!(
+            reply.result("1", &get).ok(),
+            Some(json!({"displayName": "Ada"}))
+        );
+        match reply.result("2", &get) {
+            Err(Error::Status(api)) => {
+                assert_eq!(api.code(), Some("ErrorItemNotFound"));
+                assert_eq!(api.request_id.as_deref(), Some("r-2"));
+            }
+            other => panic!("expected a typed error, got {other:?}"),
+        }
+        assert!(matches!(
+            reply.result("3", &get),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+
+    #[test]
+    fn a_value_converts_into_a_nullable_and_a_boxed_nullable() {
+        #[derive(Debug, PartialEq)]
+        struct Recipient(&'static str);
+        let plain: Nullable<String> = String::from("a").into();
+        let boxed: Nullable<Box<Recipient>> = Recipient("b").into();
+        let already_boxed: Nullable<Box<Recipient>> = Box::new(Recipient("c")).into();
+        assert_eq!(plain, Nullable::Value(String::from("a")));
+        assert_eq!(boxed, Nullable::Value(Box::new(Recipient("b"))));
+        assert_eq!(already_boxed.value().map(|r| r.0), Some("c"));
+    }
+
+    #[test]
+    fn a_throttled_response_keeps_retry_after_on_the_error() {
+        let request = Request::new(http::Method::GET, "/me", 200, parse_empty);
+        let throttled = http::Response::builder()
+            .status(429)
+            .header("Retry-After", "7")
+            .header("request-id", "r-1")
+            .body(br#"{"error":{"code":"TooManyRequests","message":"Slow down."}}"#.to_vec())
+            .expect("valid response");
+        let err = request.parse_response(throttled).expect_err("429 fails");
+        assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+        let Error::Status(api) = &err else {
+            panic!("expected Error::Status, got {err:?}");
+        };
+        assert_eq!(api.code(), Some("TooManyRequests"));
+        assert_eq!(api.headers["request-id"], "r-1");
+        assert_eq!(Error::InvalidRequest(String::new()).retry_after(), None);
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "retry-after",
+            http::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None, "the date form is not read");
+    }
+
     use serde_json::json;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]

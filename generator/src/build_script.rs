@@ -49,8 +49,8 @@
 //!
 //! The user's crate must depend on what the generated code uses: `serde` (with
 //! the `derive` feature), `serde_json`, `http` and `percent-encoding`; with
-//! [`Builder::client`] also `reqwest` (`rustls-tls`), `tokio` (`time`) and
-//! `futures-util` (`alloc`), as in the generated crate's `Cargo.toml`.
+//! [`Builder::client`] also `reqwest` (`rustls-tls`), `tokio` (`sync`, `time`),
+//! `futures-util` (`alloc`) and `bytes`, as in the generated crate's `Cargo.toml`.
 //!
 //! # Reruns and the no-op cache
 //!
@@ -132,7 +132,7 @@ impl Builder {
     }
 
     /// Include the async client (module `client`); the crate then also needs
-    /// `reqwest`, `tokio` and `futures-util`. Default: off.
+    /// `reqwest`, `tokio`, `futures-util` and `bytes`. Default: off.
     pub fn client(mut self, on: bool) -> Self {
         self.client = on;
         self

@@ -27,10 +27,11 @@ use std::fmt;
 /// Name of the generated package and its library.
 pub const CRATE_NAME: &str = "graph-sdk";
 const CRATE_IDENT: &str = "graph_sdk";
-/// The runtime every generated crate carries, copied verbatim.
-const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+/// The runtime every generated crate carries, copied verbatim from the
+/// `docgen-runtime` crate (which says why it is copied, not depended on).
+const RUNTIME: &str = docgen_runtime::RUNTIME_SOURCE;
 /// The async client (cargo feature `client`), copied verbatim.
-const CLIENT: &str = include_str!("../../templates/client.rs");
+const CLIENT: &str = docgen_runtime::CLIENT_SOURCE;
 
 /// The generated crate in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -741,7 +742,7 @@ fn cargo_features(areas: &areas::Areas) -> String {
     }
     text.push_str(
         "# The async client (module `client`): reqwest with rustls, tokio and futures.\n\
-         client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n",
+         client = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n",
     );
     if !areas.contents.is_empty() {
         text.push_str(
@@ -792,15 +793,17 @@ fn features_doc(areas: &areas::Areas) -> Vec<String> {
 }
 
 /// The generated crate's dependencies; the optional ones are the client's.
+/// `runtime/Cargo.toml` declares the same, since it compiles the same source.
 const CARGO_DEPENDENCIES: &str = "\
 [dependencies]
+bytes = { version = \"1\", optional = true }
 futures-util = { version = \"0.3\", optional = true, default-features = false, features = [\"alloc\"] }
 http = \"1\"
 percent-encoding = \"2\"
 reqwest = { version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }
 serde = { version = \"1\", features = [\"derive\"] }
 serde_json = \"1\"
-tokio = { version = \"1\", optional = true, features = [\"time\"] }
+tokio = { version = \"1\", optional = true, features = [\"sync\", \"time\"] }
 ";
 
 /// The code emitted for the items that come from one page, for review and snapshots.
