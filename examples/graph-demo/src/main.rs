@@ -59,7 +59,7 @@ async fn main() -> Result<()> {
     let names: Vec<&str> = pages
         .iter()
         .flat_map(|page| &page.value)
-        .map(|user| text(&user.display_name))
+        .map(label)
         .collect();
     println!(
         "2 users: {} on {} pages: {}",
@@ -200,6 +200,16 @@ async fn main() -> Result<()> {
 /// A text property, or `""` when it is absent or null.
 fn text(value: &Nullable<String>) -> &str {
     value.value().map_or("", String::as_str)
+}
+
+/// What to call a user: the display name, else the mail address, else the id
+/// (`$select` and the directory decide which are there).
+fn label(user: &User) -> &str {
+    [&user.display_name, &user.mail, &user.id]
+        .into_iter()
+        .map(text)
+        .find(|label| !label.is_empty())
+        .unwrap_or_default()
 }
 
 /// The sender's name, or `""`.
