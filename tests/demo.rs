@@ -422,6 +422,17 @@ fn label(user: &Value) -> &str {
     .unwrap_or_default()
 }
 
+/// The lines of the statement starting with `start` in the demo's source, up
+/// to the end of the struct it builds (`    };`).
+fn rust_lines(source: &str, start: &str) -> usize {
+    let from = source
+        .lines()
+        .position(|line| line.trim_start().starts_with(start))
+        .unwrap_or_else(|| panic!("the demo has `{start}`"));
+    let to = source.lines().skip(from).position(|line| line == "    };");
+    to.expect("the struct ends with `    };`") + 1
+}
+
 /// Builds the demo with the workspace's cargo, offline, in its own shared
 /// target folder, and returns the executable.
 fn build_demo(root: &Path) -> std::path::PathBuf {
@@ -618,6 +629,35 @@ fn the_demo_does_ten_graph_tasks_against_the_docs_examples() {
         "sendMail body\n  sent:       {sent_body}\n  documented: {documented_mail}"
     );
     assert!(line("4").starts_with("4 sendMail: sent"));
+    // The typed bodies are at most as long as the JSON they send, as the docs
+    // print it (one member or bracket per line, as `to_string_pretty`).
+    let source = std::fs::read_to_string(root.join("examples/graph-demo/src/main.rs"))
+        .expect("the demo's source");
+    let json_lines = |value: &Value| {
+        serde_json::to_string_pretty(value)
+            .expect("JSON prints")
+            .lines()
+            .count()
+    };
+    for (what, rust, json) in [
+        (
+            "sendMail",
+            rust_lines(&source, "let mail = SendMailBody {"),
+            json_lines(&documented_mail),
+        ),
+        (
+            "create event",
+            // With the time zone the body names twice.
+            rust_lines(&source, "let tz = "),
+            json_lines(&documented_request_body(operation("me::events::create"))),
+        ),
+    ] {
+        println!("{what} body: {rust} lines of Rust, {json} lines of JSON");
+        assert!(
+            rust <= json,
+            "{what}: {rust} lines of Rust for {json} of JSON"
+        );
+    }
     // 5. The event: the body as documented, the documented response printed.
     let created = arrived("POST", "/v1.0/me/events");
     assert_eq!(created.len(), 1);

@@ -101,13 +101,13 @@ async fn main() -> Result<()> {
     client.send(&me::send_mail(&mail)?).await?;
     println!("4 sendMail: sent \"Meet for lunch?\" to fannyd@contoso.onmicrosoft.com");
 
-    // 5. Create an event: POST /me/events (the docs' example JSON: 28 lines)
-    let pacific = "Pacific Standard Time";
+    // 5. Create an event: POST /me/events (the docs' example JSON: 29 lines)
+    let tz = "Pacific Standard Time";
     let event = Event {
         subject: Nullable::Value("Let's go for lunch".into()),
         body: Nullable::Value(Box::new(ItemBody::html("Does noon work for you?"))),
-        start: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T12:00:00", pacific))),
-        end: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T14:00:00", pacific))),
+        start: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T12:00:00", tz))),
+        end: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T14:00:00", tz))),
         location: Location {
             display_name: Nullable::Value("Harry's Bar".into()),
             ..Default::default()
@@ -126,12 +126,15 @@ async fn main() -> Result<()> {
         transaction_id: Nullable::Value("7E163156-7762-4BEB-A1C6-729EA81755A7".into()),
         ..Default::default()
     };
-    let request = me::events::create(&event)?
-        .with_header("Prefer", &format!("outlook.timezone=\"{pacific}\""))?;
+    let request =
+        me::events::create(&event)?.with_header("Prefer", &format!("outlook.timezone=\"{tz}\""))?;
     let created = client.send(&request).await?;
     println!(
         "5 event: {} \"{}\" id {}",
-        created.start.value().map_or("", |start| text(&start.date_time)),
+        created
+            .start
+            .value()
+            .map_or("", |start| text(&start.date_time)),
         text(&created.subject),
         text(&created.id)
     );
