@@ -1,18 +1,18 @@
-//! The README's table of diagnostic codes lists exactly the codes of
+//! The table of diagnostic codes in docs/codes.md lists exactly the codes of
 //! [`Code`], in its order, each with its meaning and its fix as `docgen lint
 //! --format sarif` gives them.
 
 use docgen::diagnostics::Code;
 
-/// `(code, meaning, fix)` of each row of the README's Diagnostic codes table.
+/// `(code, meaning, fix)` of each row of the Diagnostic codes table (docs/codes.md).
 fn readme_rows() -> Vec<(String, String, String)> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("README.md");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/codes.md"))
+        .expect("docs/codes.md");
     let section = readme
         .split("## Diagnostic codes")
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
-        .expect("README has a Diagnostic codes section")
+        .expect("docs/codes.md has a Diagnostic codes section")
         .to_string();
     section
         .lines()

@@ -88,8 +88,8 @@ async fn main() -> Result<()> {
     // 4. Send mail: POST /me/sendMail (the JSON of the docs' example: 24 lines)
     let mail = SendMailBody {
         message: Message {
-            subject: Nullable::Value("Meet for lunch?".into()),
-            body: Nullable::Value(Box::new(ItemBody::text("The new cafeteria is open."))),
+            subject: "Meet for lunch?".into(),
+            body: ItemBody::text("The new cafeteria is open.").into(),
             to_recipients: vec![Recipient::new("fannyd@contoso.onmicrosoft.com").into()].into(),
             cc_recipients: vec![Recipient::new("danas@contoso.onmicrosoft.com").into()].into(),
             ..Default::default()
@@ -104,26 +104,27 @@ async fn main() -> Result<()> {
     // 5. Create an event: POST /me/events (the docs' example JSON: 29 lines)
     let tz = "Pacific Standard Time";
     let event = Event {
-        subject: Nullable::Value("Let's go for lunch".into()),
-        body: Nullable::Value(Box::new(ItemBody::html("Does noon work for you?"))),
-        start: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T12:00:00", tz))),
-        end: Nullable::Value(Box::new(DateTimeTimeZone::new("2017-04-15T14:00:00", tz))),
+        subject: "Let's go for lunch".into(),
+        body: ItemBody::html("Does noon work for you?").into(),
+        start: DateTimeTimeZone::new("2017-04-15T12:00:00", tz).into(),
+        end: DateTimeTimeZone::new("2017-04-15T14:00:00", tz).into(),
         location: Location {
-            display_name: Nullable::Value("Harry's Bar".into()),
+            display_name: "Harry's Bar".into(),
             ..Default::default()
         }
         .into(),
         attendees: vec![Attendee {
-            email_address: Nullable::Value(Box::new(EmailAddress {
-                name: Nullable::Value("Samantha Booth".into()),
+            email_address: EmailAddress {
+                name: "Samantha Booth".into(),
                 ..EmailAddress::new("samanthab@contoso.onmicrosoft.com")
-            })),
+            }
+            .into(),
             r#type: AttendeeType::Required.into(),
             ..Default::default()
         }]
         .into(),
         allow_new_time_proposals: true.into(),
-        transaction_id: Nullable::Value("7E163156-7762-4BEB-A1C6-729EA81755A7".into()),
+        transaction_id: "7E163156-7762-4BEB-A1C6-729EA81755A7".into(),
         ..Default::default()
     };
     let request =
