@@ -120,6 +120,13 @@ impl<T> From<T> for Nullable<Box<T>> {
     }
 }
 
+/// `subject: "Hello".into()`: text properties from a string literal.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_string())
+    }
+}
+
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1690,6 +1697,8 @@ mod tests {
         assert_eq!(plain, Nullable::Value(String::from("a")));
         assert_eq!(boxed, Nullable::Value(Box::new(Recipient("b"))));
         assert_eq!(already_boxed.value().map(|r| r.0), Some("c"));
+        let literal: Nullable<String> = "d".into();
+        assert_eq!(literal, Nullable::Value(String::from("d")));
     }
 
     #[test]

@@ -340,7 +340,7 @@ impl Baseline {
         let mut claimed: BTreeSet<(String, usize)> = BTreeSet::new();
         if !gone.is_empty() {
             findings.retain(|finding| {
-                let d = &*finding;
+                let d = finding;
                 if named.contains(d.location.file.as_str()) {
                     return true;
                 }
