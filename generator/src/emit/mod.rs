@@ -6,18 +6,18 @@
 mod areas;
 mod constructors;
 mod context;
-pub mod docs;
+pub(crate) mod docs;
 mod example_tests;
 pub mod format_cache;
 mod include;
 mod models;
-pub mod names;
+pub(crate) mod names;
 mod operations;
 mod path_tree;
 
 use crate::model::{type_key, ApiModel};
 use context::Context;
-pub use format_cache::{FormatCache, TokenHashes};
+pub(crate) use format_cache::{FormatCache, TokenHashes};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Name of the generated package and its library.
-pub const CRATE_NAME: &str = "graph-sdk";
+pub(crate) const CRATE_NAME: &str = "graph-sdk";
 const CRATE_IDENT: &str = "graph_sdk";
 /// The runtime every generated crate carries, copied verbatim.
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
@@ -44,7 +44,9 @@ pub struct GeneratedCrate {
 /// Emitted code that does not parse: always a docgen bug, never the docs' fault.
 #[derive(Debug)]
 pub struct EmitError {
+    /// The file whose code does not parse.
     pub file: String,
+    /// The parser's message.
     pub message: String,
 }
 
@@ -122,6 +124,7 @@ fn format_file(file: &str, tokens: TokenStream, style: &Style) -> Result<String,
 /// token trees are built, never by editing formatted code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitOptions {
+    /// Crate or `include!` layout.
     pub layout: Layout,
     /// The async client (module `client`): behind the cargo feature `client`
     /// in the crate layout, compiled unconditionally in the include layout.
@@ -143,7 +146,12 @@ pub enum Layout {
     /// `crate::graph`): `src/lib.rs` as `sdk.rs`, every module
     /// `mod x { include!(…) }` (see [`include`]), paths from `module_path`,
     /// and no crate-level attributes, manifest or tests.
-    Include { module_path: String, dir: String },
+    Include {
+        /// Where the user's crate includes the code (`crate`, `crate::graph`).
+        module_path: String,
+        /// The folder under `OUT_DIR` the files go to.
+        dir: String,
+    },
 }
 
 impl EmitOptions {
@@ -253,7 +261,8 @@ impl<'o> Style<'o> {
 
 /// The emitted crate, with what lets the next run reuse its formatted code.
 #[derive(Debug, Default)]
-pub struct Emitted {
+pub(crate) struct Emitted {
+    /// The files of the crate.
     pub generated: GeneratedCrate,
     /// Every Rust file formatted from a token tree, with the tree's hash.
     pub token_hashes: TokenHashes,
@@ -447,12 +456,15 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
 /// [`emit_crate`], taking each Rust file's formatted code from `cache` when its
 /// token tree is the one the cached code was formatted from. The crate is the
 /// same as [`emit_crate`]'s; only the time differs.
-pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitted, EmitError> {
+pub(crate) fn emit_crate_reusing(
+    model: &ApiModel,
+    cache: &FormatCache,
+) -> Result<Emitted, EmitError> {
     emit_crate_with(model, &EmitOptions::crate_layout(), cache)
 }
 
 /// [`emit_crate_reusing`] in the layout and with the contents `options` say.
-pub fn emit_crate_with(
+pub(crate) fn emit_crate_with(
     model: &ApiModel,
     options: &EmitOptions,
     cache: &FormatCache,

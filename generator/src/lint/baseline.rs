@@ -37,14 +37,16 @@ struct Entry {
 
 /// A loaded baseline: how many findings of each fingerprint it knows.
 #[derive(Debug, Default)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     known: BTreeMap<String, usize>,
 }
 
 /// The baseline cannot be read or written: a usage error (exit 2).
 #[derive(Debug)]
 pub struct BaselineError {
+    /// The baseline file.
     pub path: PathBuf,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -57,7 +59,7 @@ impl fmt::Display for BaselineError {
 impl std::error::Error for BaselineError {}
 
 /// The fingerprint of a finding: code, file and message with quoted locations removed.
-pub fn fingerprint(diagnostic: &Diagnostic) -> String {
+pub(crate) fn fingerprint(diagnostic: &Diagnostic) -> String {
     fingerprint_of(
         diagnostic.code.name(),
         &diagnostic.location.file,
