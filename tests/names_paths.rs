@@ -163,7 +163,7 @@ fn write_tree(docs: &Path) {
 }
 
 #[track_caller]
-fn assert_diagnostic(model: &ApiModel, code: &str, file: &str, line: usize, says: &str) {
+fn assert_diagnostic(model: &ApiModel, code: Code, file: &str, line: usize, says: &str) {
     assert!(
         model.diagnostics.iter().any(|d| d.code == code
             && d.location.file == file

@@ -259,8 +259,11 @@ impl Builder {
 pub struct Summary {
     /// The file to `include!`: `OUT_DIR/docgen/sdk.rs`.
     pub include_file: PathBuf,
+    /// Pages in the docs tree.
     pub pages: usize,
+    /// Operations in the model.
     pub operations: usize,
+    /// Types in the model.
     pub types: usize,
     /// Every diagnostic of the docs tree as `docgen.toml` reports it, sorted by
     /// location (from the stamp when
@@ -292,15 +295,20 @@ pub enum Error {
     Config(ConfigError),
     /// Diagnostics at or above [`Builder::fail_on`]; the crate was still written.
     Diagnostics {
+        /// The docs folder the diagnostics' paths are relative to.
         docs_dir: PathBuf,
+        /// The diagnostics, sorted by location.
         diagnostics: Vec<Diagnostic>,
     },
     /// Emitted code does not parse (a docgen bug).
     Emit(EmitError),
     /// Writing `OUT_DIR/docgen/` failed.
     Output(OutputError),
+    /// A file could not be read or written.
     Io {
+        /// The file.
         path: PathBuf,
+        /// The error.
         source: io::Error,
     },
 }

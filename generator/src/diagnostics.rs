@@ -34,8 +34,11 @@ impl fmt::Display for Severity {
 /// problem reaches.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 pub struct Location {
+    /// The page's path relative to the docs folder, with `/`.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
     /// How many characters from `column` the problem spans, when known: the
     /// caret line of `docgen lint` and SARIF's `endColumn` show it. Without it
@@ -45,6 +48,7 @@ pub struct Location {
 }
 
 impl Location {
+    /// A location at the start of `line`.
     pub fn new(file: impl Into<String>, line: usize) -> Self {
         Location {
             file: file.into(),
@@ -54,6 +58,7 @@ impl Location {
         }
     }
 
+    /// The same location at `column`.
     pub fn with_column(mut self, column: usize) -> Self {
         self.column = column;
         self
@@ -75,10 +80,13 @@ impl fmt::Display for Location {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Where the problem is.
     pub location: Location,
     /// Stable code, for configuration and search (for example `example-path-mismatch`).
     pub code: Code,
+    /// Note, warning or error, as the policy reports it.
     pub severity: Severity,
+    /// What is wrong, for people.
     pub message: String,
     /// A mechanical fix, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,6 +134,7 @@ impl PartialOrd for Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic of `code` with the given severity.
     pub fn new(
         code: Code,
         severity: Severity,
@@ -141,18 +150,22 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic of severity warning.
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, location, message)
     }
 
+    /// A diagnostic of severity error.
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, location, message)
     }
 
+    /// A diagnostic of severity note.
     pub fn note(code: Code, location: Location, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Note, location, message)
     }
 
+    /// The same diagnostic with a suggested fix.
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self
@@ -160,7 +173,7 @@ impl Diagnostic {
 }
 
 /// One line, `file:line:column: severity[code]: message (suggestion: ...)`, with
-/// the file, message and suggestion passed through [`visible`]: they come from
+/// the file, message and suggestion passed through `visible`: they come from
 /// the docs, and a line break or escape sequence in them must not forge another
 /// line or drive the terminal.
 impl fmt::Display for Diagnostic {
@@ -187,7 +200,7 @@ impl fmt::Display for Diagnostic {
 /// characters (C0, DEL, C1; the tab too), Unicode line and paragraph
 /// separators, and the bidirectional formatting characters that can make a
 /// line read differently from what it holds.
-pub fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -198,7 +211,7 @@ pub fn is_unsafe_char(c: char) -> bool {
 /// Text from the docs made safe to print on one line: every character of
 /// [`is_unsafe_char`] is written as a visible escape, `\n`, `\r`, `\t`, or
 /// `\u{1b}` (Rust's notation). Other text, backslashes included, is unchanged.
-pub fn visible(text: &str) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -210,7 +223,7 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 }
 
 /// Appends `c` to `out`, escaped when [`is_unsafe_char`].
-pub fn push_visible(out: &mut String, c: char) {
+pub(crate) fn push_visible(out: &mut String, c: char) {
     match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
@@ -639,7 +652,7 @@ codes! {
 
 impl Code {
     /// The code named `name`, exactly as [`Code::name`] spells it.
-    pub fn from_name(name: &str) -> Option<Code> {
+    pub(crate) fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.name() == name)
     }
 
@@ -651,7 +664,7 @@ impl Code {
 
     /// The known code nearest to `name`, for "did you mean" in messages about
     /// misspelled codes: at most a third of the name's characters differ.
-    pub fn closest(name: &str) -> Option<Code> {
+    pub(crate) fn closest(name: &str) -> Option<Code> {
         let wanted = name.trim().to_ascii_lowercase();
         let limit = (wanted.chars().count() / 3).max(1);
         Code::ALL
@@ -702,7 +715,7 @@ impl PartialEq<&str> for Code {
 }
 
 /// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

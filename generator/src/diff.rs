@@ -42,42 +42,56 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// An operation only the new tree has.
     OperationAdded,
+    /// An operation only the old tree has.
     OperationRemoved,
     /// Same method and path, another request function name.
     OperationRenamed,
+    /// Same operation name, another HTTP method.
     OperationMethodChanged,
+    /// Same operation name, another path.
     OperationPathChanged,
     /// The body's type or kind changed, or one of its action parameters did.
     OperationBodyChanged,
+    /// The response's type or shape changed.
     OperationResponseChanged,
+    /// The success status changed.
     OperationStatusChanged,
     /// Same method and path, documented on another page. Breaking only when the
     /// operation leaves a cargo feature (area) it was compiled in.
     OperationMoved,
+    /// A type only the new tree has.
     TypeAdded,
+    /// A type only the old tree has.
     TypeRemoved,
     /// Same type (lowercased name), another Rust type name.
     TypeRenamed,
     /// Object became enum or the other way round.
     TypeKindChanged,
+    /// The base type changed.
     TypeBaseChanged,
     /// The type gained its first derived type or lost its last one, which adds or
     /// removes its `Any…` enum.
     TypePolymorphismChanged,
+    /// A property only the new type has.
     PropertyAdded,
+    /// A property only the old type has.
     PropertyRemoved,
     /// The JSON name changed case.
     PropertyRenamed,
     /// The type name or the collection flag changed.
     PropertyRetyped,
+    /// A member only the new enum has.
     EnumMemberAdded,
+    /// A member only the old enum has.
     EnumMemberRemoved,
     /// The member's name changed case.
     EnumMemberRenamed,
 }
 
 impl ChangeKind {
+    /// The group the change is listed in.
     pub fn category(self) -> Category {
         use ChangeKind::*;
         match self {
@@ -108,13 +122,18 @@ impl ChangeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
+    /// Operations added, removed or changed.
     Operations,
+    /// Types added, removed or changed.
     Types,
+    /// Properties added, removed or changed.
     Properties,
+    /// Enum members added, removed or changed.
     EnumMembers,
 }
 
 impl Category {
+    /// Every category, in listing order.
     pub const ALL: [Category; 4] = [
         Category::Operations,
         Category::Types,
@@ -122,6 +141,7 @@ impl Category {
         Category::EnumMembers,
     ];
 
+    /// The heading the category is listed under.
     pub fn title(self) -> &'static str {
         match self {
             Category::Operations => "Operations",
@@ -136,7 +156,9 @@ impl Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
+    /// The old tree.
     Old,
+    /// The new tree.
     New,
 }
 
@@ -144,7 +166,9 @@ pub enum Side {
 /// item is gone. `file` is relative to that tree's root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ChangeLocation {
+    /// Which tree.
     pub tree: Side,
+    /// Where in that tree.
     #[serde(flatten)]
     pub at: Location,
 }
@@ -152,6 +176,7 @@ pub struct ChangeLocation {
 /// One semantic change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// What changed.
     pub kind: ChangeKind,
     /// Whether code written against the crate generated from the old tree may
     /// stop compiling or behave differently with the crate generated from the new one.
@@ -166,6 +191,7 @@ pub struct Change {
     /// The value after, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+    /// Where the change is documented.
     pub location: ChangeLocation,
     /// The cargo features (areas) of the generated crate the change is in, filled
     /// by [`with_areas`] (`diff --areas`): the new side's, or the old side's for
@@ -175,6 +201,7 @@ pub struct Change {
 }
 
 impl Change {
+    /// `breaking` or `additive`, as printed.
     pub fn label(&self) -> &'static str {
         if self.breaking {
             "breaking"
@@ -1299,11 +1326,14 @@ fn compare_enum_members(old: &TypeDef, new: &TypeDef, changes: &mut Vec<Change>)
 /// the new tree at `api/x.md:12` prints as `<new>/api/x.md:12`.
 #[derive(Debug, Clone, Copy)]
 pub struct Trees<'a> {
+    /// The old tree's name as given.
     pub old: &'a str,
+    /// The new tree's name as given.
     pub new: &'a str,
 }
 
 impl Trees<'_> {
+    /// The location as printed: the tree's name joined with the file, then the line.
     pub fn locate(&self, location: &ChangeLocation) -> String {
         let root = match location.tree {
             Side::Old => self.old,

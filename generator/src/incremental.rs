@@ -2,7 +2,7 @@
 //! build-script API share, written once.
 //!
 //! 1. Read the stamp of the last run ([`crate::stamp`]) and walk the docs tree
-//!    once ([`crate::source::scan`]), hashing every page it cannot trust by
+//!    once (`crate::source::scan`), hashing every page it cannot trust by
 //!    size and time.
 //! 2. Hash the inputs into a key; when the key is the stamp's and the output
 //!    on disk is as the stamp records, the run is up to date: nothing is
@@ -55,9 +55,11 @@ pub struct Started {
     /// Folders and pages under the docs folder, relative, for cargo's
     /// `rerun-if-changed`.
     pub watched: Vec<String>,
+    /// Up to date, or built and waiting to be written.
     pub state: State,
 }
 
+/// Whether the run has anything to write.
 pub enum State {
     /// The inputs are the last run's and its output is on disk as written.
     UpToDate(Cached),
@@ -69,9 +71,13 @@ pub enum State {
 /// is still on disk exactly as it wrote it.
 #[derive(Debug, Clone)]
 pub struct Cached {
+    /// Pages in the docs tree.
     pub pages: usize,
+    /// Operations in the model.
     pub operations: usize,
+    /// Types in the model.
     pub types: usize,
+    /// Every diagnostic, as the policy reports it.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -79,14 +85,18 @@ pub struct Cached {
 /// from the previous run instead (their token trees were unchanged).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Formatting {
+    /// Rust files formatted.
     pub files: usize,
+    /// Of those, files whose code came from the previous run.
     pub reused: usize,
 }
 
 /// Time per stage.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stages {
+    /// Reading, parsing and building the model.
     pub read_parse_model: Duration,
+    /// Building and formatting the crate.
     pub emit: Duration,
     /// Writing the crate and the stamp, or comparing with disk.
     pub last: Duration,
@@ -94,9 +104,13 @@ pub struct Stages {
 
 /// A built crate, not yet written.
 pub struct Pending {
+    /// The model the crate was built from.
     pub model: ApiModel,
+    /// The crate, in memory.
     pub generated: GeneratedCrate,
+    /// How much formatting was reused.
     pub formatting: Formatting,
+    /// Time per stage.
     pub stages: Stages,
     out: PathBuf,
     docs: PathBuf,
@@ -109,10 +123,15 @@ pub struct Pending {
 
 /// A crate written by [`Pending::write`].
 pub struct Written {
+    /// The model the crate was built from.
     pub model: ApiModel,
+    /// The crate as written.
     pub generated: GeneratedCrate,
+    /// How much formatting was reused.
     pub formatting: Formatting,
+    /// Time per stage.
     pub stages: Stages,
+    /// What was written and deleted.
     pub summary: WriteSummary,
     /// The new stamp could not be written: the next run regenerates everything.
     pub stamp_error: Option<(PathBuf, io::Error)>,
@@ -124,7 +143,12 @@ pub enum Error {
     /// The docs folder cannot be read.
     Source(SourceError),
     /// The stamp of the last run is there and cannot be removed.
-    RemoveStamp { path: PathBuf, source: io::Error },
+    RemoveStamp {
+        /// The stamp file.
+        path: PathBuf,
+        /// Why it cannot be removed.
+        source: io::Error,
+    },
     /// Emitted code does not parse (a docgen bug).
     Emit(EmitError),
     /// Writing the output failed.
@@ -319,10 +343,15 @@ fn cache_from_output(stamp: &Stamp, out: &Path, formatter: &str) -> FormatCache 
 /// `docgen check`: the crate built in memory and compared with `out`; nothing
 /// is written and no stamp is read.
 pub struct Checked {
+    /// The model the crate was built from.
     pub model: ApiModel,
+    /// The crate, in memory.
     pub generated: GeneratedCrate,
+    /// How much formatting was reused (none: check uses no cache).
     pub formatting: Formatting,
+    /// Time per stage.
     pub stages: Stages,
+    /// How the crate on disk differs from it.
     pub report: CheckReport,
 }
 

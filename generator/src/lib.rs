@@ -7,24 +7,33 @@
 //! the [`policy`] of the docs folder (`docgen.toml`) decides how its
 //! diagnostics are reported.
 //! [`incremental`] runs that pipeline for `docgen generate` and the
-//! build-script API, skipping it when nothing changed; [`fsutil`] is the
+//! build-script API, skipping it when nothing changed; `fsutil` is the
 //! bottom layer of hashing and writing.
+
+#![deny(missing_docs)]
 
 pub mod analysis;
 pub mod build_script;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
-pub mod fsutil;
+pub(crate) mod fsutil;
 pub mod incremental;
 pub mod lint;
+// Used by `lint --metadata` and by the metadata oracle test; not a stable API.
+#[doc(hidden)]
 pub mod metadata;
 pub mod model;
 pub mod output;
+// The model exposes parsed pages; tests, benches and fuzz targets call the
+// parser directly. Not a stable API.
+#[doc(hidden)]
 pub mod parse;
 pub mod policy;
 pub mod scope;
 pub mod source;
+// Tests and the bench remove the stamp file by name; not a stable API.
+#[doc(hidden)]
 pub mod stamp;
 
 use std::path::Path;

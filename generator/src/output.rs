@@ -36,7 +36,7 @@ pub const STAMP_FILE: &str = ".docgen-stamp";
 /// beside the stamp. docgen no longer writes it (the formatted code is read
 /// back from the files written), but a folder that holds it is docgen's (see
 /// `ensure_empty_or_ours`).
-pub const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
+pub(crate) const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
 
 /// First line of the manifest. It starts like every other generated file's header,
 /// so the manifest is recognisably docgen's even to someone who has never seen one.
@@ -82,10 +82,12 @@ impl CheckReport {
 }
 
 /// One file that differs from what docgen generates.
+/// A file `generate` would write or delete: what `check` reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleFile {
     /// Relative to the output folder, `/`-separated.
     pub path: String,
+    /// Why it is stale.
     pub reason: StaleReason,
     /// The doc pages (relative to the docs root) the file is generated from, so the
     /// user knows which change made it stale. Empty for [`StaleReason::Extra`] and
@@ -93,6 +95,7 @@ pub struct StaleFile {
     pub pages: Vec<String>,
 }
 
+/// Why a file is stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StaleReason {
@@ -120,38 +123,51 @@ impl fmt::Display for StaleReason {
 pub enum OutputError {
     /// A generated path could escape or confuse the output folder (an emitter bug).
     InvalidPath {
+        /// The generated path.
         path: String,
+        /// What is wrong with it.
         reason: &'static str,
     },
     /// The manifest on disk lists something that cannot be a generated file, so it
     /// cannot be trusted to say what may be deleted.
     InvalidManifest {
+        /// The manifest file.
         manifest: PathBuf,
+        /// The line of the manifest.
         line: usize,
+        /// What is wrong with the line.
         reason: String,
     },
     /// Writing or deleting here would go through a symbolic link, possibly out of
     /// the output folder.
     Symlink {
+        /// The link.
         path: PathBuf,
     },
     /// A file is in the way and docgen did not write it.
     NotOurs {
+        /// The file in the way.
         path: PathBuf,
     },
     /// The output folder holds files and docgen has not written there before
     /// (no manifest, no stamp, no generated file with docgen's header): it may
     /// be a home folder or a project, not a place to write a crate into.
     Foreign {
+        /// The output folder.
         path: PathBuf,
     },
     /// Something other than a regular file or directory is where one is needed.
     WrongKind {
+        /// The path.
         path: PathBuf,
+        /// What was needed there (`file` or `directory`).
         expected: &'static str,
     },
+    /// Reading, writing or deleting failed.
     Io {
+        /// The file.
         path: PathBuf,
+        /// The error.
         source: io::Error,
     },
 }
@@ -227,7 +243,7 @@ pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummar
 /// is deleted only when it starts with docgen's header or its content hashes
 /// to what `known` records; any other is kept and reported
 /// ([`WriteSummary::kept`]).
-pub fn write_crate_knowing(
+pub(crate) fn write_crate_knowing(
     out: &Path,
     generated: &GeneratedCrate,
     known: &KnownFiles,
@@ -327,7 +343,7 @@ pub fn check_crate(out: &Path, generated: &GeneratedCrate) -> CheckReport {
 /// The hash of a generated crate as [`write_crate`] writes it: the manifest and
 /// every file, by path. Equal to [`output_hash_on_disk`] of a folder that holds
 /// exactly that output.
-pub fn output_hash(generated: &GeneratedCrate) -> String {
+pub(crate) fn output_hash(generated: &GeneratedCrate) -> String {
     let manifest = render_manifest(generated.files.keys());
     let files: Vec<(&str, u64)> = generated
         .files
@@ -340,7 +356,7 @@ pub fn output_hash(generated: &GeneratedCrate) -> String {
 /// Size, modification time and content hash of every file of `generated` as
 /// it now is in `out` (just after [`write_crate`]); files that cannot be
 /// inspected are left out, so the next check reads them.
-pub fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles {
+pub(crate) fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles {
     let out = normalize(out);
     generated
         .files
@@ -365,7 +381,7 @@ pub fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles {
 /// A file in `known` whose size and modification time are unchanged, and whose
 /// time is before `trusted_before_ns`, counts as its known hash without being
 /// read (see [`crate::stamp`]); every other file is read and hashed.
-pub fn output_hash_on_disk(
+pub(crate) fn output_hash_on_disk(
     out: &Path,
     known: &KnownFiles,
     trusted_before_ns: u64,

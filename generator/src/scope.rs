@@ -29,15 +29,23 @@ pub struct Scope {
 #[derive(Debug)]
 pub enum ScopeError {
     /// The list file (or stdin) cannot be read.
-    List { source: String, error: io::Error },
+    List {
+        /// The list file, or stdin.
+        source: String,
+        /// Why it cannot be read.
+        error: io::Error,
+    },
     /// `git` cannot be run.
     GitMissing(io::Error),
     /// A ref that git would read as an option.
     BadRef(String),
     /// `git diff` failed: not a repository, an unknown ref.
     Git {
+        /// The ref given to `--changed-since`.
         git_ref: String,
+        /// The docs folder git ran in.
         docs: PathBuf,
+        /// What git printed.
         stderr: String,
     },
 }
@@ -82,7 +90,7 @@ impl Scope {
     /// `cwd` (the repository root, as `git diff --name-only` prints them from
     /// there) or to the docs folder; both readings are kept. Blank lines are
     /// ignored; a trailing `\r` is dropped.
-    pub fn from_list(text: &str, docs: &Path, cwd: &Path) -> Scope {
+    pub(crate) fn from_list(text: &str, docs: &Path, cwd: &Path) -> Scope {
         let roots = DocsRoots::new(docs, cwd);
         let mut scope = Scope::default();
         for line in text.lines() {
@@ -174,7 +182,7 @@ impl Scope {
     }
 
     /// Whether `message`, of a finding on `file`, names a changed page.
-    pub fn is_named_in(&self, file: &str, message: &str) -> bool {
+    pub(crate) fn is_named_in(&self, file: &str, message: &str) -> bool {
         let dir = Path::new(file).parent().unwrap_or(Path::new(""));
         message
             .split(|c: char| c.is_whitespace() || matches!(c, '`' | '\'' | '"' | '(' | ')'))

@@ -11,21 +11,27 @@ use walkdir::WalkDir;
 /// One page's text, with its path relative to the tree root (always `/`-separated).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// Relative to the docs folder, `/`-separated.
     pub relative: String,
+    /// The page's text.
     pub text: String,
 }
 
+/// A docs tree as read: its pages and what could not be read.
 #[derive(Debug, Default)]
 pub struct Tree {
     /// Sorted by relative path, so output never depends on directory order.
     pub files: Vec<SourceFile>,
+    /// What could not be read (links, FIFOs, invalid UTF-8), as diagnostics.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The docs folder itself cannot be read: a usage error (exit 2).
 #[derive(Debug)]
 pub struct SourceError {
+    /// The folder given.
     pub path: PathBuf,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -44,7 +50,7 @@ impl std::error::Error for SourceError {}
 
 /// `Ok` when `root` is a directory (links followed: the docs folder itself may
 /// be one); the error names it otherwise.
-pub fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
+pub(crate) fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
     let metadata = std::fs::metadata(root).map_err(|e| SourceError {
         path: root.to_path_buf(),
         message: e.to_string(),
@@ -70,13 +76,13 @@ pub fn read_tree(root: &Path) -> Result<Tree, SourceError> {
 /// records (see `crate::stamp`) is not read: it counts as its known hash.
 /// Every other page is read once, and [`Scan::into_tree`] hands those bytes
 /// to the parser, so what is hashed is what is parsed.
-pub fn scan(root: &Path, known: &KnownFiles) -> Result<Scan, SourceError> {
+pub(crate) fn scan(root: &Path, known: &KnownFiles) -> Result<Scan, SourceError> {
     walk(root, Some(known))
 }
 
 /// One walk of a docs tree (see [`scan`]).
 #[derive(Debug, Default)]
-pub struct Scan {
+pub(crate) struct Scan {
     /// What the walk found, in walk order (sorted by file name).
     entries: Vec<Entry>,
     /// Folders under the docs folder (relative, sorted), for `rerun-if-changed`.
@@ -87,11 +93,13 @@ pub struct Scan {
 
 /// One page the walk found.
 #[derive(Debug)]
-pub struct ScannedPage {
+pub(crate) struct ScannedPage {
     /// Relative to the docs folder, `/`-separated.
     pub relative: String,
     path: PathBuf,
+    /// Size in bytes.
     pub len: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
     pub modified_ns: u64,
     /// The hash of its bytes (0 when the walk was not asked to hash).
     pub hash: u64,
@@ -125,7 +133,7 @@ impl Scan {
 
     /// The pages as text, reading those the walk did not read; problems as
     /// diagnostics, in walk order.
-    pub fn into_tree(self) -> Tree {
+    pub(crate) fn into_tree(self) -> Tree {
         let read: Vec<(Option<SourceFile>, Option<Diagnostic>)> =
             self.entries.into_par_iter().map(decode_entry).collect();
         let mut tree = Tree::default();

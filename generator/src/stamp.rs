@@ -23,8 +23,8 @@
 //! full run (which repairs the file): the stamp can make a run slower, never
 //! wrong, short of a 64-bit hash collision.
 //!
-//! The pages are found and hashed by [`crate::source::scan`], the one walk of
-//! the docs tree, and the hashes come from [`crate::fsutil`]. The protocol that
+//! The pages are found and hashed by `crate::source::scan`, the one walk of
+//! the docs tree, and the hashes come from `crate::fsutil`. The protocol that
 //! uses the stamp (when to trust it, remove it, write it) is
 //! [`crate::incremental`]'s.
 
@@ -50,7 +50,7 @@ pub const RECENT_NS: u64 = 2_000_000_000;
 /// The hash of the inputs a scan found, with `salt` (docgen's version, options
 /// that change the output) hashed first: the pages' paths and hashes, and what
 /// could not be read, so that a fix is noticed.
-pub fn input_key(scan: &Scan, salt: &[&[u8]]) -> String {
+pub(crate) fn input_key(scan: &Scan, salt: &[&[u8]]) -> String {
     let mut hasher = FieldHasher::default();
     hasher.field(format!("docgen-stamp/{STAMP_VERSION}").as_bytes());
     hasher.field(env!("CARGO_PKG_VERSION").as_bytes());
@@ -73,7 +73,7 @@ pub fn input_key(scan: &Scan, salt: &[&[u8]]) -> String {
 
 /// The pages as the next scan may trust them: recently modified ones (see
 /// [`RECENT_NS`]) with no time, so they are read again.
-pub fn known_pages(scan: &Scan) -> KnownFiles {
+pub(crate) fn known_pages(scan: &Scan) -> KnownFiles {
     let recent = scan.scanned_ns.saturating_sub(RECENT_NS);
     scan.pages()
         .map(|page| {
@@ -126,9 +126,9 @@ pub fn formatter_fingerprint() -> String {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stamp {
     docgen_stamp: u32,
-    /// [`input_key`] of the run.
+    /// `input_key` of the run.
     pub inputs: String,
-    /// The hash of the output as written (see [`crate::output::output_hash`]).
+    /// The hash of the output as written (see `crate::output::output_hash`).
     pub outputs: String,
     pub pages: usize,
     pub operations: usize,
@@ -137,7 +137,7 @@ pub struct Stamp {
     /// The generated files' sizes, times and hashes.
     #[serde(default)]
     pub files: KnownFiles,
-    /// The pages' sizes, times and hashes (see [`known_pages`]), and the docs
+    /// The pages' sizes, times and hashes (see `known_pages`), and the docs
     /// folder they are in (see [`docs_root`]).
     #[serde(default)]
     pub docs: KnownFiles,

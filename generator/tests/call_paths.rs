@@ -5,8 +5,10 @@
 //!
 //! Skips with a printed notice where the corpus is absent.
 
+mod support;
+
 use docgen::model::ApiModel;
-use std::path::PathBuf;
+use support::{corpus, endpoint};
 
 /// `method path` as the docs write it (parameters by any name), Rust path.
 const CALLS: &[(&str, &str)] = &[
@@ -82,32 +84,6 @@ const CALLS: &[(&str, &str)] = &[
     ("GET /organization", "organization::list"),
 ];
 
-fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/graph-docs-2021"
-    ));
-    path.is_dir().then_some(path)
-}
-
-/// `/users/{user-id}` → `/users/{}`, lowercased.
-fn endpoint(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c.to_ascii_lowercase()),
-        }
-    }
-    out.trim_end_matches('/').to_string()
-}
-
 fn operation_name<'m>(model: &'m ApiModel, call: &str) -> Option<&'m str> {
     let (method, path) = call.split_once(' ')?;
     let key = endpoint(path);
@@ -120,10 +96,7 @@ fn operation_name<'m>(model: &'m ApiModel, call: &str) -> Option<&'m str> {
 
 #[test]
 fn common_calls_sit_where_their_url_says() {
-    let Some(corpus) = corpus() else {
-        println!(
-            "notice: ../shared/corpus/graph-docs-2021 is absent; the call-path test is skipped"
-        );
+    let Some(corpus) = corpus("call-path test") else {
         return;
     };
     let model = docgen::model_for_tree(&corpus.join("v1.0")).expect("v1.0 reads");
@@ -146,10 +119,7 @@ fn common_calls_sit_where_their_url_says() {
 
 #[test]
 fn every_operation_has_one_place() {
-    let Some(corpus) = corpus() else {
-        println!(
-            "notice: ../shared/corpus/graph-docs-2021 is absent; the call-path test is skipped"
-        );
+    let Some(corpus) = corpus("call-path test") else {
         return;
     };
     for version in ["v1.0", "beta"] {

@@ -1,25 +1,12 @@
 //! `docgen dump`: the API model as JSON, run through the real binary.
 
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-fn docs_input() -> PathBuf {
-    repo_root().join("docs-input")
-}
-
-fn docgen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docgen"))
-        .args(args)
-        .output()
-        .expect("run docgen")
-}
+use std::process::{Command, Stdio};
+use support::{docgen, docs_input, repo_root};
 
 /// `docgen dump --docs docs-input [extra]`, which must succeed quietly.
 fn dump(extra: &[&str]) -> Vec<u8> {

@@ -3,53 +3,19 @@
 //! folder that is absent, empty or docgen's own, `check --out FILE` is a usage
 //! error, and `RAYON_NUM_THREADS` cannot make docgen spawn thousands of threads.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use support::{contents, copy_tree, docgen, docs_input};
 use walkdir::WalkDir;
-
-fn docs_input() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input")
-}
-
-fn docgen(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docgen"))
-        .args(args)
-        .output()
-        .expect("run docgen")
-}
 
 #[track_caller]
 fn assert_exit(output: &Output, code: i32, says: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
     assert!(stderr.contains(says), "`{says}` not in: {stderr}");
-}
-
-/// Every file under `dir` (symlinks not followed) with its content.
-fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let relative = entry
-                .path()
-                .strip_prefix(dir)
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default();
-            (relative, fs::read(entry.path()).unwrap_or_default())
-        })
-        .collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (relative, content) in contents(from) {
-        let target = to.join(relative);
-        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        fs::write(target, content).expect("write");
-    }
 }
 
 /// `<tmp>/docs` (a copy of docs-input) and `<tmp>/out` generated from it.

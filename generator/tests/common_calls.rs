@@ -5,9 +5,11 @@
 //!
 //! Skips with a printed notice where the corpus is absent.
 
+mod support;
+
 use docgen::model::{ApiModel, Operation, RequestBody, ResponseShape};
 use regex::Regex;
-use std::path::PathBuf;
+use support::{corpus, endpoint};
 
 /// `method path`, function, parameters, body, response, an area that compiles it.
 type Call = (
@@ -387,24 +389,6 @@ const CALLS: &[Call] = &[
     ),
 ];
 
-fn corpus() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/graph-docs-2021"
-    ));
-    path.is_dir().then_some(path)
-}
-
-/// `/users/{user-id}` → `/users/{}`, lowercased, without a trailing slash.
-fn endpoint(path: &str) -> String {
-    let braces = Regex::new(r"\{[^}]*\}").expect("regex");
-    braces
-        .replace_all(path, "{}")
-        .to_ascii_lowercase()
-        .trim_end_matches('/')
-        .to_string()
-}
-
 fn shape_text(response: &ResponseShape) -> String {
     match response {
         ResponseShape::None => "none".into(),
@@ -453,10 +437,7 @@ fn find<'m>(model: &'m ApiModel, method: &str, path: &str) -> Option<&'m Operati
 
 #[test]
 fn the_calls_users_make_most_are_exact() {
-    let Some(corpus) = corpus() else {
-        println!(
-            "notice: ../shared/corpus/graph-docs-2021 is absent; the common-calls test is skipped"
-        );
+    let Some(corpus) = corpus("common-calls test") else {
         return;
     };
     let model = docgen::model_for_tree(&corpus.join("v1.0")).expect("v1.0 reads");

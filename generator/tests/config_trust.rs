@@ -2,34 +2,20 @@
 //! docgen reads there (`docgen.toml`, the baseline) are small regular files
 //! whose errors quote little of them (issue 16).
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
+use support::{copy_tree, lint_fixtures};
 
 /// `<tmp>/docs` (a copy of the `formats` fixture, with `docgen.toml` holding
 /// `config`) and `<tmp>` around it, which is outside the docs folder.
 fn tree(config: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let docs = tmp.path().join("docs");
-    copy_dir(&fixtures().join("formats"), &docs);
+    copy_tree(&lint_fixtures().join("formats"), &docs);
     if let Some(config) = config {
         fs::write(docs.join("docgen.toml"), config).expect("write docgen.toml");
     }

@@ -4,10 +4,13 @@
 //! Each case's complete list of changes is stated here with its breaking mark, so
 //! a change that is missed, misclassified or reported twice fails the test.
 
+mod support;
+
 use docgen::diff::{self, Change, ChangeKind, Side, Trees};
 use docgen::ApiModel;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::docgen;
 
 fn fixture(case: &str, side: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -307,13 +310,6 @@ fn markdown_format() {
 }
 
 // --- The binary: output and exit codes.
-
-fn docgen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docgen"))
-        .args(args)
-        .output()
-        .expect("run docgen")
-}
 
 fn diff_binary(case: &str, extra: &[&str]) -> Output {
     let (old, new) = (fixture(case, "old"), fixture(case, "new"));

@@ -2,9 +2,11 @@
 //! the simple reader answers, it must answer what the YAML parser answers, on
 //! every page of the corpus and on generated inputs made of tricky pieces.
 
+mod support;
+
 use docgen::parse::front_matter::{read_simple, FrontMatter};
 use proptest::prelude::*;
-use std::path::Path;
+use support::corpus;
 use walkdir::WalkDir;
 
 /// The YAML between the opening `---` line and the next `---` line.
@@ -20,14 +22,9 @@ fn by_yaml_parser(yaml: &str) -> Result<FrontMatter, String> {
 
 #[test]
 fn the_simple_reader_agrees_with_the_yaml_parser_on_the_corpus() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-docs-2021");
-    if !corpus.is_dir() {
-        println!(
-            "corpus not found at {}; skipping the front matter comparison",
-            corpus.display()
-        );
+    let Some(corpus) = corpus("front matter comparison") else {
         return;
-    }
+    };
     let (mut pages, mut simple) = (0usize, 0usize);
     for entry in WalkDir::new(&corpus).into_iter().flatten() {
         if entry.path().extension().is_none_or(|ext| ext != "md") {

@@ -2,18 +2,17 @@
 //! number of threads, and the no-op second run (which must neither write nor
 //! skip wrongly).
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::SystemTime;
+use support::{contents, copy_tree, docs_input};
 use walkdir::WalkDir;
 
 const STAMP: &str = docgen::stamp::STAMP_FILE;
-
-fn docs_input() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input")
-}
 
 /// `docgen generate --docs DOCS --out OUT [extra]` with `RAYON_NUM_THREADS=threads`;
 /// it must succeed. Returns (stdout, stderr).
@@ -36,24 +35,6 @@ fn generate(docs: &Path, out: &Path, threads: usize, extra: &[&str]) -> (String,
         output.status
     );
     (stdout, stderr)
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    WalkDir::new(dir)
-        .into_iter()
-        .map(|entry| entry.expect("walk"))
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let relative = entry
-                .path()
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/");
-            (relative, fs::read(entry.path()).expect("read"))
-        })
-        .collect()
 }
 
 /// The generated files under `dir`: everything but the stamp, which records
@@ -95,18 +76,6 @@ fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
             (relative, modified)
         })
         .collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn is_no_op(stdout: &str) -> bool {

@@ -3,27 +3,13 @@
 //! diagnostics on stderr) as they are. No forged diagnostic line, no line that
 //! starts a GitHub workflow command, no terminal escape sequence.
 
+mod support;
+
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
+use support::{copy_tree, lint_fixtures};
 
 /// What an attacker writes into a page: a line break followed by a forged
 /// workflow command and a forged rustc-style line, plus terminal escapes.
@@ -34,7 +20,7 @@ const FORGED: &str = "x\\n::error file=forged.md,line=1::forged\\r\\nerror[forge
 /// `anchor-missing`), and a page whose file name holds a line break and an escape.
 fn hostile_docs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&fixtures().join("formats"), dir.path());
+    copy_tree(&lint_fixtures().join("formats"), dir.path());
     let get = dir.path().join("api/widget-get.md");
     let text = fs::read_to_string(&get).expect("page");
     let text = text.replace(

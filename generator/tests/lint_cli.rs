@@ -1,15 +1,14 @@
 //! `docgen lint` through the real binary: the output formats (snapshotted on
 //! `fixtures/lint/formats`), `docgen.toml`, the baseline, and the exit codes.
 
+mod support;
+
 use docgen::diagnostics::{Code, HELP_URI};
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint"))
-}
+use support::{copy_tree, lint_fixtures};
 
 /// Runs `docgen lint ARGS` in `dir`.
 fn docgen_in(dir: &Path, args: &[&str]) -> Output {
@@ -33,7 +32,7 @@ fn stderr(output: &Output) -> String {
 /// `docgen lint --docs formats --format FORMAT`, run from the fixtures folder so
 /// that paths in the output are short and the same on every machine.
 fn formats(format: &str) -> Output {
-    docgen_in(&fixtures(), &["--docs", "formats", "--format", format])
+    docgen_in(&lint_fixtures(), &["--docs", "formats", "--format", format])
 }
 
 fn code(output: &Output) -> i32 {
@@ -180,24 +179,11 @@ fn sarif_format() {
 /// A writable copy of the `formats` fixture with `docgen.toml` holding `config`.
 fn configured(config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&fixtures().join("formats"), dir.path());
+    copy_tree(&lint_fixtures().join("formats"), dir.path());
     if let Some(config) = config {
         fs::write(dir.path().join("docgen.toml"), config).expect("write docgen.toml");
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// `(code, severity, file)` of each finding of `docgen lint --format json` in `dir`.
@@ -400,7 +386,7 @@ fn baseline_that_is_not_a_baseline_is_a_usage_error() {
 #[test]
 fn warnings_alone_exit_zero() {
     let output = docgen_in(
-        &fixtures(),
+        &lint_fixtures(),
         &[
             "--docs",
             "content-length-mismatch/fires",
@@ -414,10 +400,10 @@ fn warnings_alone_exit_zero() {
 
 #[test]
 fn unreadable_docs_folder_is_a_usage_error() {
-    let output = docgen_in(&fixtures(), &["--docs", "no-such-folder"]);
+    let output = docgen_in(&lint_fixtures(), &["--docs", "no-such-folder"]);
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("cannot read docs folder"));
-    let output = docgen_in(&fixtures(), &["--docs", "formats", "--format", "xml"]);
+    let output = docgen_in(&lint_fixtures(), &["--docs", "formats", "--format", "xml"]);
     assert_eq!(code(&output), 2);
 }
 
@@ -459,7 +445,7 @@ fn codes_and_files(output: &Output) -> Vec<(String, String)> {
 
 #[test]
 fn changed_files_relative_to_the_repository_or_the_docs_folder() {
-    let dir = fixtures();
+    let dir = lint_fixtures();
     // Relative to the current directory (the repository root in CI).
     let list = tempfile::NamedTempFile::new().expect("temp file");
     fs::write(list.path(), "formats/resources/widget.md\nREADME.md\n").expect("write list");
@@ -512,7 +498,7 @@ fn changed_files_relative_to_the_repository_or_the_docs_folder() {
 fn changed_files_keep_findings_that_name_a_changed_page() {
     // The finding is on api/widget-get.md; it names the changed page.
     let output = docgen_with_stdin(
-        &fixtures(),
+        &lint_fixtures(),
         &[
             "--docs",
             "duplicate-operation/fires",
@@ -529,7 +515,7 @@ fn changed_files_keep_findings_that_name_a_changed_page() {
     );
     // A page that links to the changed (here: deleted) page.
     let output = docgen_with_stdin(
-        &fixtures(),
+        &lint_fixtures(),
         &["--docs", "link-broken/fires", "--changed-files", "-"],
         "api/widget-read.md\n",
     );
@@ -618,7 +604,7 @@ fn changed_since_reads_git() {
 #[test]
 fn scope_flags_are_usage_errors_with_write_baseline() {
     let output = docgen_in(
-        &fixtures(),
+        &lint_fixtures(),
         &[
             "--docs",
             "formats",
@@ -630,7 +616,7 @@ fn scope_flags_are_usage_errors_with_write_baseline() {
     );
     assert_eq!(code(&output), 2);
     let output = docgen_in(
-        &fixtures(),
+        &lint_fixtures(),
         &[
             "--docs",
             "formats",
@@ -641,7 +627,7 @@ fn scope_flags_are_usage_errors_with_write_baseline() {
     );
     assert_eq!(code(&output), 2);
     let output = docgen_in(
-        &fixtures(),
+        &lint_fixtures(),
         &["--docs", "formats", "--changed-files", "/no/such/list"],
     );
     assert_eq!(code(&output), 2);
@@ -654,7 +640,7 @@ fn scope_flags_are_usage_errors_with_write_baseline() {
 
 #[test]
 fn min_severity_and_max_warnings() {
-    let dir = fixtures();
+    let dir = lint_fixtures();
     let output = docgen_in(
         &dir,
         &[
@@ -744,7 +730,7 @@ fn changed_files_relative_to_the_repository_root_from_a_subfolder() {
     // repo/.git, repo/docs (the docs), repo/tools (the current directory).
     let repo = tempfile::tempdir().expect("temp dir");
     fs::create_dir(repo.path().join(".git")).expect("mkdir .git");
-    copy_dir(&fixtures().join("formats"), &repo.path().join("docs"));
+    copy_tree(&lint_fixtures().join("formats"), &repo.path().join("docs"));
     let tools = repo.path().join("tools");
     fs::create_dir(&tools).expect("mkdir tools");
     let output = docgen_with_stdin(
@@ -790,7 +776,7 @@ fn sarif_paths(output: &Output) -> (Vec<String>, String) {
 
 #[test]
 fn sarif_paths_are_relative_however_docs_is_given() {
-    let fixtures = fixtures().canonicalize().expect("fixtures");
+    let fixtures = lint_fixtures().canonicalize().expect("fixtures");
     let formats = fixtures.join("formats");
     let absolute = formats.to_str().expect("UTF-8 path");
     let expected: Vec<&str> = vec![

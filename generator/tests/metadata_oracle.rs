@@ -12,14 +12,13 @@
 //! files (keeping hand-written reasons of lines that stay). Without the corpus
 //! or the metadata the test prints a notice and passes.
 
+mod support;
+
 use docgen::metadata::agreement::Agreement;
 use docgen::metadata::{self, Comparison, ResponseClass};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-}
+use support::shared;
 
 fn expectations(version: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

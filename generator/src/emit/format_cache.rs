@@ -23,15 +23,17 @@ pub struct FormatCache {
 
 impl FormatCache {
     /// Records that `code` is the formatted code of the token tree hashed as
-    /// `tokens` (see [`token_hash`]) for the file at `path`.
+    /// `tokens` (see `token_hash`) for the file at `path`.
     pub fn insert(&mut self, path: String, tokens: u64, code: String) {
         self.files.insert(path, (tokens, code));
     }
 
+    /// How many files are recorded.
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
+    /// Whether no file is recorded.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -51,7 +53,7 @@ pub type TokenHashes = BTreeMap<String, u64>;
 
 /// A hash of a token tree that two trees share only when they print the same
 /// Rust code: every token's kind, text and spacing, and every group's delimiter.
-pub fn token_hash(tokens: &TokenStream) -> u64 {
+pub(crate) fn token_hash(tokens: &TokenStream) -> u64 {
     let mut hasher = FieldHasher::default();
     hash_stream(tokens.clone(), &mut hasher);
     hasher.finish()
@@ -59,7 +61,7 @@ pub fn token_hash(tokens: &TokenStream) -> u64 {
 
 /// [`token_hash`] of tokens whose formatted code also depends on `context`
 /// (the include layout's root, which its docs name).
-pub fn token_hash_in(context: &str, tokens: &TokenStream) -> u64 {
+pub(crate) fn token_hash_in(context: &str, tokens: &TokenStream) -> u64 {
     let mut hasher = FieldHasher::default();
     hasher.field(context.as_bytes());
     hash_stream(tokens.clone(), &mut hasher);
@@ -108,7 +110,7 @@ fn hash_text(hasher: &mut FieldHasher, kind: u64, token: &dyn fmt::Display) {
 
 /// The formatted code of a generated Rust file's text: what follows its header
 /// (a few `//` lines, then an empty line).
-pub fn formatted_code(text: &str) -> Option<&str> {
+pub(crate) fn formatted_code(text: &str) -> Option<&str> {
     text.split_once("\n\n").map(|(_, code)| code)
 }
 

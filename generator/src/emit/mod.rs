@@ -3,21 +3,21 @@
 //! Code is built as token trees with `quote`, parsed with `syn` and printed with
 //! `prettyplease`, so it is always valid Rust and always formatted the same way.
 
-pub mod areas;
+pub(crate) mod areas;
 mod constructors;
 mod context;
-pub mod docs;
+pub(crate) mod docs;
 mod example_tests;
 pub mod format_cache;
 mod include;
 mod models;
-pub mod names;
+pub(crate) mod names;
 mod operations;
 mod path_tree;
 
 use crate::model::{type_key, ApiModel};
 use context::Context;
-pub use format_cache::{FormatCache, TokenHashes};
+pub(crate) use format_cache::{FormatCache, TokenHashes};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Name of the generated package and its library.
-pub const CRATE_NAME: &str = "graph-sdk";
+pub(crate) const CRATE_NAME: &str = "graph-sdk";
 const CRATE_IDENT: &str = "graph_sdk";
 /// The runtime every generated crate carries, copied verbatim from the
 /// `docgen-runtime` crate (which says why it is copied, not depended on).
@@ -45,7 +45,9 @@ pub struct GeneratedCrate {
 /// Emitted code that does not parse: always a docgen bug, never the docs' fault.
 #[derive(Debug)]
 pub struct EmitError {
+    /// The file whose code does not parse.
     pub file: String,
+    /// The parser's message.
     pub message: String,
 }
 
@@ -123,6 +125,7 @@ fn format_file(file: &str, tokens: TokenStream, style: &Style) -> Result<String,
 /// token trees are built, never by editing formatted code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitOptions {
+    /// Crate or `include!` layout.
     pub layout: Layout,
     /// The async client (module `client`): behind the cargo feature `client`
     /// in the crate layout, compiled unconditionally in the include layout.
@@ -144,7 +147,12 @@ pub enum Layout {
     /// `crate::graph`): `src/lib.rs` as `sdk.rs`, every module
     /// `mod x { include!(…) }` (see [`include`]), paths from `module_path`,
     /// and no crate-level attributes, manifest or tests.
-    Include { module_path: String, dir: String },
+    Include {
+        /// Where the user's crate includes the code (`crate`, `crate::graph`).
+        module_path: String,
+        /// The folder under `OUT_DIR` the files go to.
+        dir: String,
+    },
 }
 
 impl EmitOptions {
@@ -254,7 +262,8 @@ impl<'o> Style<'o> {
 
 /// The emitted crate, with what lets the next run reuse its formatted code.
 #[derive(Debug, Default)]
-pub struct Emitted {
+pub(crate) struct Emitted {
+    /// The files of the crate.
     pub generated: GeneratedCrate,
     /// Every Rust file formatted from a token tree, with the tree's hash.
     pub token_hashes: TokenHashes,
@@ -448,12 +457,15 @@ pub fn emit_crate(model: &ApiModel) -> Result<GeneratedCrate, EmitError> {
 /// [`emit_crate`], taking each Rust file's formatted code from `cache` when its
 /// token tree is the one the cached code was formatted from. The crate is the
 /// same as [`emit_crate`]'s; only the time differs.
-pub fn emit_crate_reusing(model: &ApiModel, cache: &FormatCache) -> Result<Emitted, EmitError> {
+pub(crate) fn emit_crate_reusing(
+    model: &ApiModel,
+    cache: &FormatCache,
+) -> Result<Emitted, EmitError> {
     emit_crate_with(model, &EmitOptions::crate_layout(), cache)
 }
 
 /// [`emit_crate_reusing`] in the layout and with the contents `options` say.
-pub fn emit_crate_with(
+pub(crate) fn emit_crate_with(
     model: &ApiModel,
     options: &EmitOptions,
     cache: &FormatCache,

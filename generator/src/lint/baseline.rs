@@ -48,8 +48,11 @@ struct BaselineFile {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
+    /// The finding's code (`link-broken`).
     pub code: String,
+    /// The page, relative to the docs folder.
     pub file: String,
+    /// The message, with quoted line numbers blanked and no "(and N more)".
     pub message: String,
 }
 
@@ -70,7 +73,9 @@ pub struct Baseline {
 /// The baseline cannot be read or written: a usage error (exit 2).
 #[derive(Debug)]
 pub struct BaselineError {
+    /// The baseline file.
     pub path: PathBuf,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -83,7 +88,7 @@ impl fmt::Display for BaselineError {
 impl std::error::Error for BaselineError {}
 
 /// The fingerprint of a finding: code, file and message with quoted locations removed.
-pub fn fingerprint(diagnostic: &Diagnostic) -> String {
+pub(crate) fn fingerprint(diagnostic: &Diagnostic) -> String {
     fingerprint_of(
         diagnostic.code.name(),
         &diagnostic.location.file,

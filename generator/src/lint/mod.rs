@@ -8,6 +8,7 @@
 //! or SARIF.
 
 pub mod baseline;
+#[doc(hidden)]
 pub mod checks;
 pub mod render;
 
@@ -34,7 +35,9 @@ pub const DEFAULT_BASELINE: &str = "lint-baseline.json";
 pub struct LintPage<'a> {
     /// Path relative to the docs folder, with `/`.
     pub file: &'a str,
+    /// The page's text.
     pub text: &'a str,
+    /// The parsed page.
     pub page: &'a Page,
 }
 
@@ -57,19 +60,25 @@ pub struct LintOptions {
 /// name it by `name` (its file name); `path` is where it was read from.
 #[derive(Debug, Clone)]
 pub struct MetadataFile {
+    /// The file name findings are located in.
     pub name: String,
+    /// Where it was read from.
     pub path: PathBuf,
 }
 
 /// Findings counted by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Findings of severity error.
     pub errors: usize,
+    /// Findings of severity warning.
     pub warnings: usize,
+    /// Findings of severity note.
     pub notes: usize,
 }
 
 impl Counts {
+    /// Counts one finding of `severity`.
     pub fn add(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,
@@ -78,6 +87,7 @@ impl Counts {
         }
     }
 
+    /// All findings counted.
     pub fn total(&self) -> usize {
         self.errors + self.warnings + self.notes
     }
@@ -124,6 +134,7 @@ pub struct LintReport {
 /// The baseline `--write-baseline` wrote.
 #[derive(Debug)]
 pub struct WrittenBaseline {
+    /// The baseline file.
     pub path: PathBuf,
     /// How many findings it holds.
     pub count: usize,
@@ -132,6 +143,7 @@ pub struct WrittenBaseline {
 }
 
 impl LintReport {
+    /// How many reported findings have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -156,9 +168,13 @@ impl LintReport {
 /// A lint run that cannot start or finish: a usage error (exit 2).
 #[derive(Debug)]
 pub enum LintError {
+    /// The docs folder cannot be read.
     Docs(SourceError),
+    /// `docgen.toml` cannot be used.
     Config(ConfigError),
+    /// The baseline cannot be read or written.
     Baseline(BaselineError),
+    /// The `--metadata` file cannot be read or parsed.
     Metadata(MetadataError),
 }
 

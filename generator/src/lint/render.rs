@@ -25,15 +25,20 @@ use std::path::Path;
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// rustc-style text with snippets, for people.
     Human,
+    /// One JSON document.
     Json,
+    /// GitHub Actions workflow commands (annotations).
     Github,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
 }
 
 /// How to render: where the docs folder is (for paths) and whether to colour.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions<'a> {
+    /// The docs folder as given.
     pub docs: &'a Path,
     /// The current directory, absolute: `github` and `sarif` paths are relative
     /// to it when the docs folder is inside it (see [`source_root`]).
@@ -55,6 +60,7 @@ pub struct SourceRoot {
     pub prefix: String,
 }
 
+/// The [`SourceRoot`] for `docs` seen from `cwd`.
 pub fn source_root(docs: &Path, cwd: &Path) -> SourceRoot {
     let docs = cwd.join(docs);
     let docs = docs
@@ -214,7 +220,7 @@ fn rooted_path(report: &LintReport, root: &SourceRoot, file: &str) -> String {
 }
 
 /// The page's path as reachable from the current directory.
-pub fn display_path(docs: &Path, file: &str) -> String {
+pub(crate) fn display_path(docs: &Path, file: &str) -> String {
     let docs = docs.to_string_lossy().replace('\\', "/");
     let docs = docs.trim_end_matches('/');
     match docs {

@@ -6,7 +6,7 @@
 //! - [`index`] answers lookups across schemas: a type by name (alias or
 //!   namespace, case-insensitively), base chains, properties through base types,
 //!   bound operations;
-//! - [`resolve`] walks a documented path through the CSDL to the response it gives;
+//! - `resolve` walks a documented path through the CSDL to the response it gives;
 //! - [`agreement`] compares one docs type reference with one CSDL type reference;
 //! - [`types`] compares types, properties, enum members and base types;
 //! - [`responses`] compares each operation's response with what its path gives;

@@ -14,7 +14,9 @@ const SERVICE_HOST: &str = "https://graph.microsoft.com";
 /// The part a code block plays in a page's examples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExampleRole {
+    /// An HTTP request of an example.
     Request,
+    /// An HTTP response of an example.
     Response,
     /// Not an example (a syntax listing, a JSON representation, a snippet).
     NotExample,

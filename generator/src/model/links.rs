@@ -10,7 +10,12 @@ pub enum LinkTarget {
     /// A Markdown page by relative path: `path` as linked (backslashes read as
     /// slashes, the anchor dropped), `file` the tree path it resolves to from
     /// the linking page's folder, `None` when it climbs out of the tree.
-    Page { path: String, file: Option<String> },
+    Page {
+        /// The path as linked.
+        path: String,
+        /// The tree path it resolves to; `None` when it climbs out of the tree.
+        file: Option<String>,
+    },
     /// An anchor of the linking page itself (`#permissions`).
     SamePage,
     /// Another site, a site-absolute path, or a file that is not a page.

@@ -1,6 +1,6 @@
 //! The API model: everything docgen knows about an API, merged across pages.
 //!
-//! Built once from parsed pages by [`build`]; every command (generate, check,
+//! Built once from parsed pages by `build`; every command (generate, check,
 //! dump, lint, diff) reads this model and nothing else.
 
 mod areas;
@@ -18,11 +18,12 @@ mod sections;
 mod type_ref;
 mod types;
 
-pub use areas::{area_name, FALLBACK_AREA};
-pub use build::{build_model, build_model_of};
-pub use examples::{example_role, ExampleRole};
-pub use links::{link_target, LinkTarget};
-pub use naming::{addressed_resource, pieces, singular, verb};
+pub(crate) use areas::FALLBACK_AREA;
+pub use build::build_model;
+pub(crate) use build::build_model_of;
+pub(crate) use examples::{example_role, ExampleRole};
+pub(crate) use links::{link_target, LinkTarget};
+pub(crate) use naming::{addressed_resource, pieces, singular, verb};
 pub use page_kind::PageKind;
 pub use type_ref::{Primitive, TypeRef};
 
@@ -47,6 +48,7 @@ pub struct ApiModel {
 }
 
 impl ApiModel {
+    /// The type called `name`, found by [`type_key`] (case-insensitive).
     pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
         let key = type_key(name);
         self.types
@@ -59,7 +61,7 @@ impl ApiModel {
 /// Type key → keys of every type derived from it, directly or not (sorted), for
 /// the types that have any. Both the example checks and the emitter's `Any…`
 /// enums read polymorphism from here, so the two agree.
-pub fn descendants<'a>(
+pub(crate) fn descendants<'a>(
     types: impl IntoIterator<Item = &'a TypeDef>,
 ) -> std::collections::BTreeMap<String, Vec<String>> {
     use std::collections::{BTreeMap, BTreeSet};
@@ -97,7 +99,7 @@ pub fn query_pairs(query: Option<&str>) -> impl Iterator<Item = &str> {
         .filter(|pair| !pair.is_empty())
 }
 
-/// The key types are identified by: the [`doc_type_name`], lowercased, because
+/// The key types are identified by: the `doc_type_name`, lowercased, because
 /// pages disagree on case (`deviceManagementScript` vs `devicemanagementscript`).
 /// One simple name in two namespaces is two keys (`group`, `termstore.group`).
 pub fn type_key(name: &str) -> String {
@@ -108,7 +110,7 @@ pub fn type_key(name: &str) -> String {
 /// the service's own namespace, so that types of sub-namespaces keep theirs
 /// (`#microsoft.graph.user` → `user`, `microsoft.graph.termStore.group` →
 /// `termStore.group`). Applying it twice changes nothing.
-pub fn doc_type_name(name: &str) -> &str {
+pub(crate) fn doc_type_name(name: &str) -> &str {
     let name = name.trim().trim_start_matches('#');
     ["microsoft.graph.", "graph."]
         .iter()
@@ -122,16 +124,18 @@ pub fn doc_type_name(name: &str) -> &str {
 
 /// The model name of a type called `simple` in `namespace`: qualified by the
 /// sub-namespace when it is not the service's own (`termStore.group`).
-pub fn name_in_namespace(namespace: &str, simple: &str) -> String {
+pub(crate) fn name_in_namespace(namespace: &str, simple: &str) -> String {
     let qualified = format!("{}.{simple}", namespace.trim());
     doc_type_name(&qualified).to_string()
 }
 
+/// Whether a type is a JSON object or an enumeration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeKind {
     /// An entity or complex type: a JSON object.
     Object,
+    /// An enumeration: a string from a fixed set of members.
     Enum,
 }
 
@@ -139,30 +143,44 @@ pub enum TypeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeOrigin {
+    /// A resource page documents it.
     ResourcePage,
+    /// An enumeration page documents it.
     EnumPage,
+    /// A table of values on another page documents it.
     EnumTable,
+    /// The request-body table of an API page documents it.
     RequestBodyTable,
     /// No page defines it; its properties were seen in examples.
     InferredFromExamples,
 }
 
+/// A type of the API (`model.types[]` in `docgen dump`); one entry per type, merged across pages.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
     /// Name as the docs spell it (`deviceManagementScript`).
     pub name: String,
+    /// Its namespace (`microsoft.graph`).
     pub namespace: String,
+    /// Object or enum.
     pub kind: TypeKind,
+    /// Where the definition came from, strongest first.
     pub origin: TypeOrigin,
+    /// The base type's name without namespace (the annotation's `baseType`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_type: Option<String>,
+    /// The annotation marks the type `abstract`: only derived types are sent.
     pub is_abstract: bool,
+    /// The type is open: values may carry properties it does not document.
     pub is_open: bool,
+    /// The annotation's `keyProperty`, usually `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_property: Option<String>,
+    /// The page's description of the type (Markdown links kept); may be empty.
     pub description: String,
     /// Own properties (not inherited), in documented order.
     pub properties: Vec<Property>,
+    /// The values of an enum, in documented order; empty for objects.
     pub members: Vec<EnumMember>,
     /// Every place that defines or extends the type; the first is the main one.
     pub sources: Vec<Location>,
@@ -170,52 +188,73 @@ pub struct TypeDef {
 
 impl TypeDef {
     /// `microsoft.graph.callRecords.session` for the model's `callRecords.session`.
-    pub fn qualified_name(&self) -> String {
+    pub(crate) fn qualified_name(&self) -> String {
         let simple = self.name.rsplit('.').next().unwrap_or(&self.name);
         format!("{}.{simple}", self.namespace)
     }
 }
 
+/// A property of a type, or an action parameter: one table row.
 #[derive(Debug, Clone, Serialize)]
 pub struct Property {
     /// JSON name.
     pub name: String,
+    /// The property's type.
     #[serde(rename = "type")]
     pub ty: TypeRef,
+    /// The table's description cell; may be empty.
     pub description: String,
     /// From a Relationships table (navigation property).
     pub is_relationship: bool,
+    /// The table row.
     pub source: Location,
 }
 
+/// One value of an enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumMember {
+    /// The value as sent in JSON (`system`).
     pub name: String,
+    /// The numeric value, when the page gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+    /// The page's description; may be empty.
     pub description: String,
 }
 
+/// One endpoint of the API (`model.operations[]` in `docgen dump`): a method and a path.
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {
     /// Stable, unique snake_case name derived from the method and path.
     pub name: String,
+    /// The page's title (`Get deviceManagementScript`).
     pub title: String,
+    /// The page's description; may be empty.
     pub description: String,
+    /// The HTTP method, upper case (`GET`).
     pub method: String,
+    /// The documented path line.
     pub path: PathTemplate,
     /// The other path lines of the same section that reach the same operation
     /// through another route; each has its own request function.
     pub path_index: usize,
+    /// The names of the path's parameters, in order.
     pub path_params: Vec<String>,
+    /// The OData query options the page documents, lower case and sorted.
     pub query_options: Vec<String>,
+    /// The rows of the Request headers table.
     pub headers: Vec<HeaderParam>,
     /// The page's permissions table, one entry per row, in the page's order.
     pub permissions: Vec<Permission>,
+    /// What the request sends.
     pub body: RequestBody,
+    /// The success status the Response section states; `200` when it states none.
     pub success_status: u16,
+    /// What a successful response holds.
     pub response: ResponseShape,
+    /// The page's examples that belong to this operation, in page order.
     pub examples: Vec<Example>,
+    /// The path line on the page.
     pub source: Location,
     /// The API areas (cargo features) of every page that documents the
     /// operation, sorted: enabling any of them compiles it.
@@ -232,48 +271,64 @@ pub struct Permission {
     pub scopes: String,
 }
 
+/// One row of a page's Request headers table.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeaderParam {
+    /// The header's name.
     pub name: String,
+    /// The table's value or description cell.
     pub description: String,
 }
 
+/// What a request sends (`body` in `docgen dump`, by `kind`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RequestBody {
+    /// The request has no body.
     None,
     /// A JSON representation of a type.
     Type {
+        /// The type sent.
         ty: TypeRef,
     },
     /// Action parameters, sent as one JSON object.
     Parameters {
+        /// The parameters, in documented order.
         parameters: Vec<Property>,
     },
     /// Raw bytes (for example file content).
     Stream,
 }
 
+/// What a successful response holds (`response` in `docgen dump`, by `kind`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResponseShape {
+    /// No body (for example `204 No Content`).
     None,
+    /// One value of the type.
     Single {
+        /// The type of the value.
         ty: TypeRef,
     },
     /// One page of a collection (`value` plus `@odata.nextLink`).
     Collection {
+        /// The element type.
         ty: TypeRef,
     },
+    /// Raw bytes (`/$value`, `GET .../content`, or a response the page calls a stream).
     Stream,
 }
 
 /// A documented request/response pair.
 #[derive(Debug, Clone, Serialize)]
 pub struct Example {
+    /// The annotation's `name`, otherwise `<page file stem>_<n>`.
     pub name: String,
+    /// The request; absent for a response with no request before it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<ExampleRequest>,
+    /// The response; absent for a request with no response after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<ExampleResponse>,
     /// What docgen concluded about the example before running it.
@@ -290,6 +345,7 @@ pub enum ExampleOutcome {
     Pass,
     /// The page contradicts itself; the diagnostic code says how.
     DocsProblem {
+        /// The diagnostic that says how.
         code: Code,
         /// Whether the problem keeps the example from being a test of the SDK
         /// (for example a value of the wrong type); such examples get no test.
@@ -299,7 +355,10 @@ pub enum ExampleOutcome {
     /// response body where the model has no response, or a request body where
     /// it takes none. Its JSON would never be compared, so docgen failed to read
     /// the page; `cause` says which part.
-    GeneratorFailure { cause: &'static str },
+    GeneratorFailure {
+        /// One of [`failure_causes`].
+        cause: &'static str,
+    },
 }
 
 /// Causes of [`ExampleOutcome::GeneratorFailure`].
@@ -311,6 +370,7 @@ pub mod failure_causes {
 }
 
 impl ExampleOutcome {
+    /// Whether the generated crate gets a test for the example: not when a docs problem blocks it or docgen failed.
     pub fn is_testable(&self) -> bool {
         !matches!(
             self,
@@ -322,12 +382,16 @@ impl ExampleOutcome {
     }
 }
 
+/// The request half of an example.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExampleRequest {
+    /// The method of the request line.
     pub method: String,
+    /// The URL as written.
     pub url: String,
     /// The path as sent, without service root and query.
     pub path: String,
+    /// The query string, without `?`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Values of the operation's path parameters taken from the example, in order.
@@ -342,17 +406,23 @@ pub struct ExampleRequest {
     pub body_invalid: bool,
     /// What came before the documented path in the example (`/beta`, or an odd root).
     pub root: String,
+    /// The body, parsed leniently; absent when there is none or it is not JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The request line.
     pub location: Location,
 }
 
+/// The response half of an example.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExampleResponse {
+    /// The status of the `HTTP/1.1 200 OK` line, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// The body, parsed leniently; absent when there is none or it is not JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The annotation says the body is shortened (`"truncated": true`).
     pub truncated: bool,
     /// The body looks like JSON but does not parse, even leniently.
     pub body_invalid: bool,
@@ -361,16 +431,22 @@ pub struct ExampleResponse {
     pub odata_type: Option<String>,
     /// The annotation's `isCollection`.
     pub is_collection: bool,
+    /// The first line of the response block.
     pub location: Location,
 }
 
+/// What a page was and what it yielded (`model.pages[]` in `docgen dump`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PageSummary {
+    /// The page's path relative to the docs folder.
     pub file: String,
+    /// What the page documents (from the front matter, otherwise its headings).
     pub kind: PageKind,
     /// The API area the page belongs to: its `ms.prod`, in kebab-case.
     pub area: String,
+    /// Operations the page yields.
     pub operations: usize,
+    /// Types the page defines.
     pub types: usize,
     /// Why the page yielded nothing, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -386,9 +462,11 @@ pub struct PageSummary {
 /// How much of a docs tree the model covers; the corpus test holds these to a bar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Coverage {
+    /// API pages with an `HTTP request` heading.
     pub api_pages_with_http_section: usize,
     /// Of those, the pages that yield at least one operation.
     pub api_pages_with_operations: usize,
+    /// Resource pages with at least one named property or relationship row.
     pub resource_pages_with_properties: usize,
     /// Of those, the pages whose type carries every row of the tables.
     pub resource_pages_complete: usize,
@@ -397,6 +475,7 @@ pub struct Coverage {
 }
 
 impl ApiModel {
+    /// How much of the docs tree the model covers.
     pub fn coverage(&self) -> Coverage {
         let mut coverage = Coverage::default();
         for page in &self.pages {

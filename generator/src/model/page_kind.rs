@@ -3,17 +3,22 @@
 use crate::parse::{Block, Page};
 use serde::Serialize;
 
+/// What a page documents (`pages[].kind` in `docgen dump`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageKind {
+    /// Documents a request.
     Api,
+    /// Documents a type.
     Resource,
+    /// Documents an enumeration.
     Enum,
     /// Conceptual or unrecognised pages; they yield nothing by design.
     Other,
 }
 
 impl PageKind {
+    /// The kind of a page: its front matter's `doc_type`, otherwise its headings.
     pub fn of(page: &Page) -> PageKind {
         let declared = Self::declared(page);
         let has_heading = |wanted: &str| {

@@ -7,22 +7,39 @@ use serde::Serialize;
 /// The primitive types of the docs (OData's `Edm` types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Primitive {
+    /// Text (`Edm.String`).
     String,
+    /// `true` or `false`.
     Boolean,
+    /// An unsigned 8-bit integer.
     Byte,
+    /// A signed 8-bit integer.
     SByte,
+    /// A 16-bit integer.
     Int16,
+    /// A 32-bit integer.
     Int32,
+    /// A 64-bit integer.
     Int64,
+    /// A 32-bit float.
     Single,
+    /// A 64-bit float.
     Double,
+    /// A decimal number.
     Decimal,
+    /// A timestamp with offset (ISO 8601).
     DateTimeOffset,
+    /// A calendar date (`2021-01-31`).
     Date,
+    /// A time of day (`13:45:00`).
     TimeOfDay,
+    /// An ISO 8601 duration (`PT1H`).
     Duration,
+    /// A GUID, as text.
     Guid,
+    /// Base64-encoded bytes.
     Binary,
+    /// Raw bytes sent as they are.
     Stream,
     /// Any JSON value (`Json`, `Object`, or a type that could not be resolved).
     Json,
@@ -65,12 +82,15 @@ impl Primitive {
 pub struct TypeRef {
     /// The primitive's doc name, or the referenced type's name as written.
     pub name: String,
+    /// Present when the type is a primitive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primitive: Option<Primitive>,
+    /// A collection of the type (`String collection`, `Collection(...)`).
     pub collection: bool,
 }
 
 impl TypeRef {
+    /// A reference to a primitive.
     pub fn primitive(primitive: Primitive, collection: bool) -> TypeRef {
         TypeRef {
             name: format!("{primitive:?}"),
@@ -79,6 +99,7 @@ impl TypeRef {
         }
     }
 
+    /// A reference to a named type; a namespace of the service is dropped.
     pub fn named(name: &str, collection: bool) -> TypeRef {
         TypeRef {
             name: super::doc_type_name(name).to_string(),
@@ -95,6 +116,7 @@ impl TypeRef {
             .is_some_and(|p| !matches!(p, Primitive::Json | Primitive::Stream))
     }
 
+    /// The same type, not as a collection.
     pub fn element(&self) -> TypeRef {
         TypeRef {
             collection: false,

@@ -24,7 +24,7 @@ use std::path::{Component, Path, PathBuf};
 pub const FILE_NAME: &str = "docgen.toml";
 
 /// The largest `docgen.toml` or baseline docgen reads (16 MiB).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How many characters of a file's text an error message quotes at most.
 const QUOTE_CHARS: usize = 80;
@@ -70,7 +70,9 @@ pub struct Config {
 /// `docgen.toml` cannot be used: a usage error (exit 2).
 #[derive(Debug)]
 pub struct ConfigError {
+    /// The file.
     pub path: PathBuf,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -86,7 +88,7 @@ impl Config {
     /// Reads `docgen.toml` from the docs folder; the default when there is none.
     ///
     /// The file must be a regular file (not a symbolic link, FIFO or device)
-    /// of at most [`MAX_FILE_BYTES`].
+    /// of at most `MAX_FILE_BYTES`.
     pub fn load(docs: &Path) -> Result<Config, ConfigError> {
         let path = docs.join(FILE_NAME);
         let text = match read_regular_file(&path) {
@@ -204,7 +206,7 @@ fn skip_set(patterns: &[String]) -> Result<GlobSet, String> {
 /// A path from `docgen.toml` as a path inside the docs folder: relative, with
 /// no `..` (and no root or drive). Symbolic links are checked where the file
 /// is used (see `baseline`).
-pub fn inside_path(file: &str) -> Result<PathBuf, String> {
+pub(crate) fn inside_path(file: &str) -> Result<PathBuf, String> {
     if file.trim().is_empty() {
         return Err("the path is empty".to_string());
     }
@@ -238,7 +240,7 @@ pub fn inside_path(file: &str) -> Result<PathBuf, String> {
 /// and at most [`MAX_FILE_BYTES`]: a FIFO, a device such as `/dev/zero` or a
 /// huge file can neither hang docgen nor exhaust its memory. The file type is
 /// checked before opening (a FIFO is never opened) and again on the open file.
-pub fn read_regular_file(path: &Path) -> Result<Option<String>, String> {
+pub(crate) fn read_regular_file(path: &Path) -> Result<Option<String>, String> {
     let metadata = match std::fs::symlink_metadata(path) {
         Ok(metadata) => metadata,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -284,7 +286,7 @@ fn too_large() -> String {
 
 /// `text` cut to [`QUOTE_CHARS`] characters per line (and a few lines), so an
 /// error never repeats more of a file than the piece at fault.
-pub fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     let mut lines: Vec<String> = text
         .lines()
         .take(8)

@@ -27,7 +27,7 @@ impl Policy {
     }
 
     /// The policy a configuration gives.
-    pub fn from_config(config: Config) -> Policy {
+    pub(crate) fn from_config(config: Config) -> Policy {
         Policy { config }
     }
 
@@ -44,7 +44,7 @@ impl Policy {
 
     /// One diagnostic as the policy reports it: `None` when its page is
     /// skipped or its code allowed, else with the configured severity.
-    pub fn apply_one(&self, mut diagnostic: Diagnostic) -> Option<Diagnostic> {
+    pub(crate) fn apply_one(&self, mut diagnostic: Diagnostic) -> Option<Diagnostic> {
         if self.skips(&diagnostic.location.file) {
             return None;
         }
