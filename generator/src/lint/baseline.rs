@@ -210,7 +210,7 @@ fn json_error(err: &serde_json::Error) -> String {
 impl Baseline {
     /// Reads the baseline `relative` to the docs folder `docs`: a regular file
     /// inside it, reached without symbolic links, of at most
-    /// [`super::config::MAX_FILE_BYTES`].
+    /// `MAX_FILE_BYTES` (16 MiB, as `docgen.toml`).
     pub fn load(docs: &Path, relative: &Path) -> Result<Baseline, BaselineError> {
         let path = resolve(docs, relative)?;
         let error = |message: String| BaselineError {
