@@ -384,3 +384,41 @@ fn a_run_after_a_page_change_reuses_unchanged_code_and_writes_what_a_first_run_w
     assert_eq!(formatting(&report), (files, 0));
     assert_same(&crate_files(&out), &crate_files(&fresh), "formatted anew");
 }
+
+/// A prose-only edit that moves every line of a page (blank lines after its
+/// title) leaves `check` green: generated code holds no page line numbers.
+/// Before, operation docs and example tests named `file, line N`, and the same
+/// edit made `check` fail (issue 15).
+#[test]
+fn an_edit_that_only_moves_lines_leaves_check_green() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let docs = tmp.path().join("docs");
+    support::copy_tree(&support::docs_input(), &docs);
+    for page in [
+        "api/devicemanagementscript-get.md",
+        "resources/devicemanagementscript.md",
+    ] {
+        let path = docs.join(page);
+        let text = std::fs::read_to_string(&path).expect("read page");
+        let title_end = text
+            .find("\n# ")
+            .and_then(|at| text[at + 1..].find('\n').map(|n| at + 1 + n));
+        let at = title_end.expect("the page has a title");
+        let moved = format!("{}\n\n\n\n{}", &text[..at], &text[at..]);
+        std::fs::write(&path, moved).expect("write page");
+    }
+    let committed = support::repo_root().join("generated");
+    let output = support::docgen(&[
+        std::ffi::OsStr::new("check"),
+        std::ffi::OsStr::new("--docs"),
+        docs.as_os_str(),
+        std::ffi::OsStr::new("--out"),
+        committed.as_os_str(),
+    ]);
+    assert!(
+        output.status.success(),
+        "check after a line-moving edit: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
