@@ -413,8 +413,17 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 /// comments (all but tabs become spaces).
 pub fn doc_safe(line: &str) -> String {
     line.chars()
+        // rustc denies text-direction codepoints in doc comments
+        // (`text_direction_codepoint_in_literal`); pages carry them invisibly
+        // (`printdocument-uploaddata.md`: `{contentLength}` + U+202C).
+        .filter(|c| !is_text_direction_codepoint(*c))
         .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
         .collect()
+}
+
+/// The codepoints rustc's `text_direction_codepoint_in_literal` lint refuses.
+pub fn is_text_direction_codepoint(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Joins paragraphs of doc text with blank lines, skipping empty ones.
@@ -429,6 +438,13 @@ pub fn paragraphs(parts: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn text_direction_codepoints_never_reach_a_doc_comment() {
+        let text = "{contentLength}\u{202c} a\u{2066}b\u{202e}";
+        assert_eq!(doc_safe(text), "{contentLength} ab");
+    }
+
     use super::*;
 
     #[test]

@@ -393,7 +393,11 @@ fn path_aliases(op: &Operation) -> Vec<String> {
         .path
         .raw
         .chars()
-        .filter(|c| !matches!(c, '"' | '\'') && !c.is_control())
+        .filter(|c| {
+            !matches!(c, '"' | '\'')
+                && !c.is_control()
+                && !super::docs::is_text_direction_codepoint(*c)
+        })
         .collect();
     let path = path.trim().to_string();
     if path.is_empty() {
