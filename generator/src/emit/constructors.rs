@@ -49,7 +49,7 @@ fn email_address(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
 
 /// `Recipient::new("a@contoso.com")`.
 fn recipient(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
-    let (field, target) = object_field(cx, def, "emailAddress")?;
+    let (field, target) = typed_field(cx, def, "emailAddress", TypeKind::Object)?;
     // Built with `EmailAddress::new`, so only where that one exists.
     email_address(cx, target)?;
     let own = names::ident(cx.type_names.get(&type_key(&target.name))?);
@@ -68,7 +68,7 @@ fn recipient(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
 /// `ItemBody::text("…")` and `ItemBody::html("…")`.
 fn item_body(cx: &Context<'_>, def: &TypeDef) -> Option<TokenStream> {
     let content = string_field(cx, def, "content")?;
-    let (content_type, kind) = enum_field(cx, def, "contentType")?;
+    let (content_type, kind) = typed_field(cx, def, "contentType", TypeKind::Enum)?;
     let kind_ident = names::ident(cx.type_names.get(&type_key(&kind.name))?);
     let variant = |member: &str| -> Option<Ident> {
         kind.members
@@ -126,26 +126,19 @@ fn string_field(cx: &Context<'_>, def: &TypeDef, json: &str) -> Option<Ident> {
         .map(|(_, field)| names::ident(&field))
 }
 
-/// The field of a single object-typed property, with the object's definition.
-fn object_field<'m>(
+/// The field of a single property whose type is a named type of `kind`, with
+/// that type's definition.
+fn typed_field<'m>(
     cx: &Context<'m>,
     def: &'m TypeDef,
     json: &str,
+    kind: TypeKind,
 ) -> Option<(Ident, &'m TypeDef)> {
     let (property, field) = field_names(cx, def)
         .into_iter()
         .find(|(p, _)| p.name == json && p.ty.primitive.is_none() && !p.ty.collection)?;
     let target = cx.type_def(&property.ty.name)?;
-    (target.kind == TypeKind::Object).then(|| (names::ident(&field), target))
-}
-
-/// The field of a single enum-typed property, with the enum's definition.
-fn enum_field<'m>(cx: &Context<'m>, def: &'m TypeDef, json: &str) -> Option<(Ident, &'m TypeDef)> {
-    let (property, field) = field_names(cx, def)
-        .into_iter()
-        .find(|(p, _)| p.name == json && p.ty.primitive.is_none() && !p.ty.collection)?;
-    let target = cx.type_def(&property.ty.name)?;
-    (target.kind == TypeKind::Enum).then(|| (names::ident(&field), target))
+    (target.kind == kind).then(|| (names::ident(&field), target))
 }
 
 /// `value` (of `target`'s own struct) as a property's Rust value: boxed, and

@@ -1024,7 +1024,8 @@ fn permissions(
                     .and_then(|k| row.get(k))
                     .map(|c| c.text.trim().to_string())
                     .unwrap_or_default();
-                let documented = !text.is_empty() && !text.to_ascii_uppercase().contains("TODO");
+                let todo = text.to_ascii_uppercase().contains("TODO");
+                let documented = !text.is_empty() && !todo;
                 if documented && !kind.is_empty() {
                     // Kept least privileged first whatever order the table uses.
                     let scopes = if most_first {
@@ -1036,7 +1037,7 @@ fn permissions(
                     };
                     found.push(Permission { kind, scopes });
                 }
-                if text.is_empty() || text.to_ascii_uppercase().contains("TODO") {
+                if !documented {
                     diagnostics.push(Diagnostic::warning(
                         Code::PermissionTodo,
                         Location::new(&page.file, *line),
