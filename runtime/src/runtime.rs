@@ -36,18 +36,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// `Option<T>` cannot tell a missing property from one set to `null`, but the
 /// difference matters: in a `PATCH` body, `null` clears a property while
-/// leaving it out keeps it unchanged. Model fields of this type are declared
-/// as
+/// leaving it out keeps it unchanged. The generated models read a missing
+/// property as [`Nullable::Absent`] and never write an absent one (see
+/// [`ObjectReader`] and [`ObjectWriter`]). In a struct of your own, declare
+/// such a field as
 ///
 /// ```text
 /// #[serde(default, skip_serializing_if = "Nullable::is_absent")]
 /// pub nickname: Nullable<String>,
 /// ```
 ///
-/// so that a missing property deserializes to [`Nullable::Absent`] (via
-/// `default`) and an absent value is never written. On its own, `Absent`
-/// serializes as `null`, because there is no way to "write nothing" from
-/// inside a value.
+/// On its own, `Absent` serializes as `null`, because there is no way to
+/// "write nothing" from inside a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Nullable<T> {
     /// The property was not in the JSON object (and will not be written).
@@ -143,6 +143,190 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
             None => Nullable::Null,
         })
     }
+}
+
+// === JSON objects: how models read and write themselves ===
+//
+// Every generated struct is a JSON object with known properties (each a
+// `Nullable<T>`, written only when present) plus `additional_properties`
+// for the rest. A serde derive with `#[serde(flatten)]` would expand to a
+// field enum, a visitor and a buffering deserializer per struct, which is
+// most of what rustc spends on a generated crate. Instead each struct gets a
+// `Serialize` impl of one `ObjectWriter::field` call per property and a
+// `FromJsonObject` impl of one `match` arm per property; the work itself is
+// done once, here, for every model.
+
+/// A JSON object as read off the wire, in document order.
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// A model read from a JSON object: the generated structs and `Any…` enums.
+///
+/// Their `Deserialize` impls call [`deserialize_object`], which reads the
+/// object once and hands it here, so an `Any…` enum can look at
+/// `@odata.type` and pass the same object on to the type it names.
+pub trait FromJsonObject: Sized {
+    /// Builds the value from `object`; properties it does not name are kept.
+    fn from_json_object(object: JsonObject) -> Result<Self, FieldError>;
+}
+
+/// `Deserialize::deserialize` of every generated model: a JSON object, read
+/// by [`FromJsonObject`].
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromJsonObject>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let object = JsonObject::deserialize(deserializer)?;
+    T::from_json_object(object).map_err(serde::de::Error::custom)
+}
+
+/// A property of a JSON object that did not have the type its model declares.
+///
+/// Its message names the property's path from the outermost model, such as
+/// `createdBy.user.id: invalid type: integer `7`, expected a string`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    message: String,
+}
+
+impl FieldError {
+    /// The error of property `key` whose value failed with `error`.
+    fn at(key: &str, error: serde_json::Error) -> Self {
+        let inner = error.to_string();
+        // An inner model's error already starts with its own path: join them.
+        let message = match inner.strip_prefix(FIELD_ERROR_MARK) {
+            Some(rest) => format!("{FIELD_ERROR_MARK}{key}.{rest}"),
+            None => format!("{FIELD_ERROR_MARK}{key}: {inner}"),
+        };
+        Self { message }
+    }
+}
+
+/// How a [`FieldError`]'s message starts, so that an outer model can extend
+/// the path of an inner one (the error crosses `serde_json::Error` between).
+const FIELD_ERROR_MARK: &str = "property ";
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Reads the properties of one JSON object into a model's fields.
+///
+/// Each property the model names is read with [`ObjectReader::field`], the
+/// others are kept with [`ObjectReader::other`]; [`ObjectReader::finish`]
+/// hands over the kept ones and the first error, if any.
+#[derive(Debug, Default)]
+pub struct ObjectReader {
+    rest: JsonObject,
+    error: Option<FieldError>,
+}
+
+impl ObjectReader {
+    /// Reads property `key` into `slot`.
+    pub fn field<T: serde::de::DeserializeOwned>(
+        &mut self,
+        slot: &mut T,
+        key: &str,
+        value: serde_json::Value,
+    ) {
+        match T::deserialize(value) {
+            Ok(value) => *slot = value,
+            Err(error) => {
+                if self.error.is_none() {
+                    self.error = Some(FieldError::at(key, error));
+                }
+            }
+        }
+    }
+
+    /// Keeps a property the model does not name.
+    pub fn other(&mut self, key: String, value: serde_json::Value) {
+        self.rest.insert(key, value);
+    }
+
+    /// Moves the kept properties into `additional_properties`; the first
+    /// property that could not be read is the error.
+    pub fn finish(self, additional_properties: &mut JsonObject) -> Result<(), FieldError> {
+        *additional_properties = self.rest;
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A model field that may be left out of the JSON: `Nullable<T>` when
+/// absent, `Option<T>` (the `@odata.type` annotation) when `None`.
+pub trait OmitWhenAbsent {
+    /// Whether the property is left out of the object.
+    fn is_absent(&self) -> bool;
+}
+
+impl<T> OmitWhenAbsent for Nullable<T> {
+    fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+}
+
+impl<T> OmitWhenAbsent for Option<T> {
+    fn is_absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+/// Writes a model as one JSON object: its present properties in declaration
+/// order, then its `additional_properties`.
+pub struct ObjectWriter<M: serde::ser::SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: serde::ser::SerializeMap> ObjectWriter<M> {
+    /// Starts the object.
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, M::Error> {
+        Ok(Self {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
+    }
+
+    /// Writes property `key` unless its value is absent.
+    pub fn field<T: Serialize + OmitWhenAbsent>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() && !value.is_absent() {
+            if let Err(error) = self.map.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// Writes the properties the model does not name and ends the object.
+    pub fn end(mut self, additional_properties: &JsonObject) -> Result<M::Ok, M::Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        for (key, value) in additional_properties {
+            self.map.serialize_entry(key, value)?;
+        }
+        self.map.end()
+    }
+}
+
+/// The `@odata.type` of a JSON object as an `Any…` enum matches it: without
+/// the leading `#`, in ASCII lower case (the service is not consistent about
+/// either). Empty when the object has none.
+pub fn odata_type_key(object: &JsonObject) -> String {
+    let annotation = object
+        .get("@odata.type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    annotation
+        .strip_prefix('#')
+        .unwrap_or(annotation)
+        .to_ascii_lowercase()
 }
 
 // === Text-preserving primitive types ===
@@ -1726,14 +1910,112 @@ mod tests {
 
     use serde_json::json;
 
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    /// A model as the emitter writes one: `Nullable` fields, the
+    /// `@odata.type` annotation, unknown properties kept, and the impls of
+    /// `emit/json_impls.rs` spelled out by hand.
+    #[derive(Debug, Default, PartialEq)]
     struct Patch {
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        odata_type: Option<String>,
         nickname: Nullable<String>,
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         phone: Nullable<String>,
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         city: Nullable<String>,
+        manager: Nullable<Box<Patch>>,
+        additional_properties: JsonObject,
+    }
+
+    impl Serialize for Patch {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = ObjectWriter::new(serializer)?;
+            object.field("@odata.type", &self.odata_type);
+            object.field("nickname", &self.nickname);
+            object.field("phone", &self.phone);
+            object.field("city", &self.city);
+            object.field("manager", &self.manager);
+            object.end(&self.additional_properties)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Patch {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer)
+        }
+    }
+
+    impl FromJsonObject for Patch {
+        fn from_json_object(object: JsonObject) -> Result<Self, FieldError> {
+            let mut this = Self::default();
+            let mut reader = ObjectReader::default();
+            for (key, json) in object {
+                match key.as_str() {
+                    "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                    "nickname" => reader.field(&mut this.nickname, &key, json),
+                    "phone" => reader.field(&mut this.phone, &key, json),
+                    "city" => reader.field(&mut this.city, &key, json),
+                    "manager" => reader.field(&mut this.manager, &key, json),
+                    _ => reader.other(key, json),
+                }
+            }
+            reader.finish(&mut this.additional_properties)?;
+            Ok(this)
+        }
+    }
+
+    #[test]
+    fn a_model_keeps_every_property_it_does_not_name() {
+        let text = r##"{"@odata.type":"#x.patch","zeta":1,"city":"Oslo","alpha":{"b":[true]},"manager":{"phone":null,"extra":"kept"}}"##;
+        let patch: Patch = serde_json::from_str(text).expect("parses");
+        assert_eq!(patch.odata_type.as_deref(), Some("#x.patch"));
+        // In `serde_json::Map`'s order: sorted, unless its `preserve_order` is on.
+        let keys: Vec<&str> = patch
+            .additional_properties
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["alpha", "zeta"]);
+        let manager = patch.manager.value().expect("manager read");
+        assert!(manager.phone.is_null());
+        assert_eq!(manager.additional_properties["extra"], "kept");
+        // Known properties first, in declaration order, then the others.
+        assert_eq!(
+            serde_json::to_string(&patch).expect("serializes"),
+            r##"{"@odata.type":"#x.patch","city":"Oslo","manager":{"phone":null,"extra":"kept"},"alpha":{"b":[true]},"zeta":1}"##
+        );
+    }
+
+    #[test]
+    fn a_property_of_the_wrong_type_is_named_by_its_path() {
+        let error = serde_json::from_str::<Patch>(r#"{"manager":{"manager":{"city":7}}}"#)
+            .expect_err("a number is not a city");
+        assert_eq!(
+            error.to_string(),
+            "property manager.manager.city: invalid type: integer `7`, expected a string"
+        );
+        let error =
+            serde_json::from_str::<Patch>(r#"{"phone":[]}"#).expect_err("a list is not a phone");
+        assert!(error
+            .to_string()
+            .starts_with("property phone: invalid type: sequence"));
+        // Not an object at all: serde_json's own message, with its position.
+        let error = serde_json::from_str::<Patch>("[1]").expect_err("not an object");
+        assert!(error.to_string().contains("line 1 column"), "{error}");
+    }
+
+    #[test]
+    fn odata_type_keys_ignore_the_hash_and_case() {
+        let object = |annotation: &str| {
+            let mut object = JsonObject::new();
+            object.insert("@odata.type".into(), annotation.into());
+            object
+        };
+        assert_eq!(
+            odata_type_key(&object("#microsoft.graph.fileAttachment")),
+            "microsoft.graph.fileattachment"
+        );
+        assert_eq!(
+            odata_type_key(&object("Microsoft.Graph.User")),
+            "microsoft.graph.user"
+        );
+        assert_eq!(odata_type_key(&JsonObject::new()), "");
     }
 
     #[test]

@@ -6,70 +6,127 @@ use super::{
     RunAsAccountType,
 };
 use crate::runtime::Nullable;
-use serde::{Deserialize, Serialize};
 /// `deviceHealthScript` (microsoft.graph.deviceHealthScript).
 ///
 /// Represents a remediation script package. A detection script checks the device for a known problem, and when the problem is found the remediation script fixes it. Inherits from deviceManagementScript, which in turn inherits from entity.
 ///
 /// Documented in [`resources/devicehealthscript.md`](https://learn.microsoft.com/graph/api/resources/devicehealthscript?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceHealthScript {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Name of the script as shown to administrators.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_name: Nullable<String>,
     /// Optional free-text description of the script. Nullable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The content of the PowerShell script, base64-encoded.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub script_content: Nullable<crate::runtime::Base64>,
     /// The date and time when the script was created. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The date and time when the script was last changed. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_modified_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The account context that the script runs in. Possible values are: `system`, `user`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as_account: Nullable<RunAsAccountType>,
     /// `true` if the device must verify the script signature before running it.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enforce_signature_check: Nullable<bool>,
     /// File name of the script, for example `Install-Agent.ps1`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_name: Nullable<String>,
     /// Identifiers of the scope tags applied to the script.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_scope_tag_ids: Nullable<Vec<String>>,
     /// `true` if the script runs in a 32-bit PowerShell host on 64-bit devices.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as32_bit: Nullable<bool>,
     /// The groups that the script is assigned to.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_assignments: Nullable<Vec<DeviceManagementScriptGroupAssignment>>,
     /// The assignment targets of the script.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignments: Nullable<Vec<DeviceManagementScriptAssignment>>,
     /// The content of the detection script, base64-encoded.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub detection_script_content: Nullable<crate::runtime::Base64>,
     /// The content of the remediation script, base64-encoded.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remediation_script_content: Nullable<crate::runtime::Base64>,
     /// `true` if the script is published by Microsoft. Such scripts are read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_global_script: Nullable<bool>,
     /// Version of the script package, for example `1.0`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DeviceHealthScript {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("displayName", &self.display_name);
+        object.field("description", &self.description);
+        object.field("scriptContent", &self.script_content);
+        object.field("createdDateTime", &self.created_date_time);
+        object.field("lastModifiedDateTime", &self.last_modified_date_time);
+        object.field("runAsAccount", &self.run_as_account);
+        object.field("enforceSignatureCheck", &self.enforce_signature_check);
+        object.field("fileName", &self.file_name);
+        object.field("roleScopeTagIds", &self.role_scope_tag_ids);
+        object.field("runAs32Bit", &self.run_as32_bit);
+        object.field("groupAssignments", &self.group_assignments);
+        object.field("assignments", &self.assignments);
+        object.field("detectionScriptContent", &self.detection_script_content);
+        object.field("remediationScriptContent", &self.remediation_script_content);
+        object.field("isGlobalScript", &self.is_global_script);
+        object.field("version", &self.version);
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceHealthScript {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for DeviceHealthScript {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                "id" => reader.field(&mut this.id, &key, json),
+                "displayName" => reader.field(&mut this.display_name, &key, json),
+                "description" => reader.field(&mut this.description, &key, json),
+                "scriptContent" => reader.field(&mut this.script_content, &key, json),
+                "createdDateTime" => {
+                    reader.field(&mut this.created_date_time, &key, json)
+                }
+                "lastModifiedDateTime" => {
+                    reader.field(&mut this.last_modified_date_time, &key, json)
+                }
+                "runAsAccount" => reader.field(&mut this.run_as_account, &key, json),
+                "enforceSignatureCheck" => {
+                    reader.field(&mut this.enforce_signature_check, &key, json)
+                }
+                "fileName" => reader.field(&mut this.file_name, &key, json),
+                "roleScopeTagIds" => {
+                    reader.field(&mut this.role_scope_tag_ids, &key, json)
+                }
+                "runAs32Bit" => reader.field(&mut this.run_as32_bit, &key, json),
+                "groupAssignments" => {
+                    reader.field(&mut this.group_assignments, &key, json)
+                }
+                "assignments" => reader.field(&mut this.assignments, &key, json),
+                "detectionScriptContent" => {
+                    reader.field(&mut this.detection_script_content, &key, json)
+                }
+                "remediationScriptContent" => {
+                    reader.field(&mut this.remediation_script_content, &key, json)
+                }
+                "isGlobalScript" => reader.field(&mut this.is_global_script, &key, json),
+                "version" => reader.field(&mut this.version, &key, json),
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }

@@ -6,60 +6,109 @@ use super::{
     DeviceManagementScriptGroupAssignment, RunAsAccountType,
 };
 use crate::runtime::Nullable;
-use serde::{Deserialize, Serialize};
 /// `deviceManagementScript` (microsoft.graph.deviceManagementScript).
 ///
 /// Represents a PowerShell script that Intune delivers to enrolled Windows 10 devices joined to Azure Active Directory. The script runs once or periodically, in the account context chosen by **runAsAccount**. Inherits from entity.
 ///
 /// Documented in [`resources/devicemanagementscript.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscript?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceManagementScript {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Name of the script as shown to administrators.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_name: Nullable<String>,
     /// Optional free-text description of the script. Nullable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The content of the PowerShell script, base64-encoded.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub script_content: Nullable<crate::runtime::Base64>,
     /// The date and time when the script was created. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The date and time when the script was last changed. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_modified_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The account context that the script runs in. Possible values are: `system`, `user`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as_account: Nullable<RunAsAccountType>,
     /// `true` if the device must verify the script signature before running it.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enforce_signature_check: Nullable<bool>,
     /// File name of the script, for example `Install-Agent.ps1`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_name: Nullable<String>,
     /// Identifiers of the scope tags applied to the script.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role_scope_tag_ids: Nullable<Vec<String>>,
     /// `true` if the script runs in a 32-bit PowerShell host on 64-bit devices.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub run_as32_bit: Nullable<bool>,
     /// The groups that the script is assigned to.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_assignments: Nullable<Vec<DeviceManagementScriptGroupAssignment>>,
     /// The assignment targets of the script.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignments: Nullable<Vec<DeviceManagementScriptAssignment>>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DeviceManagementScript {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("displayName", &self.display_name);
+        object.field("description", &self.description);
+        object.field("scriptContent", &self.script_content);
+        object.field("createdDateTime", &self.created_date_time);
+        object.field("lastModifiedDateTime", &self.last_modified_date_time);
+        object.field("runAsAccount", &self.run_as_account);
+        object.field("enforceSignatureCheck", &self.enforce_signature_check);
+        object.field("fileName", &self.file_name);
+        object.field("roleScopeTagIds", &self.role_scope_tag_ids);
+        object.field("runAs32Bit", &self.run_as32_bit);
+        object.field("groupAssignments", &self.group_assignments);
+        object.field("assignments", &self.assignments);
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceManagementScript {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for DeviceManagementScript {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                "id" => reader.field(&mut this.id, &key, json),
+                "displayName" => reader.field(&mut this.display_name, &key, json),
+                "description" => reader.field(&mut this.description, &key, json),
+                "scriptContent" => reader.field(&mut this.script_content, &key, json),
+                "createdDateTime" => {
+                    reader.field(&mut this.created_date_time, &key, json)
+                }
+                "lastModifiedDateTime" => {
+                    reader.field(&mut this.last_modified_date_time, &key, json)
+                }
+                "runAsAccount" => reader.field(&mut this.run_as_account, &key, json),
+                "enforceSignatureCheck" => {
+                    reader.field(&mut this.enforce_signature_check, &key, json)
+                }
+                "fileName" => reader.field(&mut this.file_name, &key, json),
+                "roleScopeTagIds" => {
+                    reader.field(&mut this.role_scope_tag_ids, &key, json)
+                }
+                "runAs32Bit" => reader.field(&mut this.run_as32_bit, &key, json),
+                "groupAssignments" => {
+                    reader.field(&mut this.group_assignments, &key, json)
+                }
+                "assignments" => reader.field(&mut this.assignments, &key, json),
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }
 /// `deviceManagementScript` or any type derived from it, told apart by `@odata.type`.
 ///
@@ -78,35 +127,42 @@ impl Default for AnyDeviceManagementScript {
         Self::DeviceManagementScript(DeviceManagementScript::default())
     }
 }
-impl Serialize for AnyDeviceManagementScript {
+impl serde::Serialize for AnyDeviceManagementScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DeviceManagementScript(value) => value.serialize(serializer),
-            Self::DeviceHealthScript(value) => value.serialize(serializer),
+            Self::DeviceManagementScript(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+            Self::DeviceHealthScript(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
         }
     }
 }
-impl<'de> Deserialize<'de> for AnyDeviceManagementScript {
+impl<'de> serde::Deserialize<'de> for AnyDeviceManagementScript {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let odata_type = value
-            .get("@odata.type")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceHealthScript",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceHealthScript)
-                .map_err(D::Error::custom);
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for AnyDeviceManagementScript {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        match crate::runtime::odata_type_key(&object).as_str() {
+            "microsoft.graph.devicehealthscript" => {
+                return <DeviceHealthScript as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceHealthScript);
+            }
+            _ => {}
         }
-        serde_json::from_value(value)
+        <DeviceManagementScript as crate::runtime::FromJsonObject>::from_json_object(
+                object,
+            )
             .map(Self::DeviceManagementScript)
-            .map_err(D::Error::custom)
     }
 }
 impl From<DeviceManagementScript> for AnyDeviceManagementScript {

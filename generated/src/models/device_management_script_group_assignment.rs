@@ -2,25 +2,53 @@
 // Source pages: resources/devicemanagementscriptgroupassignment.md
 
 use crate::runtime::Nullable;
-use serde::{Deserialize, Serialize};
 /// `deviceManagementScriptGroupAssignment` (microsoft.graph.deviceManagementScriptGroupAssignment).
 ///
 /// Links a deviceManagementScript to an Azure Active Directory group. Devices that belong to the targeted group receive and run the script. Inherits from entity.
 ///
 /// Documented in [`resources/devicemanagementscriptgroupassignment.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscriptgroupassignment?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeviceManagementScriptGroupAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Identifier of the Azure Active Directory group that the script is assigned to.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_group_id: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for DeviceManagementScriptGroupAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("targetGroupId", &self.target_group_id);
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceManagementScriptGroupAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for DeviceManagementScriptGroupAssignment {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                "id" => reader.field(&mut this.id, &key, json),
+                "targetGroupId" => reader.field(&mut this.target_group_id, &key, json),
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }

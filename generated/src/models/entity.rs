@@ -9,24 +9,51 @@ use super::{
     DeviceManagementScriptGroupAssignment,
 };
 use crate::runtime::Nullable;
-use serde::{Deserialize, Serialize};
 /// `entity` (microsoft.graph.entity).
 ///
 /// The **entity** type is the abstract root of the Microsoft Graph entity hierarchy. It carries only the key property **id**, which every derived resource inherits. An **entity** is never returned on its own; responses always contain a concrete derived type, identified by its `@odata.type` annotation.
 ///
 /// Documented in [`resources/entity.md`](https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for Entity {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                "id" => reader.field(&mut this.id, &key, json),
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }
 /// `entity` or any type derived from it, told apart by `@odata.type`.
 ///
@@ -61,97 +88,96 @@ impl Default for AnyEntity {
         Self::Entity(Entity::default())
     }
 }
-impl Serialize for AnyEntity {
+impl serde::Serialize for AnyEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Entity(value) => value.serialize(serializer),
+            Self::Entity(value) => serde::Serialize::serialize(value, serializer),
             #[cfg(any(feature = "intune", feature = "other"))]
             Self::DeviceConfigurationGroupAssignment(value) => {
-                value.serialize(serializer)
+                serde::Serialize::serialize(value, serializer)
             }
             #[cfg(feature = "intune")]
-            Self::DeviceHealthScript(value) => value.serialize(serializer),
+            Self::DeviceHealthScript(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
             #[cfg(feature = "intune")]
-            Self::DeviceManagementScript(value) => value.serialize(serializer),
+            Self::DeviceManagementScript(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
             #[cfg(feature = "intune")]
-            Self::DeviceManagementScriptAssignment(value) => value.serialize(serializer),
+            Self::DeviceManagementScriptAssignment(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
             #[cfg(feature = "intune")]
             Self::DeviceManagementScriptGroupAssignment(value) => {
-                value.serialize(serializer)
+                serde::Serialize::serialize(value, serializer)
             }
             #[cfg(any(feature = "intune", feature = "other"))]
             Self::GroupPolicyConfigurationAssignment(value) => {
-                value.serialize(serializer)
+                serde::Serialize::serialize(value, serializer)
             }
         }
     }
 }
-impl<'de> Deserialize<'de> for AnyEntity {
+impl<'de> serde::Deserialize<'de> for AnyEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for AnyEntity {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
         #[cfg(any(feature = "intune", feature = "other"))]
-        let odata_type = value
-            .get("@odata.type")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        #[cfg(any(feature = "intune", feature = "other"))]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceConfigurationGroupAssignment",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceConfigurationGroupAssignment)
-                .map_err(D::Error::custom);
+        match crate::runtime::odata_type_key(&object).as_str() {
+            #[cfg(any(feature = "intune", feature = "other"))]
+            "microsoft.graph.deviceconfigurationgroupassignment" => {
+                return <DeviceConfigurationGroupAssignment as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceConfigurationGroupAssignment);
+            }
+            #[cfg(feature = "intune")]
+            "microsoft.graph.devicehealthscript" => {
+                return <DeviceHealthScript as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceHealthScript);
+            }
+            #[cfg(feature = "intune")]
+            "microsoft.graph.devicemanagementscript" => {
+                return <DeviceManagementScript as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceManagementScript);
+            }
+            #[cfg(feature = "intune")]
+            "microsoft.graph.devicemanagementscriptassignment" => {
+                return <DeviceManagementScriptAssignment as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceManagementScriptAssignment);
+            }
+            #[cfg(feature = "intune")]
+            "microsoft.graph.devicemanagementscriptgroupassignment" => {
+                return <DeviceManagementScriptGroupAssignment as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::DeviceManagementScriptGroupAssignment);
+            }
+            #[cfg(any(feature = "intune", feature = "other"))]
+            "microsoft.graph.grouppolicyconfigurationassignment" => {
+                return <GroupPolicyConfigurationAssignment as crate::runtime::FromJsonObject>::from_json_object(
+                        object,
+                    )
+                    .map(Self::GroupPolicyConfigurationAssignment);
+            }
+            _ => {}
         }
-        #[cfg(feature = "intune")]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceHealthScript",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceHealthScript)
-                .map_err(D::Error::custom);
-        }
-        #[cfg(feature = "intune")]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceManagementScript",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceManagementScript)
-                .map_err(D::Error::custom);
-        }
-        #[cfg(feature = "intune")]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceManagementScriptAssignment",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceManagementScriptAssignment)
-                .map_err(D::Error::custom);
-        }
-        #[cfg(feature = "intune")]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.deviceManagementScriptGroupAssignment",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::DeviceManagementScriptGroupAssignment)
-                .map_err(D::Error::custom);
-        }
-        #[cfg(any(feature = "intune", feature = "other"))]
-        if crate::runtime::odata_type_matches(
-            odata_type,
-            "microsoft.graph.groupPolicyConfigurationAssignment",
-        ) {
-            return serde_json::from_value(value)
-                .map(Self::GroupPolicyConfigurationAssignment)
-                .map_err(D::Error::custom);
-        }
-        serde_json::from_value(value).map(Self::Entity).map_err(D::Error::custom)
+        <Entity as crate::runtime::FromJsonObject>::from_json_object(object)
+            .map(Self::Entity)
     }
 }
 impl From<Entity> for AnyEntity {

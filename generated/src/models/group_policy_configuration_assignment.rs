@@ -3,28 +3,59 @@
 
 use super::DeviceAndAppManagementAssignmentTarget;
 use crate::runtime::Nullable;
-use serde::{Deserialize, Serialize};
 /// `groupPolicyConfigurationAssignment` (microsoft.graph.groupPolicyConfigurationAssignment).
 ///
 /// Describes the target that an administrative template (group policy) configuration is deployed to. Inherits from entity.
 ///
 /// Documented in [`resources/grouppolicyconfigurationassignment.md`](https://learn.microsoft.com/graph/api/resources/grouppolicyconfigurationassignment?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupPolicyConfigurationAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The unique identifier of the entity. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
     /// The date and time when the assignment was last changed. Read-only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_modified_date_time: Nullable<crate::runtime::DateTimeOffset>,
     /// The target that the group policy configuration is assigned to.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target: Nullable<Box<DeviceAndAppManagementAssignmentTarget>>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for GroupPolicyConfigurationAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("lastModifiedDateTime", &self.last_modified_date_time);
+        object.field("target", &self.target);
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupPolicyConfigurationAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for GroupPolicyConfigurationAssignment {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
+                "id" => reader.field(&mut this.id, &key, json),
+                "lastModifiedDateTime" => {
+                    reader.field(&mut this.last_modified_date_time, &key, json)
+                }
+                "target" => reader.field(&mut this.target, &key, json),
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }

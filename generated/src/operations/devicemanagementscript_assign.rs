@@ -7,22 +7,72 @@ use crate::models::{
 };
 use crate::runtime::{Nullable, Request};
 /// Parameters of [`assign`], sent as the JSON request body.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignBody {
     /// The `deviceManagementScriptGroupAssignments` parameter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub device_management_script_group_assignments: Nullable<
         Vec<DeviceManagementScriptGroupAssignment>,
     >,
     /// The `deviceManagementScriptAssignments` parameter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub device_management_script_assignments: Nullable<
         Vec<DeviceManagementScriptAssignment>,
     >,
     /// Parameters the docs do not list, sent as given.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for AssignBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object
+            .field(
+                "deviceManagementScriptGroupAssignments",
+                &self.device_management_script_group_assignments,
+            );
+        object
+            .field(
+                "deviceManagementScriptAssignments",
+                &self.device_management_script_assignments,
+            );
+        object.end(&self.additional_properties)
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromJsonObject for AssignBody {
+    fn from_json_object(
+        object: crate::runtime::JsonObject,
+    ) -> Result<Self, crate::runtime::FieldError> {
+        let mut this = Self::default();
+        let mut reader = crate::runtime::ObjectReader::default();
+        for (key, json) in object {
+            match key.as_str() {
+                "deviceManagementScriptGroupAssignments" => {
+                    reader
+                        .field(
+                            &mut this.device_management_script_group_assignments,
+                            &key,
+                            json,
+                        )
+                }
+                "deviceManagementScriptAssignments" => {
+                    reader
+                        .field(
+                            &mut this.device_management_script_assignments,
+                            &key,
+                            json,
+                        )
+                }
+                _ => reader.other(key, json),
+            }
+        }
+        reader.finish(&mut this.additional_properties)?;
+        Ok(this)
+    }
 }
 /// assign
 ///

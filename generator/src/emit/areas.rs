@@ -98,10 +98,13 @@ impl Areas {
                     continue;
                 };
                 let base = def.base_type.as_deref().map(type_key);
+                // Relationships are not followed: a `user` does not compile
+                // `managedDevice` for `users`. Their fields are compiled where
+                // the type they hold is (`Areas::field_cfg`).
                 let properties = def
                     .properties
                     .iter()
-                    .filter(|p| p.ty.primitive.is_none())
+                    .filter(|p| p.ty.primitive.is_none() && !p.is_relationship)
                     .map(|p| type_key(&p.ty.name));
                 for next in base.into_iter().chain(properties) {
                     if let Some((key, _)) = types.get_key_value(&next) {
@@ -137,6 +140,29 @@ impl Areas {
     /// only a type without a source page could be).
     pub fn of_type(&self, name: &str) -> &AreaSet {
         self.type_areas.get(&type_key(name)).unwrap_or(&self.all)
+    }
+
+    /// `#[cfg(...)]` for a field of `owner` holding `property`, inside the
+    /// code compiled for `owner`: a relationship's field is compiled only
+    /// where the type it holds is (without it, the property is kept in
+    /// `additional_properties`); any other field is compiled with its struct.
+    pub fn field_cfg(&self, owner: &str, property: &crate::model::Property) -> TokenStream {
+        match self.field_predicate(owner, property) {
+            Some(predicate) => quote! { #[cfg(#predicate)] },
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The predicate of [`Areas::field_cfg`], and the areas it names.
+    pub fn field_predicate(
+        &self,
+        owner: &str,
+        property: &crate::model::Property,
+    ) -> Option<TokenStream> {
+        if !property.is_relationship || property.ty.primitive.is_some() {
+            return None;
+        }
+        predicate_within(self.of_type(&property.ty.name), self.of_type(owner))
     }
 
     /// `#[cfg(...)]` for an item needed by `areas`, or nothing when it is always compiled.

@@ -6,10 +6,12 @@
 pub(crate) mod areas;
 mod constructors;
 mod context;
+mod derives;
 pub(crate) mod docs;
 mod example_tests;
 pub mod format_cache;
 mod include;
+mod json_impls;
 mod models;
 pub(crate) mod names;
 mod operations;

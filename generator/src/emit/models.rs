@@ -2,7 +2,9 @@
 //! other types derive from it.
 
 use super::context::Context;
+use super::derives::struct_derives;
 use super::docs::{clean, doc_attrs, doc_safe, paragraphs};
+use super::json_impls::{enum_impls, object_impls, EnumMember, JsonField};
 use super::names::{self, Scope};
 use crate::model::{type_key, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
@@ -58,48 +60,69 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             .unwrap_or("Unnamed"),
     );
     let doc = type_doc(cx, def);
-    let fields = field_names(cx, def)
-        .into_iter()
-        .map(|(property, field_name)| {
-            let field = names::ident(&field_name);
-            let json_name = &property.name;
-            let ty = cx.field_type(&property.ty);
-            let description = clean(&property.description);
-            let description = if description.is_empty() {
-                format!("The `{json_name}` property.")
-            } else {
-                description
-            };
-            let doc = doc_attrs(&description);
-            // The struct renames fields to camelCase; only names that differ are spelled out.
-            let rename = if names::serde_camel_case(&field_name) == *json_name {
-                TokenStream::new()
-            } else {
-                quote! { rename = #json_name, }
-            };
-            quote! {
-                #doc
-                #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
-                pub #field: Nullable<#ty>,
-            }
-        });
+    let properties = field_names(cx, def);
+    let fields = properties.iter().map(|(property, field_name)| {
+        let field = names::ident(field_name);
+        let ty = cx.field_type(&property.ty);
+        let description = clean(&property.description);
+        let mut description = if description.is_empty() {
+            format!("The `{}` property.", property.name)
+        } else {
+            description
+        };
+        let cfg = cx.areas.field_cfg(&def.name, property);
+        if !cfg.is_empty() {
+            description.push_str(&format!(
+                "\n\nA relationship, compiled with {}: without it the property is kept in `additional_properties`.",
+                features_phrase(cx.areas.of_type(&property.ty.name))
+            ));
+        }
+        let doc = doc_attrs(&description);
+        quote! {
+            #doc
+            #cfg
+            pub #field: Nullable<#ty>,
+        }
+    });
+    let json_fields: Vec<JsonField> = std::iter::once(JsonField {
+        field: names::ident("odata_type"),
+        json_name: "@odata.type".to_string(),
+        cfg: TokenStream::new(),
+    })
+    .chain(properties.iter().map(|(property, field_name)| JsonField {
+        field: names::ident(field_name),
+        json_name: property.name.clone(),
+        cfg: cx.areas.field_cfg(&def.name, property),
+    }))
+    .collect();
+    let impls = object_impls(&cx.root, &name, &json_fields);
+    let field_idents: Vec<_> = json_fields.iter().map(|f| f.field.clone()).collect();
+    let (derive, std_impls) = struct_derives(&name, &field_idents);
     quote! {
         #doc
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase", default)]
+        #derive
         pub struct #name {
             /// The `@odata.type` annotation: the concrete type of this value.
-            #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #(#fields)*
             /// Properties the docs do not list, kept so that JSON round-trips without loss.
-            #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         }
+
+        #std_impls
+        #impls
     }
 }
 
-/// `AnyX`: a value of `X` or of any type derived from it, told apart by `@odata.type`.
+/// "the cargo feature `outlook`" / "one of the cargo features `a`, `b`".
+fn features_phrase(areas: &super::areas::AreaSet) -> String {
+    let names: Vec<String> = areas.iter().map(|a| format!("`{a}`")).collect();
+    match names.as_slice() {
+        [one] => format!("the cargo feature {one}"),
+        _ => format!("one of the cargo features {}", names.join(", ")),
+    }
+}
+
 /// Each property of a struct (its own and inherited) with its Rust field name.
 pub fn field_names<'m>(
     cx: &Context<'m>,
@@ -115,6 +138,7 @@ pub fn field_names<'m>(
         .collect()
 }
 
+/// `AnyX`: a value of `X` or of any type derived from it, told apart by `@odata.type`.
 fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let root = &cx.root;
     let key = type_key(&def.name);
@@ -144,7 +168,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             ))
         })
         .collect();
-    // `odata_type` is read only when some derived type is compiled.
+    // `@odata.type` is looked at only when some derived type is compiled.
     let derived_areas: super::areas::AreaSet = descendants
         .iter()
         .flat_map(|d| cx.areas.of_type(d).iter().cloned())
@@ -154,12 +178,12 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         let doc = format!(" A `{}`.", doc_safe(qualified));
         quote! { #[doc = #doc] #cfg #ident(#ident), }
     });
+    // `@odata.type` is matched as `odata_type_key` gives it: no `#`, lower case.
     let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
+        let key = qualified.to_ascii_lowercase();
         quote! {
             #cfg
-            if #root::runtime::odata_type_matches(odata_type, #qualified) {
-                return serde_json::from_value(value).map(Self::#ident).map_err(D::Error::custom);
-            }
+            #key => return <#ident as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#ident),
         }
     });
     let base_doc = format!(
@@ -172,7 +196,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     );
     let match_arms = variants
         .iter()
-        .map(|(ident, _, cfg)| quote! { #cfg Self::#ident(value) => value.serialize(serializer), });
+        .map(|(ident, _, cfg)| quote! { #cfg Self::#ident(value) => serde::Serialize::serialize(value, serializer), });
     // `value.into()` wherever the enum, or a property holding it, is expected:
     // bodies are then written without naming the enum or boxing by hand.
     let conversions = std::iter::once((&base, TokenStream::new()))
@@ -213,23 +237,29 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             }
         }
 
-        impl Serialize for #any {
+        impl serde::Serialize for #any {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    Self::#base(value) => value.serialize(serializer),
+                    Self::#base(value) => serde::Serialize::serialize(value, serializer),
                     #(#match_arms)*
                 }
             }
         }
 
-        impl<'de> Deserialize<'de> for #any {
+        impl<'de> serde::Deserialize<'de> for #any {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
-                let value = serde_json::Value::deserialize(deserializer)?;
+                #root::runtime::deserialize_object(deserializer)
+            }
+        }
+
+        impl #root::runtime::FromJsonObject for #any {
+            fn from_json_object(object: #root::runtime::JsonObject) -> Result<Self, #root::runtime::FieldError> {
                 #odata_type_cfg
-                let odata_type = value.get("@odata.type").and_then(serde_json::Value::as_str).unwrap_or_default();
-                #(#dispatch)*
-                serde_json::from_value(value).map(Self::#base).map_err(D::Error::custom)
+                match #root::runtime::odata_type_key(&object).as_str() {
+                    #(#dispatch)*
+                    _ => {}
+                }
+                <#base as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#base)
             }
         }
 
@@ -246,35 +276,45 @@ fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     );
     let doc = type_doc(cx, def);
     let mut scope = Scope::with_reserved(&["Unknown"]);
-    let variants = def.members.iter().map(|member| {
-        let (variant, _) = scope.claim(&names::type_name(&member.name), "");
-        let variant = names::ident(&variant);
-        let json = &member.name;
-        let description = clean(&member.description);
-        let description = if description.is_empty() {
-            format!("`{json}`")
-        } else {
-            description
-        };
-        let doc = doc_attrs(&description);
-        quote! {
-            #doc
-            #[serde(rename = #json)]
-            #variant,
-        }
-    });
+    let mut members = Vec::new();
+    let variants: Vec<TokenStream> = def
+        .members
+        .iter()
+        .map(|member| {
+            let (variant, _) = scope.claim(&names::type_name(&member.name), "");
+            let variant = names::ident(&variant);
+            let json = &member.name;
+            let description = clean(&member.description);
+            let description = if description.is_empty() {
+                format!("`{json}`")
+            } else {
+                description
+            };
+            let doc = doc_attrs(&description);
+            members.push(EnumMember {
+                variant: variant.clone(),
+                json_name: json.clone(),
+            });
+            quote! {
+                #doc
+                #variant,
+            }
+        })
+        .collect();
+    let impls = enum_impls(&name, &members);
     quote! {
         #doc
         ///
         /// The docs may add members, so a `match` needs a `_` arm.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know, kept as sent.
-            #[serde(untagged)]
             Unknown(String),
         }
+
+        #impls
     }
 }
 
@@ -288,10 +328,23 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         for property in cx.all_properties(def) {
             if property.ty.primitive.is_none() {
                 let key = type_key(&property.ty.name);
-                if let Some(any) = cx.polymorphic.get(&key) {
-                    used.insert(any.clone());
-                } else if let Some(name) = cx.type_names.get(&key) {
-                    used.insert(name.clone());
+                let Some(name) = cx.polymorphic.get(&key).or_else(|| cx.type_names.get(&key))
+                else {
+                    continue;
+                };
+                // A relationship's field, and so its import, may be compiled
+                // only with some features.
+                match cx.areas.field_predicate(&def.name, property) {
+                    None => {
+                        used.insert(name.clone());
+                    }
+                    Some(predicate) => {
+                        gated
+                            .entry(predicate.to_string())
+                            .or_insert_with(|| (predicate, Vec::new()))
+                            .1
+                            .push(name.clone());
+                    }
                 }
             }
         }
@@ -320,11 +373,15 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         }
     }
     // The type's own names are defined here, not imported.
-    if let Some(own) = cx.type_names.get(&type_key(&def.name)) {
-        used.remove(own);
-    }
-    if let Some(own_any) = cx.polymorphic.get(&type_key(&def.name)) {
-        used.remove(own_any);
+    let own_names: Vec<&String> = [
+        cx.type_names.get(&type_key(&def.name)),
+        cx.polymorphic.get(&type_key(&def.name)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for own in &own_names {
+        used.remove(*own);
     }
     let models: Vec<_> = used.iter().map(|n| names::ident(n)).collect();
     let models = if models.is_empty() {
@@ -334,8 +391,9 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     };
     let gated = gated.into_values().map(|(predicate, mut names)| {
         // A derived type also used as a property is imported unconditionally above.
-        names.retain(|n| !used.contains(n));
+        names.retain(|n| !used.contains(n) && !own_names.contains(&n));
         names.sort();
+        names.dedup();
         let idents: Vec<_> = names.iter().map(|n| names::ident(n)).collect();
         match idents.as_slice() {
             [] => TokenStream::new(),
@@ -354,6 +412,5 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         #models
         #(#gated)*
         #runtime
-        use serde::{Deserialize, Serialize};
     }
 }

@@ -90,25 +90,6 @@ pub fn snake_name(doc_name: &str) -> String {
     name
 }
 
-/// What serde's `rename_all = "camelCase"` makes of a snake_case field name, so
-/// the emitter writes an explicit `rename` only where that differs from the JSON name.
-pub fn serde_camel_case(field: &str) -> String {
-    let field = field.strip_prefix("r#").unwrap_or(field);
-    let mut out = String::with_capacity(field.len());
-    let mut upper_next = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper_next = true;
-        } else if upper_next {
-            out.extend(c.to_uppercase());
-            upper_next = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// An identifier token for a (snake or camel) name, raw where it is a keyword.
 ///
 /// Names normally come here already cleaned (see [`type_name`], [`snake_name`]);
@@ -220,17 +201,6 @@ mod tests {
         assert_eq!(module_name("crate"), "crate_");
         assert_eq!(module_name("Self"), "self_");
         assert_eq!(module_name("type"), "type");
-    }
-
-    #[test]
-    fn camel_case_matches_serde() {
-        assert_eq!(serde_camel_case("display_name"), "displayName");
-        assert_eq!(serde_camel_case("run_as32_bit"), "runAs32Bit");
-        assert_eq!(serde_camel_case("id"), "id");
-        assert_ne!(
-            serde_camel_case(&snake_name("isMDMEnabled")),
-            "isMDMEnabled"
-        );
     }
 
     #[test]

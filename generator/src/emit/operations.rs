@@ -1,7 +1,9 @@
 //! Request functions: one per documented path, grouped in one file per API page.
 
 use super::context::Context;
+use super::derives::struct_derives;
 use super::docs::{clean, doc_attrs, paragraphs};
+use super::json_impls::{object_impls, JsonField};
 use super::names::{self, Scope};
 use crate::model::{type_key, Operation, RequestBody, ResponseShape};
 use crate::parse::path_template::PathPart;
@@ -153,36 +155,39 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
             let first_use = uses.bodies.insert(struct_name);
             uses.nullable |= !parameters.is_empty();
             let mut scope = Scope::with_reserved(&["additional_properties"]);
-            let fields = parameters.iter().map(|p| {
-                if p.ty.primitive.is_none() {
-                    note_use(cx, &p.ty.name, true, true, uses);
-                }
-                let field = names::ident(&scope.claim(&names::snake_name(&p.name), "_").0);
-                let json = &p.name;
-                let ty = cx.field_type(&p.ty);
-                let description = clean(&p.description);
-                let doc = doc_attrs(if description.is_empty() {
-                    ""
-                } else {
-                    &description
-                });
-                let doc = if description.is_empty() {
-                    let text = format!(" The `{}` parameter.", super::docs::doc_safe(json));
-                    quote! { #[doc = #text] }
-                } else {
-                    doc
-                };
-                let rename = if names::serde_camel_case(&field.to_string()) == *json {
-                    TokenStream::new()
-                } else {
-                    quote! { rename = #json, }
-                };
-                quote! {
-                    #doc
-                    #[serde(#rename skip_serializing_if = "Nullable::is_absent")]
-                    pub #field: Nullable<#ty>,
-                }
-            });
+            let mut json_fields = Vec::new();
+            let fields: Vec<TokenStream> = parameters
+                .iter()
+                .map(|p| {
+                    if p.ty.primitive.is_none() {
+                        note_use(cx, &p.ty.name, true, true, uses);
+                    }
+                    let field = names::ident(&scope.claim(&names::snake_name(&p.name), "_").0);
+                    let json = &p.name;
+                    let ty = cx.field_type(&p.ty);
+                    let description = clean(&p.description);
+                    let doc = doc_attrs(if description.is_empty() {
+                        ""
+                    } else {
+                        &description
+                    });
+                    let doc = if description.is_empty() {
+                        let text = format!(" The `{}` parameter.", super::docs::doc_safe(json));
+                        quote! { #[doc = #text] }
+                    } else {
+                        doc
+                    };
+                    json_fields.push(JsonField {
+                        field: field.clone(),
+                        json_name: json.clone(),
+                        cfg: TokenStream::new(),
+                    });
+                    quote! {
+                        #doc
+                        pub #field: Nullable<#ty>,
+                    }
+                })
+                .collect();
             let takers: Vec<String> = cx
                 .body_structs
                 .get(&op.name)
@@ -198,16 +203,20 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
             body_item = if !first_use {
                 TokenStream::new()
             } else {
+                let impls = object_impls(&cx.root, &name, &json_fields);
+                let field_idents: Vec<_> = json_fields.iter().map(|f| f.field.clone()).collect();
+                let (derive, std_impls) = struct_derives(&name, &field_idents);
                 quote! {
                     #[doc = #doc]
-                    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-                    #[serde(rename_all = "camelCase", default)]
+                    #derive
                     pub struct #name {
                         #(#fields)*
                         /// Parameters the docs do not list, sent as given.
-                        #[serde(flatten)]
                         pub additional_properties: serde_json::Map<String, serde_json::Value>,
                     }
+
+                    #std_impls
+                    #impls
                 }
             };
             (
