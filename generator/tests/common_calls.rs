@@ -502,3 +502,101 @@ fn the_calls_users_make_most_are_exact() {
         wrong.join("\n")
     );
 }
+
+/// The features a model module is compiled with, read from `models/mod.rs`:
+/// `None` when it is compiled always, else the text of its `#[cfg(...)]`.
+fn module_cfg(models_mod: &str, module: &str) -> Option<Option<String>> {
+    let at = models_mod.find(&format!("\nmod {module};"))?;
+    let before = &models_mod[..at];
+    // The item before this module's line ends with `;` (a `use` or `mod`).
+    let start = before.rfind(';').map_or(0, |i| i + 1);
+    let attributes = before[start..].trim();
+    Some(
+        attributes
+            .starts_with("#[cfg(")
+            .then(|| attributes.to_string()),
+    )
+}
+
+/// A program that talks to users, mail and files (`sharepoint`) compiles what those calls
+/// need and not device management (issue 14): written by hand from what a
+/// user of each area names, not from docgen's own closure.
+#[test]
+fn an_area_compiles_its_models_not_what_a_relationship_reaches() {
+    let Some(corpus) = corpus("area closure test") else {
+        return;
+    };
+    let model = docgen::model_for_tree(&corpus.join("v1.0")).expect("v1.0 reads");
+    let generated = docgen::emit::emit_crate(&model).expect("v1.0 emits");
+    let models_mod = &generated.files["src/models/mod.rs"];
+    let compiled_with = |module: &str, feature: &str| -> bool {
+        match module_cfg(models_mod, module) {
+            None => panic!("no module `{module}` in models/mod.rs"),
+            Some(None) => true,
+            Some(Some(cfg)) => cfg.contains(&format!("\"{feature}\"")),
+        }
+    };
+    let mut wrong = Vec::new();
+    // What a user of the area reads and sends.
+    for (feature, needed) in [
+        (
+            "users",
+            &[
+                "user",
+                "password_profile",
+                "assigned_license",
+                "directory_object",
+            ][..],
+        ),
+        (
+            "outlook",
+            &["message", "event", "mail_folder", "recipient", "item_body"][..],
+        ),
+        // The Graph docs file OneDrive's pages under `ms.prod: sharepoint`.
+        (
+            "sharepoint",
+            &["drive", "drive_item", "folder", "quota"][..],
+        ),
+    ] {
+        for module in needed {
+            if !compiled_with(module, feature) {
+                wrong.push(format!("`{feature}` does not compile `{module}`"));
+            }
+        }
+    }
+    // What only a relationship of `user` or `drive` reaches.
+    for (feature, foreign) in [
+        (
+            "users",
+            &[
+                "managed_device",
+                "device_configuration",
+                "onenote_page",
+                "planner_task",
+            ][..],
+        ),
+        (
+            "sharepoint",
+            &["managed_device", "workbook", "onenote_page"][..],
+        ),
+    ] {
+        for module in foreign {
+            if compiled_with(module, feature) {
+                wrong.push(format!("`{feature}` compiles `{module}`"));
+            }
+        }
+    }
+    // The relationship itself is there with the area of what it holds, and
+    // its JSON is read only then.
+    let user = &generated.files["src/models/user.rs"];
+    let field = user
+        .find("pub managed_devices:")
+        .expect("user has managedDevices");
+    assert!(
+        user[..field]
+            .rfind("#[cfg(")
+            .is_some_and(|at| user[at..field].contains("\"intune\"")),
+        "`managed_devices` is compiled without `intune`"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
