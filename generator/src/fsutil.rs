@@ -71,6 +71,25 @@ pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
         .unwrap_or_default()
 }
 
+/// Status change time (`ctime`) in nanoseconds since the Unix epoch: set by
+/// the kernel to now whenever a file's content or metadata changes, its
+/// modification time included, so unlike that time it cannot be put back.
+/// 0 where the platform has none (which never matches: the file is read).
+pub fn changed_ns(metadata: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let secs = u64::try_from(metadata.ctime()).unwrap_or_default();
+        let nanos = u64::try_from(metadata.ctime_nsec()).unwrap_or_default();
+        secs.saturating_mul(1_000_000_000).saturating_add(nanos)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        0
+    }
+}
+
 /// Now, in nanoseconds since the Unix epoch (0 when the clock is before it).
 pub fn now_ns() -> u64 {
     std::time::SystemTime::now()

@@ -154,6 +154,21 @@ pub struct Stamp {
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
     pub written_ns: u64,
+    /// The stamp file as [`read`] found it (size, modification and change
+    /// times), to tell whether another run has replaced it since.
+    #[serde(skip)]
+    seen: Option<FileState>,
+}
+
+/// Size, modification time and change time of a file.
+type FileState = (u64, u64, u64);
+
+fn file_state(metadata: &fs::Metadata) -> FileState {
+    (
+        metadata.len(),
+        fsutil::modified_ns(metadata),
+        fsutil::changed_ns(metadata),
+    )
 }
 
 impl Stamp {
@@ -176,6 +191,7 @@ impl Stamp {
             formatter: String::new(),
             formatted: BTreeMap::new(),
             written_ns: 0,
+            seen: None,
         }
     }
 
@@ -287,7 +303,22 @@ pub fn read(path: &Path) -> Option<Stamp> {
     let bytes = fs::read(path).ok()?;
     let mut stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
     stamp.written_ns = fsutil::modified_ns(&metadata);
+    stamp.seen = Some(file_state(&metadata));
     Some(stamp)
+}
+
+/// `previous` (what [`read`] found at `path` earlier) when the file is still
+/// the one it read, else the stamp read again: a run that waited for the
+/// output folder's lock sees the stamp the run before it wrote.
+pub fn reread_if_replaced(path: &Path, previous: Option<Stamp>) -> Option<Stamp> {
+    let now = fs::symlink_metadata(path)
+        .ok()
+        .map(|meta| file_state(&meta));
+    match previous {
+        Some(stamp) if now.is_some() && stamp.seen == now => Some(stamp),
+        None if now.is_none() => None,
+        _ => read(path),
+    }
 }
 
 /// Removes the stamp at `path` (before a full run writes anything), so an
@@ -301,9 +332,14 @@ pub fn remove(path: &Path) -> io::Result<()> {
 
 /// Writes the stamp through a temporary file and a rename.
 pub fn write(path: &Path, stamp: &Stamp) -> io::Result<()> {
+    Ok(fsutil::write_atomic(path, &to_bytes(stamp)?)?)
+}
+
+/// The stamp file's content.
+pub fn to_bytes(stamp: &Stamp) -> io::Result<Vec<u8>> {
     let mut text = serde_json::to_vec(stamp).map_err(io::Error::other)?;
     text.push(b'\n');
-    Ok(fsutil::write_atomic(path, &text)?)
+    Ok(text)
 }
 
 #[cfg(test)]
