@@ -48,13 +48,32 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     FieldHasher::default().field(bytes).finish()
 }
 
-/// A file as a run saw it: size and modification time (for the quick check,
-/// as in git's index) and the hash of its content.
+/// A file as a run saw it: size, modification time and change time (for the
+/// quick check, as in git's index) and the hash of its content. The change
+/// time is what catches an edit whose modification time was put back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownFile {
     pub len: u64,
     pub modified_ns: u64,
+    /// [`changed_ns`]; 0 (never trusted) in stamps from before it was recorded.
+    #[serde(default)]
+    pub changed_ns: u64,
     pub hash: u64,
+}
+
+impl KnownFile {
+    /// Whether a file with `metadata` is, by size and times, the one recorded
+    /// (and so may count as its recorded hash without being read). An unknown
+    /// time (0) never matches.
+    pub fn unchanged(&self, metadata: &fs::Metadata) -> bool {
+        let modified = modified_ns(metadata);
+        let changed = changed_ns(metadata);
+        modified != 0
+            && changed != 0
+            && metadata.len() == self.len
+            && modified == self.modified_ns
+            && changed == self.changed_ns
+    }
 }
 
 /// Files by path relative to their folder (`/`-separated).

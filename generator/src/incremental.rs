@@ -6,9 +6,9 @@
 //!    size and time.
 //! 2. Take the output folder's lock (one run at a time, see
 //!    `crate::outdir`; the stamp is read again if the run before replaced
-//!    it). Hash the inputs into a key; when the key is the stamp's and the
-//!    output on disk is as the stamp records, the run is up to date: nothing
-//!    is parsed or written ([`State::UpToDate`]).
+//!    it). Hash the inputs into a key; when the key is the stamp's, the
+//!    stamp's seal holds and the output on disk is as the stamp records, the
+//!    run is up to date: nothing is parsed or written ([`State::UpToDate`]).
 //! 3. Otherwise remove the stamp (so an interrupted run never leaves one that
 //!    vouches for half-written output), build the model from the pages the
 //!    walk read, and emit the crate, reusing the formatted code of files whose
@@ -311,7 +311,8 @@ fn input_key(scan: &Scan, request: &Request<'_>) -> String {
 }
 
 fn up_to_date(out: &Path, stamp: &Stamp, key: &str) -> Option<Cached> {
-    if stamp.inputs != key {
+    // The report comes from the stamp: only from one whose seal holds.
+    if stamp.inputs != key || !stamp.sealed() {
         return None;
     }
     if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {

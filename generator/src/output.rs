@@ -448,6 +448,7 @@ pub(crate) fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles 
             let known = fsutil::KnownFile {
                 len: metadata.len(),
                 modified_ns: fsutil::modified_ns(&metadata),
+                changed_ns: fsutil::changed_ns(&metadata),
                 hash: fsutil::hash_bytes(text.as_bytes()),
             };
             Some((path.clone(), known))
@@ -492,11 +493,7 @@ pub(crate) fn output_hash_on_disk(
                 return None;
             }
             if let Some(known) = known.get(*entry) {
-                let modified = fsutil::modified_ns(&metadata);
-                if metadata.len() == known.len
-                    && modified == known.modified_ns
-                    && modified < trusted_before_ns
-                {
+                if known.unchanged(&metadata) && known.modified_ns < trusted_before_ns {
                     return Some((*entry, known.hash));
                 }
             }
@@ -1643,7 +1640,9 @@ mod tests {
             "trusted by size and time"
         );
 
-        // Same size, time put back: trusted before the stamp, read otherwise.
+        // Same size, modification time put back: the change time is new (it
+        // cannot be put back), so the file is read and the edit seen. (It was
+        // trusted by size and modification time alone: issue 16, item 9.)
         let lib = dir.path().join("src/lib.rs");
         let modified = fs::metadata(&lib).unwrap().modified().unwrap();
         fs::write(&lib, LIB.replace("models", "MODELS")).unwrap();
@@ -1653,9 +1652,11 @@ mod tests {
             .unwrap()
             .set_modified(modified)
             .unwrap();
-        assert_eq!(
+        assert_eq!(fs::metadata(&lib).unwrap().modified().unwrap(), modified);
+        assert_ne!(
             output_hash_on_disk(dir.path(), &known, u64::MAX),
-            Some(expected.clone())
+            Some(expected.clone()),
+            "an edit with its old modification time is read"
         );
         let racy = known["src/lib.rs"].modified_ns;
         assert_ne!(
