@@ -1331,6 +1331,17 @@ mod tests {
         let stamped = tempfile::tempdir().unwrap();
         fs::write(stamped.path().join(STAMP_FILE), "old").unwrap();
         write_crate(stamped.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        // The lock file is neither the user's nor a sign that the folder is
+        // docgen's: alone it leaves a folder empty, beside the user's files
+        // it does not make the folder docgen's (and is not removed, as this
+        // run did not create it).
+        let locked = tempfile::tempdir().unwrap();
+        fs::write(locked.path().join(LOCK_FILE), "").unwrap();
+        write_crate(locked.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        fs::write(dir.path().join(LOCK_FILE), "").unwrap();
+        let err = write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap_err();
+        assert!(matches!(err, OutputError::Foreign { .. }), "{err}");
+        assert_eq!(listing(dir.path()), [".bashrc", LOCK_FILE]);
     }
 
     #[test]
