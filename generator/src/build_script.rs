@@ -182,6 +182,18 @@ impl Builder {
             salt: &salt,
             always_build: false,
             options: &options,
+            waiting: &|out: &Path| {
+                let message = format!(
+                    "docgen: waiting for another build to finish with `{}` (it holds {})",
+                    out.display().to_string().escape_debug(),
+                    crate::output::LOCK_FILE
+                );
+                if self.cargo_directives {
+                    println!("cargo:warning={message}");
+                } else {
+                    eprintln!("{message}");
+                }
+            },
         };
         // `docgen.toml` is read first: a bad one fails before any work.
         let policy = Policy::load(&self.docs_dir).map_err(Error::Config)?;

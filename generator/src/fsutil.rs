@@ -48,13 +48,32 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     FieldHasher::default().field(bytes).finish()
 }
 
-/// A file as a run saw it: size and modification time (for the quick check,
-/// as in git's index) and the hash of its content.
+/// A file as a run saw it: size, modification time and change time (for the
+/// quick check, as in git's index) and the hash of its content. The change
+/// time is what catches an edit whose modification time was put back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownFile {
     pub len: u64,
     pub modified_ns: u64,
+    /// [`changed_ns`]; 0 (never trusted) in stamps from before it was recorded.
+    #[serde(default)]
+    pub changed_ns: u64,
     pub hash: u64,
+}
+
+impl KnownFile {
+    /// Whether a file with `metadata` is, by size and times, the one recorded
+    /// (and so may count as its recorded hash without being read). An unknown
+    /// time (0) never matches.
+    pub fn unchanged(&self, metadata: &fs::Metadata) -> bool {
+        let modified = modified_ns(metadata);
+        let changed = changed_ns(metadata);
+        modified != 0
+            && changed != 0
+            && metadata.len() == self.len
+            && modified == self.modified_ns
+            && changed == self.changed_ns
+    }
 }
 
 /// Files by path relative to their folder (`/`-separated).
@@ -69,6 +88,25 @@ pub fn modified_ns(metadata: &fs::Metadata) -> u64 {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .and_then(|d| u64::try_from(d.as_nanos()).ok())
         .unwrap_or_default()
+}
+
+/// Status change time (`ctime`) in nanoseconds since the Unix epoch: set by
+/// the kernel to now whenever a file's content or metadata changes, its
+/// modification time included, so unlike that time it cannot be put back.
+/// 0 where the platform has none (which never matches: the file is read).
+pub fn changed_ns(metadata: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let secs = u64::try_from(metadata.ctime()).unwrap_or_default();
+        let nanos = u64::try_from(metadata.ctime_nsec()).unwrap_or_default();
+        secs.saturating_mul(1_000_000_000).saturating_add(nanos)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        0
+    }
 }
 
 /// Now, in nanoseconds since the Unix epoch (0 when the clock is before it).

@@ -4,16 +4,18 @@
 //! 1. Read the stamp of the last run ([`crate::stamp`]) and walk the docs tree
 //!    once (`crate::source::scan`), hashing every page it cannot trust by
 //!    size and time.
-//! 2. Hash the inputs into a key; when the key is the stamp's and the output
-//!    on disk is as the stamp records, the run is up to date: nothing is
-//!    parsed or written ([`State::UpToDate`]).
+//! 2. Take the output folder's lock (one run at a time, see
+//!    `crate::outdir`; the stamp is read again if the run before replaced
+//!    it). Hash the inputs into a key; when the key is the stamp's, the
+//!    stamp's seal holds and the output on disk is as the stamp records, the
+//!    run is up to date: nothing is parsed or written ([`State::UpToDate`]).
 //! 3. Otherwise remove the stamp (so an interrupted run never leaves one that
 //!    vouches for half-written output), build the model from the pages the
 //!    walk read, and emit the crate, reusing the formatted code of files whose
 //!    token trees did not change ([`State::Stale`]).
 //! 4. [`Pending::write`]: write the crate ([`crate::output`]'s plan-then-apply
 //!    protocol), then a new stamp that records the output and which token
-//!    tree each Rust file was formatted from.
+//!    tree each Rust file was formatted from; then release the lock.
 //!
 //! Between 3 and 4 the caller may look at the model and the crate (print
 //! diagnostics, refuse a `--report` path) before anything is written.
@@ -25,6 +27,7 @@ use crate::emit::{
 };
 use crate::fsutil::{self, KnownFiles};
 use crate::model::ApiModel;
+use crate::outdir::{self, OutDir};
 use crate::output::{self, CheckReport, OutputError, WriteSummary};
 use crate::source::{self, Scan, SourceError};
 use crate::stamp::{self, Stamp};
@@ -48,6 +51,9 @@ pub struct Request<'a> {
     pub always_build: bool,
     /// The layout and contents of the emitted crate.
     pub options: &'a EmitOptions,
+    /// Called (with the output folder) before waiting for another run that
+    /// holds the folder's lock ([`output::LOCK_FILE`]): one run at a time.
+    pub waiting: &'a dyn Fn(&Path),
 }
 
 /// The run, after the walk: up to date, or built and not yet written.
@@ -112,7 +118,8 @@ pub struct Pending {
     pub formatting: Formatting,
     /// Time per stage.
     pub stages: Stages,
-    out: PathBuf,
+    /// The output folder, opened and locked until the stamp is written.
+    out_dir: OutDir,
     docs: PathBuf,
     key: String,
     known_pages: KnownFiles,
@@ -189,6 +196,11 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
         .chain(scan.pages().map(|page| page.relative.clone()))
         .collect();
     let key = input_key(&scan, request);
+    // One run at a time: from here to the new stamp, this run holds the
+    // output folder's lock. The stamp is read again if a run that held the
+    // lock meanwhile replaced it.
+    let out_dir = output::open_for_writing(request.out, request.waiting).map_err(Error::Output)?;
+    let previous = stamp::reread_if_replaced(&stamp_path, previous);
     if !request.always_build {
         if let Some(cached) = previous
             .as_ref()
@@ -200,20 +212,18 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
             });
         }
     }
-    // Only inside a real output folder: through a symbolic link it would delete
-    // outside it, and `write_crate` refuses such a folder anyway.
-    let real_dir = std::fs::symlink_metadata(request.out).is_ok_and(|meta| meta.is_dir());
-    if real_dir {
-        stamp::remove(&stamp_path).map_err(|source| Error::RemoveStamp {
+    // Through the folder's handle: never through a link out of it.
+    outdir::remove_file(out_dir.root(), stamp::STAMP_FILE).map_err(|source| {
+        Error::RemoveStamp {
             path: stamp_path.clone(),
             source,
-        })?;
-    }
+        }
+    })?;
     // The code of files whose token trees did not change since the last run
     // is taken from that run's output instead of being formatted again.
     let formatter = stamp::formatter_fingerprint();
     let cache = match &previous {
-        Some(stamp) if real_dir => cache_from_output(stamp, request.out, &formatter),
+        Some(stamp) => cache_from_output(stamp, request.out, &formatter),
         _ => FormatCache::default(),
     };
     let known_pages = stamp::known_pages(&scan);
@@ -242,7 +252,7 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
             emit,
             last: Duration::ZERO,
         },
-        out: request.out.to_path_buf(),
+        out_dir,
         docs: request.docs.to_path_buf(),
         key,
         known_pages,
@@ -260,16 +270,20 @@ impl Pending {
     /// Step 4: writes the crate, then the stamp that vouches for it.
     pub fn write(self) -> Result<Written, Error> {
         let stage = Instant::now();
-        let summary = output::write_crate_knowing(&self.out, &self.generated, &self.previous_files)
+        let out = self.out_dir.path();
+        let summary = output::write_crate_in(&self.out_dir, &self.generated, &self.previous_files)
             .map_err(Error::Output)?;
         let stamp = Stamp::new(self.key, output::output_hash(&self.generated), &self.model)
-            .with_files(output::known_files(&self.out, &self.generated))
+            .with_files(output::known_files(out, &self.generated))
             .with_docs(&self.docs, self.known_pages)
             .with_formatted(self.formatter, self.token_hashes);
-        let stamp_path = self.out.join(stamp::STAMP_FILE);
-        let stamp_error = stamp::write(&stamp_path, &stamp)
+        let stamp_path = out.join(stamp::STAMP_FILE);
+        let stamp_error = stamp::to_bytes(&stamp)
+            .and_then(|bytes| outdir::write_atomic(self.out_dir.root(), stamp::STAMP_FILE, &bytes))
             .err()
             .map(|err| (stamp_path, err));
+        // The lock is released here, with the stamp written.
+        drop(self.out_dir);
         Ok(Written {
             model: self.model,
             generated: self.generated,
@@ -297,7 +311,8 @@ fn input_key(scan: &Scan, request: &Request<'_>) -> String {
 }
 
 fn up_to_date(out: &Path, stamp: &Stamp, key: &str) -> Option<Cached> {
-    if stamp.inputs != key {
+    // The report comes from the stamp: only from one whose seal holds.
+    if stamp.inputs != key || !stamp.sealed() {
         return None;
     }
     if output::output_hash_on_disk(out, &stamp.files, stamp.written_ns)? != stamp.outputs {
@@ -356,8 +371,15 @@ pub struct Checked {
 }
 
 /// Builds the crate for `docs` in memory (one walk, no cache) and compares it
-/// with `out`.
-pub fn check(docs: &Path, out: &Path, options: &EmitOptions) -> Result<Checked, Error> {
+/// with `out`. The comparison holds a shared lock on the output folder (when
+/// it has a lock file): it waits for a run that is writing there, calling
+/// `waiting` first, and compares with the output that run finished.
+pub fn check(
+    docs: &Path,
+    out: &Path,
+    options: &EmitOptions,
+    waiting: &dyn Fn(&Path),
+) -> Result<Checked, Error> {
     let started = Instant::now();
     let model = crate::model_for_tree(docs).map_err(Error::Source)?;
     let read_parse_model = started.elapsed();
@@ -366,7 +388,9 @@ pub fn check(docs: &Path, out: &Path, options: &EmitOptions) -> Result<Checked, 
         emit::emit_crate_with(&model, options, &FormatCache::default()).map_err(Error::Emit)?;
     let emit = stage.elapsed();
     let stage = Instant::now();
+    let lock = output::open_for_reading(out, waiting);
     let report = output::check_crate(out, &emitted.generated);
+    drop(lock);
     Ok(Checked {
         model,
         formatting: Formatting {

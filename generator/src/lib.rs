@@ -24,6 +24,7 @@ pub mod lint;
 #[doc(hidden)]
 pub mod metadata;
 pub mod model;
+pub(crate) mod outdir;
 pub mod output;
 // The model exposes parsed pages; tests, benches and fuzz targets call the
 // parser directly. Not a stable API.

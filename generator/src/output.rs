@@ -10,10 +10,21 @@
 //!
 //! Nothing is written until the whole run has been planned: every path is
 //! validated and every file on disk inspected first, so a refusal leaves the
-//! folder exactly as it was.
+//! folder exactly as it was. The plan is then carried out through directory
+//! handles (`crate::outdir`): every create, rename and delete happens inside
+//! a folder opened from its parent without following a link, so a folder
+//! swapped for a symbolic link after planning cannot redirect a write or a
+//! delete out of the output folder; and a file is deleted only when, at that
+//! moment, it still holds what docgen wrote (its header, or the content hash
+//! the last run's stamp records).
+//!
+//! A run that writes holds the output folder's lock ([`LOCK_FILE`]) from
+//! before it reads the stamp until the new stamp is written, so two runs on
+//! one folder take turns instead of interleaving their writes.
 
 use crate::emit::GeneratedCrate;
 use crate::fsutil::{self, KnownFiles};
+use crate::outdir::{self, DirError, Dirs, LockMode, OpenError, OutDir};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -37,6 +48,8 @@ pub const STAMP_FILE: &str = ".docgen-stamp";
 /// back from the files written), but a folder that holds it is docgen's (see
 /// `ensure_empty_or_ours`).
 pub(crate) const FORMAT_CACHE_FILE: &str = ".docgen-format-cache";
+
+pub use crate::outdir::LOCK_FILE;
 
 /// First line of the manifest. It starts like every other generated file's header,
 /// so the manifest is recognisably docgen's even to someone who has never seen one.
@@ -234,29 +247,92 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// it (or, when there is no manifest yet, if it starts with a docgen header),
 /// deletes files the previous manifest lists that are no longer generated, and
 /// writes the new manifest last.
+///
+/// Holds the folder's lock ([`LOCK_FILE`]) while it writes, waiting for a run
+/// that holds it to finish.
 pub fn write_crate(out: &Path, generated: &GeneratedCrate) -> Result<WriteSummary, OutputError> {
-    write_crate_knowing(out, generated, &KnownFiles::new())
+    validate_generated(generated)?;
+    let out_dir = open_for_writing(out, &|_| {})?;
+    write_crate_in(&out_dir, generated, &KnownFiles::new())
 }
 
-/// [`write_crate`], knowing the hashes of the files the last run wrote (from
-/// its stamp): a file the previous manifest lists that is no longer generated
-/// is deleted only when it starts with docgen's header or its content hashes
-/// to what `known` records; any other is kept and reported
-/// ([`WriteSummary::kept`]).
-pub(crate) fn write_crate_knowing(
-    out: &Path,
+/// Opens the output folder for a run that writes: created when absent, never
+/// through a symbolic link, with the run lock taken (`waiting` is called
+/// first when another run holds it).
+pub(crate) fn open_for_writing(out: &Path, waiting: &dyn Fn(&Path)) -> Result<OutDir, OutputError> {
+    let out = normalize(out);
+    match OutDir::open(&out, true, LockMode::Exclusive, waiting) {
+        Ok(Some(dir)) => Ok(dir),
+        Ok(None) => Err(OutputError::Io {
+            path: out,
+            source: io::ErrorKind::NotFound.into(),
+        }),
+        Err(err) => Err(open_error(out, err)),
+    }
+}
+
+/// Opens the output folder for a run that only reads (`docgen check`): a
+/// shared lock when the lock file is there, so a reader waits for a writer
+/// to finish instead of comparing with half of its output. `None` when there
+/// is no folder to lock, or it cannot be opened as one (the comparison
+/// reports that folder as it is).
+pub(crate) fn open_for_reading(out: &Path, waiting: &dyn Fn(&Path)) -> Option<OutDir> {
+    OutDir::open(&normalize(out), false, LockMode::Shared, waiting)
+        .ok()
+        .flatten()
+}
+
+fn open_error(out: PathBuf, err: OpenError) -> OutputError {
+    match err {
+        OpenError::Symlink => OutputError::Symlink { path: out },
+        OpenError::NotADirectory => OutputError::WrongKind {
+            path: out,
+            expected: "directory",
+        },
+        OpenError::Io(source) => OutputError::Io { path: out, source },
+    }
+}
+
+fn dir_error(out: &Path, err: DirError) -> OutputError {
+    match err {
+        DirError::Symlink(relative) => OutputError::Symlink {
+            path: out.join(relative),
+        },
+        DirError::NotADirectory(relative) => OutputError::WrongKind {
+            path: out.join(relative),
+            expected: "directory",
+        },
+        DirError::Io(relative, source) => OutputError::Io {
+            path: out.join(relative),
+            source,
+        },
+    }
+}
+
+/// [`write_crate`] into an opened (and locked) output folder, knowing the
+/// hashes of the files the last run wrote (from its stamp): a file the
+/// previous manifest lists that is no longer generated is deleted only when
+/// it starts with docgen's header or its content hashes to what `known`
+/// records; any other is kept and reported ([`WriteSummary::kept`]).
+pub(crate) fn write_crate_in(
+    out_dir: &OutDir,
     generated: &GeneratedCrate,
     known: &KnownFiles,
 ) -> Result<WriteSummary, OutputError> {
-    let out = normalize(out);
+    let out = out_dir.path();
     validate_generated(generated)?;
-    ensure_out_dir(&out)?;
-    let previous = read_manifest(&out)?;
-    let plan = plan_write(&out, generated, previous.as_ref(), known)?;
+    let previous = read_manifest(out)?;
+    let plan = plan_write(out, generated, previous.as_ref(), known)?;
     if previous.is_none() {
-        ensure_empty_or_ours(&out, generated)?;
+        if let Err(err) = ensure_empty_or_ours(out, generated) {
+            // Leave somebody else's folder as it was.
+            out_dir.remove_created_lock_file();
+            return Err(err);
+        }
     }
-    apply(&out, generated, previous, plan)
+    #[cfg(test)]
+    hook::run(hook::Stage::Planned);
+    apply(out_dir, generated, previous, plan, known)
 }
 
 /// Without a manifest, `out` must be empty or hold docgen's own output: its
@@ -264,7 +340,11 @@ pub(crate) fn write_crate_knowing(
 /// output of a docgen from before the manifest). Anything else is somebody's
 /// folder (`--out ~`, `--out /`, a project), and docgen does not write there.
 fn ensure_empty_or_ours(out: &Path, generated: &GeneratedCrate) -> Result<(), OutputError> {
-    let mut entries = fs::read_dir(out).map_err(io_error(out))?;
+    // The lock file does not count: every run creates it before it knows
+    // whether it may write here.
+    let mut entries = fs::read_dir(out)
+        .map_err(io_error(out))?
+        .filter(|entry| !entry.as_ref().is_ok_and(|e| e.file_name() == LOCK_FILE));
     if entries.next().is_none() {
         return Ok(());
     }
@@ -290,7 +370,7 @@ fn ensure_empty_or_ours(out: &Path, generated: &GeneratedCrate) -> Result<(), Ou
 }
 
 /// Every file docgen manages in `out` as it is on disk: the manifest, the
-/// stamp, and what the manifest lists (relative, `/`-separated).
+/// stamp, the lock file, and what the manifest lists (relative, `/`-separated).
 pub fn managed_files(out: &Path) -> BTreeSet<String> {
     let out = normalize(out);
     let on_disk = read_existing(&out, MANIFEST).ok().flatten();
@@ -299,6 +379,7 @@ pub fn managed_files(out: &Path) -> BTreeSet<String> {
         .collect();
     files.insert(MANIFEST.to_string());
     files.insert(STAMP_FILE.to_string());
+    files.insert(LOCK_FILE.to_string());
     files
 }
 
@@ -367,6 +448,7 @@ pub(crate) fn known_files(out: &Path, generated: &GeneratedCrate) -> KnownFiles 
             let known = fsutil::KnownFile {
                 len: metadata.len(),
                 modified_ns: fsutil::modified_ns(&metadata),
+                changed_ns: fsutil::changed_ns(&metadata),
                 hash: fsutil::hash_bytes(text.as_bytes()),
             };
             Some((path.clone(), known))
@@ -411,11 +493,7 @@ pub(crate) fn output_hash_on_disk(
                 return None;
             }
             if let Some(known) = known.get(*entry) {
-                let modified = fsutil::modified_ns(&metadata);
-                if metadata.len() == known.len
-                    && modified == known.modified_ns
-                    && modified < trusted_before_ns
-                {
+                if known.unchanged(&metadata) && known.modified_ns < trusted_before_ns {
                     return Some((*entry, known.hash));
                 }
             }
@@ -489,14 +567,6 @@ fn validate_generated(generated: &GeneratedCrate) -> Result<(), OutputError> {
                 return Err(invalid(path, "a parent directory is also a generated file"));
             }
         }
-    }
-    Ok(())
-}
-
-/// Creates `out` if it does not exist; refuses a symlink or a non-directory.
-fn ensure_out_dir(out: &Path) -> Result<(), OutputError> {
-    if !existing_dir(out)? {
-        fs::create_dir_all(out).map_err(io_error(out))?;
     }
     Ok(())
 }
@@ -638,8 +708,9 @@ struct Plan {
     kept: Vec<String>,
     /// The manifest's current content, to leave it alone when it is already right.
     manifest_on_disk: Option<Vec<u8>>,
-    /// Temporary files a killed run left beside generated files, to remove.
-    leftovers: Vec<PathBuf>,
+    /// Temporary files a killed run left beside generated files, to remove
+    /// (relative, `/`-separated).
+    leftovers: Vec<String>,
 }
 
 fn plan_write(
@@ -676,13 +747,7 @@ fn plan_write(
         let Some(existing) = read_existing(out, path)? else {
             continue;
         };
-        let has_header = GENERATED_HEADERS
-            .iter()
-            .any(|header| existing.starts_with(header.as_bytes()));
-        let as_written = known
-            .get(path)
-            .is_some_and(|file| file.hash == fsutil::hash_bytes(&existing));
-        if has_header || as_written {
+        if written_by_docgen(path, &existing, known) {
             plan.deletes.push(path.clone());
         } else {
             plan.kept.push(path.clone());
@@ -699,11 +764,23 @@ fn plan_write(
     Ok(plan)
 }
 
-/// The temporary files ([`create_temp`]) that an interrupted run left next to
+/// Whether docgen wrote `content` (the file at `path`) as it is: it starts
+/// with docgen's header, or it is the content the last run's stamp records.
+fn written_by_docgen(path: &str, content: &[u8], known: &KnownFiles) -> bool {
+    let has_header = GENERATED_HEADERS
+        .iter()
+        .any(|header| content.starts_with(header.as_bytes()));
+    has_header
+        || known
+            .get(path)
+            .is_some_and(|file| file.hash == fsutil::hash_bytes(content))
+}
+
+/// The temporary files ([`outdir::create_temp`]) that an interrupted run left next to
 /// files docgen generates, in the folders it writes to. A file is only taken
 /// when its name says which generated file it was for and the process that
 /// made it is gone, so a concurrent run's files are left alone.
-fn leftover_temp_files(out: &Path, ours: &BTreeSet<&str>) -> Result<Vec<PathBuf>, OutputError> {
+fn leftover_temp_files(out: &Path, ours: &BTreeSet<&str>) -> Result<Vec<String>, OutputError> {
     let mut dirs: BTreeSet<&str> = BTreeSet::new();
     for path in ours {
         dirs.insert(path.rsplit_once('/').map_or("", |(dir, _)| dir));
@@ -734,7 +811,14 @@ fn leftover_temp_files(out: &Path, ours: &BTreeSet<&str>) -> Result<Vec<PathBuf>
             };
             let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
             if is_file && ours.contains(generated.as_str()) && !may_be_in_use(pid, &entry.path()) {
-                found.push(entry.path());
+                let Some(name) = name.to_str() else {
+                    continue;
+                };
+                found.push(if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{dir}/{name}")
+                });
             }
         }
     }
@@ -810,15 +894,34 @@ fn ensure_ours(
     }
 }
 
-/// Carries out a plan. Before creating files the previous manifest did not list,
+/// `dir/name` → (`dir`, `name`); `("", name)` at the top of the folder.
+fn split_path(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// A file written to a temporary file beside its target, not yet renamed.
+struct Staged<'a> {
+    /// The target's folder, relative.
+    folder: &'a str,
+    /// The target's name in it.
+    name: &'a str,
+    /// The temporary file's name in it.
+    temp: String,
+}
+
+/// Carries out a plan, through the handles of the folders it writes in (see
+/// the module docs). Before creating files the previous manifest did not list,
 /// it records them in the manifest (together with the old entries), so a run that
 /// is interrupted never leaves a file the next run would refuse as not its own.
 fn apply(
-    out: &Path,
+    out_dir: &OutDir,
     generated: &GeneratedCrate,
     previous: Option<BTreeSet<String>>,
     plan: Plan,
+    known: &KnownFiles,
 ) -> Result<WriteSummary, OutputError> {
+    let out = out_dir.path();
+    let mut dirs = Dirs::new(out_dir);
     let mut listed = previous.unwrap_or_default();
     let mut manifest_on_disk = plan.manifest_on_disk;
     let mut manifest_written = false;
@@ -826,71 +929,100 @@ fn apply(
     // previous output exactly as it was, plus temporary files the next run
     // removes: first every changed file goes to a temporary file beside its
     // target, then all are renamed into place, which takes moments.
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(plan.writes.len());
+    let mut staged: Vec<Staged<'_>> = Vec::with_capacity(plan.writes.len());
     for path in &plan.writes {
         let content = generated.files.get(path).map_or("", String::as_str);
-        let target = out.join(path);
-        let stage = || -> Result<PathBuf, OutputError> {
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(io_error(parent))?;
-            }
-            let (file, temp) = create_temp(&target)?;
-            fsutil::write_and_close(file, content.as_bytes()).map_err(|err| {
-                let _ = fs::remove_file(&temp);
-                io_error(&target)(err)
-            })?;
-            Ok(temp)
+        let (folder, name) = split_path(path);
+        let stage = |dirs: &mut Dirs<'_>| -> Result<String, OutputError> {
+            let dir = dirs
+                .get(folder, true)
+                .map_err(|err| dir_error(out, err))?
+                .ok_or_else(|| io_error(&out.join(folder))(io::ErrorKind::NotFound.into()))?;
+            outdir::create_temp(dir, name, content.as_bytes()).map_err(io_error(&out.join(path)))
         };
-        match stage() {
-            Ok(temp) => staged.push((temp, target)),
+        match stage(&mut dirs) {
+            Ok(temp) => staged.push(Staged { folder, name, temp }),
             Err(err) => {
-                discard(&staged);
+                discard(&mut dirs, &staged);
                 return Err(err);
             }
         }
     }
+    #[cfg(test)]
+    hook::run(hook::Stage::Staged);
     // The new files are listed before they appear, so an interrupted rename
     // phase still leaves every file docgen wrote recognisable as its own.
     if plan.writes.iter().any(|path| !listed.contains(path)) {
         listed.extend(generated.files.keys().cloned());
         let interim = render_manifest(&listed);
-        if let Err(err) = write_atomic(&out.join(MANIFEST), interim.as_bytes()) {
-            discard(&staged);
-            return Err(err);
+        if let Err(err) = outdir::write_atomic(out_dir.root(), MANIFEST, interim.as_bytes()) {
+            discard(&mut dirs, &staged);
+            return Err(io_error(&out.join(MANIFEST))(err));
         }
         manifest_on_disk = Some(interim.into_bytes());
         manifest_written = true;
     }
-    for (index, (temp, target)) in staged.iter().enumerate() {
-        if let Err(err) = fs::rename(temp, target) {
-            discard(&staged[index..]);
-            return Err(io_error(target)(err));
+    for (index, file) in staged.iter().enumerate() {
+        // Within the folder's handle: the folder the file was staged in,
+        // whatever its name points to by now.
+        let renamed = match dirs.get(file.folder, false) {
+            Ok(Some(dir)) => dir.rename(&file.temp, dir, file.name),
+            Ok(None) => Err(io::ErrorKind::NotFound.into()),
+            Err(err) => return Err(dir_error(out, err)),
+        };
+        if let Err(err) = renamed {
+            discard(&mut dirs, &staged[index..]);
+            return Err(io_error(&out.join(file.folder).join(file.name))(err));
         }
     }
-    for path in &plan.deletes {
-        let target = out.join(path);
-        fs::remove_file(&target).map_err(io_error(&target))?;
-        remove_emptied_dirs(out, &target);
+    #[cfg(test)]
+    hook::run(hook::Stage::Renamed);
+    let mut deleted = Vec::with_capacity(plan.deletes.len());
+    let mut kept = plan.kept;
+    for path in plan.deletes {
+        let (folder, name) = split_path(&path);
+        let Some(dir) = dirs.get(folder, false).map_err(|err| dir_error(out, err))? else {
+            continue;
+        };
+        // Checked again now, as the file is: deleted only if docgen wrote it.
+        match outdir::read_file(dir, name).map_err(io_error(&out.join(&path)))? {
+            None => continue,
+            Some(content) if !written_by_docgen(&path, &content, known) => {
+                kept.push(path);
+                continue;
+            }
+            Some(_) => {}
+        }
+        dir.remove_file(name).map_err(io_error(&out.join(&path)))?;
+        remove_emptied_dirs(&mut dirs, folder);
+        deleted.push(path);
     }
+    kept.sort();
     let manifest = render_manifest(generated.files.keys());
     if manifest_on_disk.as_deref() != Some(manifest.as_bytes()) {
-        write_atomic(&out.join(MANIFEST), manifest.as_bytes())?;
+        outdir::write_atomic(out_dir.root(), MANIFEST, manifest.as_bytes())
+            .map_err(io_error(&out.join(MANIFEST)))?;
         manifest_written = true;
     }
     for leftover in &plan.leftovers {
         // Best effort: a leftover that cannot be removed harms nothing.
-        let _ = fs::remove_file(leftover);
+        let (folder, name) = split_path(leftover);
+        if let Ok(Some(dir)) = dirs.get(folder, false) {
+            let _ = outdir::remove_file(dir, name);
+        }
     }
-    let mut summary = summarize(plan.writes, plan.unchanged, plan.deletes, manifest_written);
-    summary.kept = plan.kept;
+    let mut summary = summarize(plan.writes, plan.unchanged, deleted, manifest_written);
+    summary.kept = kept;
     Ok(summary)
 }
 
 /// Removes staged temporary files after a failure (best effort: the error that
 /// stopped the run is what matters, and the next run removes leftovers).
-fn discard(staged: &[(PathBuf, PathBuf)]) {
-    for (temp, _) in staged {
-        let _ = fs::remove_file(temp);
+fn discard(dirs: &mut Dirs<'_>, staged: &[Staged<'_>]) {
+    for file in staged {
+        if let Ok(Some(dir)) = dirs.get(file.folder, false) {
+            let _ = outdir::remove_file(dir, &file.temp);
+        }
     }
 }
 
@@ -914,32 +1046,65 @@ fn summarize(
     }
 }
 
-/// Removes the directories between `out` and a deleted file that the deletion left
-/// empty, so a module that is no longer generated leaves no empty folder behind.
+/// Removes the folders between the output folder and a deleted file's folder
+/// that the deletion left empty, so a module that is no longer generated
+/// leaves no empty folder behind. Each is removed by name from its parent's
+/// handle: `remove_dir` takes only an empty directory, never a link's target.
 /// A directory that still holds anything (generated or not) stays.
-fn remove_emptied_dirs(out: &Path, deleted: &Path) {
-    let mut dir = deleted.parent();
-    while let Some(current) = dir {
-        if current == out || !current.starts_with(out) || fs::remove_dir(current).is_err() {
+fn remove_emptied_dirs(dirs: &mut Dirs<'_>, folder: &str) {
+    let mut current = folder;
+    while !current.is_empty() {
+        let (parent, name) = split_path(current);
+        let Ok(Some(parent_dir)) = dirs.get(parent, false) else {
+            break;
+        };
+        if parent_dir.remove_dir(name).is_err() {
             break;
         }
-        dir = current.parent();
+        dirs.forget(current);
+        current = parent;
     }
 }
 
-/// [`fsutil::write_atomic`], failing as an [`OutputError`].
-fn write_atomic(target: &Path, content: &[u8]) -> Result<(), OutputError> {
-    fsutil::write_atomic(target, content).map_err(write_error)
-}
+/// A test's hook into the write phase, to change the folder between two
+/// steps of a run (on the calling thread only).
+#[cfg(test)]
+pub(crate) mod hook {
+    use std::cell::RefCell;
 
-fn create_temp(target: &Path) -> Result<(fs::File, PathBuf), OutputError> {
-    fsutil::create_temp(target).map_err(write_error)
-}
+    /// Where the hook runs.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Stage {
+        /// Everything is planned; nothing is written yet.
+        Planned,
+        /// The new content is in temporary files; nothing is renamed yet.
+        Staged,
+        /// Every file is in place; nothing is deleted yet.
+        Renamed,
+    }
 
-fn write_error(err: fsutil::WriteError) -> OutputError {
-    OutputError::Io {
-        path: err.path,
-        source: err.source,
+    type Hook = (Stage, Box<dyn FnMut()>);
+
+    thread_local! {
+        static HOOK: RefCell<Option<Hook>> = const { RefCell::new(None) };
+    }
+
+    /// Runs `action` once, when this thread's next write reaches `stage`.
+    pub(crate) fn set(stage: Stage, action: impl FnMut() + 'static) {
+        HOOK.with(|hook| *hook.borrow_mut() = Some((stage, Box::new(action))));
+    }
+
+    pub(crate) fn run(stage: Stage) {
+        let taken = HOOK.with(|hook| {
+            let mut hook = hook.borrow_mut();
+            match hook.as_ref() {
+                Some((at, _)) if *at == stage => hook.take(),
+                _ => None,
+            }
+        });
+        if let Some((_, mut action)) = taken {
+            action();
+        }
     }
 }
 
@@ -988,6 +1153,14 @@ mod tests {
         found
     }
 
+    fn write_crate_knowing(
+        out: &Path,
+        generated: &GeneratedCrate,
+        known: &KnownFiles,
+    ) -> Result<WriteSummary, OutputError> {
+        write_crate_in(&open_for_writing(out, &|_| {})?, generated, known)
+    }
+
     const LIB: &str = "// @generated by docgen\npub mod models;\n";
     const MODELS: &str = "// @generated by docgen\npub struct A;\n";
 
@@ -1005,7 +1178,7 @@ mod tests {
         );
         assert_eq!(
             listing(&out),
-            [MANIFEST, "src/lib.rs", "src/models/a.rs"],
+            [LOCK_FILE, MANIFEST, "src/lib.rs", "src/models/a.rs"],
             "no temporary files are left"
         );
     }
@@ -1065,7 +1238,7 @@ mod tests {
         assert_eq!(summary.deleted, ["src/models/a.rs"]);
         assert_eq!(summary.written, [MANIFEST]);
         assert!(!dir.path().join("src/models").exists());
-        assert_eq!(listing(dir.path()), [MANIFEST, "src/lib.rs"]);
+        assert_eq!(listing(dir.path()), [LOCK_FILE, MANIFEST, "src/lib.rs"]);
         assert_eq!(
             read(&dir.path().join(MANIFEST)),
             format!("{MANIFEST_HEADER}\nsrc/lib.rs\n")
@@ -1158,6 +1331,17 @@ mod tests {
         let stamped = tempfile::tempdir().unwrap();
         fs::write(stamped.path().join(STAMP_FILE), "old").unwrap();
         write_crate(stamped.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        // The lock file is neither the user's nor a sign that the folder is
+        // docgen's: alone it leaves a folder empty, beside the user's files
+        // it does not make the folder docgen's (and is not removed, as this
+        // run did not create it).
+        let locked = tempfile::tempdir().unwrap();
+        fs::write(locked.path().join(LOCK_FILE), "").unwrap();
+        write_crate(locked.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap();
+        fs::write(dir.path().join(LOCK_FILE), "").unwrap();
+        let err = write_crate(dir.path(), &crate_of(&[("src/lib.rs", LIB)])).unwrap_err();
+        assert!(matches!(err, OutputError::Foreign { .. }), "{err}");
+        assert_eq!(listing(dir.path()), [".bashrc", LOCK_FILE]);
     }
 
     #[test]
@@ -1242,6 +1426,87 @@ mod tests {
         }
         assert_eq!(listing(&outside), ["lib.rs"]);
         assert_eq!(read(&outside.join("lib.rs")), "outside");
+    }
+
+    /// Issue 16, item 4: a folder replaced by a link to a folder outside,
+    /// after the run has planned (or staged, or renamed), must not send a
+    /// write or a delete there.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_during_the_write_redirects_nothing() {
+        let mut problems = Vec::new();
+        for stage in [
+            hook::Stage::Planned,
+            hook::Stage::Staged,
+            hook::Stage::Renamed,
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let outside = dir.path().join("outside");
+            fs::create_dir(&outside).unwrap();
+            // Files by the names the run deletes, replaces and creates.
+            for name in ["a.rs", "b.rs", "c.rs"] {
+                fs::write(outside.join(name), MODELS).unwrap();
+            }
+            let first = crate_of(&[
+                ("src/lib.rs", LIB),
+                ("src/models/a.rs", MODELS),
+                ("src/models/b.rs", MODELS),
+            ]);
+            write_crate(&out, &first).unwrap();
+            let next = crate_of(&[
+                ("src/lib.rs", MODELS),
+                ("src/models/b.rs", LIB),
+                ("src/models/c.rs", LIB),
+            ]);
+            let (models, stash) = (out.join("src/models"), out.join("stash"));
+            let link_to = outside.clone();
+            hook::set(stage, move || {
+                fs::rename(&models, &stash).unwrap();
+                std::os::unix::fs::symlink(&link_to, &models).unwrap();
+            });
+            let result = write_crate(&out, &next);
+            let found: Vec<(String, String)> = listing(&outside)
+                .into_iter()
+                .map(|name| (read(&outside.join(&name)), name))
+                .map(|(content, name)| (name, content))
+                .collect();
+            let expected: Vec<(String, String)> = ["a.rs", "b.rs", "c.rs"]
+                .iter()
+                .map(|name| (name.to_string(), MODELS.to_string()))
+                .collect();
+            if found != expected {
+                problems.push(format!("{stage:?}: outside is {found:?} ({result:?})"));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// A file replaced after planning by one docgen did not write (no header,
+    /// not the recorded content) is kept: the check is made again at the
+    /// moment of deleting.
+    #[test]
+    fn a_file_replaced_after_planning_is_not_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_crate(
+            &out,
+            &crate_of(&[("src/lib.rs", LIB), ("src/old.rs", MODELS)]),
+        )
+        .unwrap();
+        let old = out.join("src/old.rs");
+        let replaced = old.clone();
+        hook::set(hook::Stage::Renamed, move || {
+            fs::write(&replaced, "pub fn mine() {}").unwrap();
+        });
+        let summary = write_crate(&out, &crate_of(&[("src/lib.rs", MODELS)])).unwrap();
+        assert_eq!(summary.deleted, Vec::<String>::new());
+        assert_eq!(summary.kept, ["src/old.rs"]);
+        assert_eq!(read(&old), "pub fn mine() {}");
+        assert_eq!(
+            read(&out.join(MANIFEST)),
+            format!("{MANIFEST_HEADER}\nsrc/lib.rs\n")
+        );
     }
 
     #[test]
@@ -1386,7 +1651,9 @@ mod tests {
             "trusted by size and time"
         );
 
-        // Same size, time put back: trusted before the stamp, read otherwise.
+        // Same size, modification time put back: the change time is new (it
+        // cannot be put back), so the file is read and the edit seen. (It was
+        // trusted by size and modification time alone: issue 16, item 9.)
         let lib = dir.path().join("src/lib.rs");
         let modified = fs::metadata(&lib).unwrap().modified().unwrap();
         fs::write(&lib, LIB.replace("models", "MODELS")).unwrap();
@@ -1396,9 +1663,11 @@ mod tests {
             .unwrap()
             .set_modified(modified)
             .unwrap();
-        assert_eq!(
+        assert_eq!(fs::metadata(&lib).unwrap().modified().unwrap(), modified);
+        assert_ne!(
             output_hash_on_disk(dir.path(), &known, u64::MAX),
-            Some(expected.clone())
+            Some(expected.clone()),
+            "an edit with its old modification time is read"
         );
         let racy = known["src/lib.rs"].modified_ns;
         assert_ne!(

@@ -101,6 +101,8 @@ pub(crate) struct ScannedPage {
     pub len: u64,
     /// Modification time in nanoseconds since the Unix epoch.
     pub modified_ns: u64,
+    /// Change time (`fsutil::changed_ns`).
+    pub changed_ns: u64,
     /// The hash of its bytes (0 when the walk was not asked to hash).
     pub hash: u64,
     /// Its bytes, when the walk read them.
@@ -246,14 +248,15 @@ fn hash_page(found: Found, known: Option<&KnownFiles>) -> Entry {
         Found::Page(relative, path, metadata) => (relative, path, metadata),
         Found::Problem(diagnostic) => return Entry::Problem(diagnostic),
     };
-    let (len, modified) = metadata
-        .as_ref()
-        .map_or((0, 0), |m| (m.len(), fsutil::modified_ns(m)));
+    let (len, modified, changed) = metadata.as_ref().map_or((0, 0, 0), |m| {
+        (m.len(), fsutil::modified_ns(m), fsutil::changed_ns(m))
+    });
     let mut page = ScannedPage {
         relative,
         path,
         len,
         modified_ns: modified,
+        changed_ns: changed,
         hash: 0,
         bytes: None,
     };
@@ -261,7 +264,10 @@ fn hash_page(found: Found, known: Option<&KnownFiles>) -> Entry {
         return Entry::Page(page);
     };
     if let Some(previous) = known.get(&page.relative) {
-        if modified != 0 && previous.modified_ns == modified && previous.len == len {
+        // Size and both times: a same-size edit whose modification time was
+        // put back still has a new change time, and is read.
+        let trusted = metadata.as_ref().is_some_and(|m| previous.unchanged(m));
+        if trusted {
             page.hash = previous.hash;
             return Entry::Page(page);
         }

@@ -19,6 +19,22 @@
 //! hash, and a page whose size and time are unchanged is not read again. A page
 //! modified less than [`RECENT_NS`] before the scan is recorded with no time,
 //! so it is always read: it might still change within the same clock tick.
+//! Both the generated files and the pages are trusted by size, modification
+//! time *and change time* (`ctime`): the kernel sets the change time to now
+//! at every write and every `touch`, so an edit whose modification time was
+//! put back is still seen (where a platform has no change time, every
+//! generated file and page is read).
+//!
+//! What a skipped run reports (counts and diagnostics) comes from the stamp,
+//! so the stamp seals it: a hash over the input key, the output hash and the
+//! whole report ([`Stamp::sealed`]). A stamp edited by hand (`999999 pages`,
+//! an invented diagnostic) no longer matches its seal and means a full run,
+//! which reports what the pages say. The seal is not a secret: it catches
+//! edits, damage and stamps from elsewhere, not someone who recomputes it
+//! (who could as well write the generated files; and a stamp from another
+//! machine or build never matches the input key, which holds the running
+//! executable's path, size and modification time).
+//!
 //! Any mismatch, a missing or damaged stamp, or a file edited by hand means a
 //! full run (which repairs the file): the stamp can make a run slower, never
 //! wrong, short of a 64-bit hash collision.
@@ -85,6 +101,7 @@ pub(crate) fn known_pages(scan: &Scan) -> KnownFiles {
             let known = KnownFile {
                 len: page.len,
                 modified_ns,
+                changed_ns: page.changed_ns,
                 hash: page.hash,
             };
             (page.relative.clone(), known)
@@ -134,6 +151,10 @@ pub struct Stamp {
     pub operations: usize,
     pub types: usize,
     diagnostics: Vec<StoredDiagnostic>,
+    /// The hash that binds the report above to the input key and the output
+    /// hash (see [`Stamp::sealed`]).
+    #[serde(default)]
+    seal: String,
     /// The generated files' sizes, times and hashes.
     #[serde(default)]
     pub files: KnownFiles,
@@ -154,11 +175,26 @@ pub struct Stamp {
     /// older than this are read, not trusted by size and time.
     #[serde(skip)]
     pub written_ns: u64,
+    /// The stamp file as [`read`] found it (size, modification and change
+    /// times), to tell whether another run has replaced it since.
+    #[serde(skip)]
+    seen: Option<FileState>,
+}
+
+/// Size, modification time and change time of a file.
+type FileState = (u64, u64, u64);
+
+fn file_state(metadata: &fs::Metadata) -> FileState {
+    (
+        metadata.len(),
+        fsutil::modified_ns(metadata),
+        fsutil::changed_ns(metadata),
+    )
 }
 
 impl Stamp {
     pub fn new(inputs: String, outputs: String, model: &ApiModel) -> Stamp {
-        Stamp {
+        let mut stamp = Stamp {
             docgen_stamp: STAMP_VERSION,
             inputs,
             outputs,
@@ -176,7 +212,47 @@ impl Stamp {
             formatter: String::new(),
             formatted: BTreeMap::new(),
             written_ns: 0,
+            seen: None,
+            seal: String::new(),
+        };
+        stamp.seal = stamp.compute_seal();
+        stamp
+    }
+
+    /// The hash of the layout version, the input key, the output hash and the
+    /// report (counts and every diagnostic, field by field).
+    fn compute_seal(&self) -> String {
+        let mut hasher = FieldHasher::default();
+        hasher
+            .field(b"docgen-stamp-seal")
+            .u64(u64::from(self.docgen_stamp))
+            .field(self.inputs.as_bytes())
+            .field(self.outputs.as_bytes())
+            .u64(self.pages as u64)
+            .u64(self.operations as u64)
+            .u64(self.types as u64)
+            .u64(self.diagnostics.len() as u64);
+        for d in &self.diagnostics {
+            hasher
+                .field(d.file.as_bytes())
+                .u64(d.line as u64)
+                .u64(d.column as u64)
+                .field(d.code.as_bytes())
+                .field(d.severity.as_bytes())
+                .field(d.message.as_bytes());
+            match &d.suggestion {
+                Some(suggestion) => hasher.u64(1).field(suggestion.as_bytes()),
+                None => hasher.u64(0),
+            };
         }
+        format!("{:016x}", hasher.finish())
+    }
+
+    /// Whether the report the stamp holds is the one the run that wrote it
+    /// made for its inputs and output: the seal matches. A stamp that does
+    /// not is not used (a full run reports instead).
+    pub fn sealed(&self) -> bool {
+        self.docgen_stamp == STAMP_VERSION && self.seal == self.compute_seal()
     }
 
     /// The stamp with the generated files' sizes, times and hashes.
@@ -287,7 +363,22 @@ pub fn read(path: &Path) -> Option<Stamp> {
     let bytes = fs::read(path).ok()?;
     let mut stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
     stamp.written_ns = fsutil::modified_ns(&metadata);
+    stamp.seen = Some(file_state(&metadata));
     Some(stamp)
+}
+
+/// `previous` (what [`read`] found at `path` earlier) when the file is still
+/// the one it read, else the stamp read again: a run that waited for the
+/// output folder's lock sees the stamp the run before it wrote.
+pub fn reread_if_replaced(path: &Path, previous: Option<Stamp>) -> Option<Stamp> {
+    let now = fs::symlink_metadata(path)
+        .ok()
+        .map(|meta| file_state(&meta));
+    match previous {
+        Some(stamp) if now.is_some() && stamp.seen == now => Some(stamp),
+        None if now.is_none() => None,
+        _ => read(path),
+    }
 }
 
 /// Removes the stamp at `path` (before a full run writes anything), so an
@@ -301,9 +392,14 @@ pub fn remove(path: &Path) -> io::Result<()> {
 
 /// Writes the stamp through a temporary file and a rename.
 pub fn write(path: &Path, stamp: &Stamp) -> io::Result<()> {
+    Ok(fsutil::write_atomic(path, &to_bytes(stamp)?)?)
+}
+
+/// The stamp file's content.
+pub fn to_bytes(stamp: &Stamp) -> io::Result<Vec<u8>> {
     let mut text = serde_json::to_vec(stamp).map_err(io::Error::other)?;
     text.push(b'\n');
-    Ok(fsutil::write_atomic(path, &text)?)
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -435,6 +531,7 @@ mod tests {
             KnownFile {
                 len: 4,
                 modified_ns: 1,
+                changed_ns: 1,
                 hash: 2,
             },
         )]);
@@ -443,6 +540,23 @@ mod tests {
         let stamp = stamp.with_docs(dir.path(), docs.clone());
         assert_eq!(stamp.known_docs(dir.path()), docs);
         assert!(stamp.known_docs(&other).is_empty());
+
+        // The report is sealed to the key and the output: an edit of any part
+        // of it, or a stamp without a seal, does not validate.
+        let stamp = read(&path).unwrap();
+        assert!(stamp.sealed());
+        let mut forged = stamp.clone();
+        forged.pages = 999_999;
+        assert!(!forged.sealed());
+        let mut forged = stamp.clone();
+        forged.diagnostics[0].message.push_str(" (invented)");
+        assert!(!forged.sealed());
+        let mut forged = stamp.clone();
+        forged.inputs = "other".into();
+        assert!(!forged.sealed());
+        let mut unsealed = stamp.clone();
+        unsealed.seal.clear();
+        assert!(!unsealed.sealed());
 
         fs::write(&path, "{ not json").unwrap();
         assert!(read(&path).is_none());

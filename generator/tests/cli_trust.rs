@@ -47,6 +47,7 @@ fn a_report_never_overwrites_a_managed_file_or_a_page() {
     let mut targets = vec![
         out.join(".docgen-manifest"),
         out.join(".docgen-stamp"),
+        out.join(".docgen-lock"),
         out.join("src/lib.rs"),
         out.join("Cargo.toml"),
         out.join("src/../src/lib.rs"),

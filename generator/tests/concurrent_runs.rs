@@ -7,12 +7,24 @@
 //! list while `check` said up to date. On this protocol (plan, then apply,
 //! stamp removed first) the race did not reproduce here: 20 pairs passed with
 //! trees of 18 and 72 pages and again with 720; the test keeps it that way.
+//!
+//! Since then a run that writes holds an advisory lock on the output folder's
+//! `.docgen-lock` from before it reads the stamp until it has written the new
+//! one: the tests below hold that lock themselves and see a run wait for it
+//! (and write nothing meanwhile), and kill a run that holds it and see the
+//! operating system release it.
 
+use fs4::{FileExt, TryLockError};
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 use walkdir::WalkDir;
+
+const LOCK_FILE: &str = ".docgen-lock";
 
 fn docs_input() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input")
@@ -152,4 +164,150 @@ fn two_runs_on_one_folder_leave_one_crate() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Each file under `dir` with its content, docgen's own files included.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let name = entry.path().display().to_string();
+            (name, fs::read(entry.path()).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The lines `child` writes to stderr, as they come.
+fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let (send, receive) = mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    receive
+}
+
+/// A run started while another holds the folder's lock says it waits, writes
+/// nothing until the lock is released, then finishes. Without the lock the
+/// run writes at once and never says it waits.
+#[test]
+fn a_run_waits_while_another_holds_the_lock() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (first, second) = trees(tmp.path());
+    let out = tmp.path().join("out");
+    let status = start_generate(&first, &out)
+        .wait()
+        .expect("wait for docgen");
+    assert!(status.success(), "the first run failed: {status}");
+    // Opened as a run opens it (created if there is none).
+    let lock = fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(LOCK_FILE))
+        .expect("open the lock file");
+    FileExt::lock(&lock).expect("nobody holds the lock");
+    let before = snapshot(&out);
+
+    let mut run = start_generate(&second, &out);
+    let lines = stderr_lines(&mut run);
+    let started = Instant::now();
+    let said = loop {
+        match lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) if line.contains("waiting for another docgen run") => break line,
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let status = run.wait().expect("wait for docgen");
+                panic!("the run ended ({status}) without waiting for the lock");
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            let _ = run.kill();
+            panic!("the run neither waited nor finished in 300 s");
+        }
+    };
+    assert!(said.contains(&out.display().to_string()), "{said}");
+    // While it waits, it writes nothing.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        run.try_wait().expect("poll docgen").is_none(),
+        "it stopped waiting"
+    );
+    assert!(
+        snapshot(&out) == before,
+        "the waiting run changed the folder"
+    );
+
+    drop(lock);
+    let status = run.wait().expect("wait for docgen");
+    assert!(
+        status.success(),
+        "the run failed after the lock was released: {status}"
+    );
+    assert!(checks_clean(&second, &out));
+    assert!(!checks_clean(&first, &out));
+    assert!(
+        !manifest(&out).contains(LOCK_FILE),
+        "the lock file is not a generated file"
+    );
+}
+
+/// A run killed while it holds the lock leaves no lock behind: the operating
+/// system releases it with the process, and the next run neither waits nor fails.
+#[test]
+fn a_lock_held_by_a_killed_run_is_released() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (first, second) = trees(tmp.path());
+    let out = tmp.path().join("out");
+    let status = start_generate(&first, &out)
+        .wait()
+        .expect("wait for docgen");
+    assert!(status.success(), "the first run failed: {status}");
+    let probe = fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(out.join(LOCK_FILE))
+        .expect("open the lock file");
+
+    // Kill the next run once it holds the lock.
+    let mut run = start_generate(&second, &out);
+    let started = Instant::now();
+    loop {
+        match FileExt::try_lock_shared(&probe) {
+            Err(TryLockError::WouldBlock) => break,
+            Ok(()) => FileExt::unlock(&probe).expect("unlock"),
+            Err(TryLockError::Error(err)) => panic!("cannot probe the lock: {err}"),
+        }
+        if let Some(status) = run.try_wait().expect("poll docgen") {
+            panic!("the run ended ({status}) before it was seen holding the lock");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    run.kill().expect("kill docgen");
+    run.wait().expect("reap docgen");
+
+    FileExt::try_lock(&probe).expect("the killed run's lock is released");
+    FileExt::unlock(&probe).expect("unlock");
+    let next = docgen(&["generate", "--quiet"], &first, &out)
+        .output()
+        .expect("run docgen");
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(next.status.success(), "{stderr}");
+    assert!(!stderr.contains("waiting"), "{stderr}");
+    assert!(checks_clean(&first, &out));
 }

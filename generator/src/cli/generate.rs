@@ -43,6 +43,7 @@ pub fn generate(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         // `--report` needs the model, so it always runs the whole pipeline.
         always_build: args.report.is_some(),
         options: &EmitOptions::crate_layout(),
+        waiting: &say_waiting,
     };
     let pending = match incremental::start(&request)?.state {
         State::UpToDate(cached) => {
@@ -122,7 +123,12 @@ pub fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         )));
     }
     report::check_report_path(args, None)?;
-    let checked = incremental::check(&args.docs.docs, &args.out, &EmitOptions::crate_layout())?;
+    let checked = incremental::check(
+        &args.docs.docs,
+        &args.out,
+        &EmitOptions::crate_layout(),
+        &say_waiting,
+    )?;
     report::check_report_path(args, Some(&checked.generated))?;
     let result = &checked.report;
     let timings = Timings {
@@ -152,6 +158,15 @@ pub fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         result.stale.len()
     );
     Ok(ExitCode::from(EXIT_ACT))
+}
+
+/// Before waiting for another run that holds the output folder's lock.
+fn say_waiting(out: &std::path::Path) {
+    eprintln!(
+        "docgen: waiting for another docgen run to finish with `{}` (it holds {})",
+        display_dir(out).escape_debug(),
+        output::LOCK_FILE
+    );
 }
 
 /// Diagnostics go to stderr, one per line in their `file:line:col: severity[code]:
