@@ -107,6 +107,39 @@ fn check_version(corpus: &Path, version: &str) {
             status.success(),
             "{version}: the area `outlook` alone does not build with warnings denied"
         );
+        // Every other area alone: a relationship field is compiled only with
+        // the area of the type it holds, and its import and JSON lines with it.
+        let manifest = &generated.files["Cargo.toml"];
+        let full = manifest
+            .split("\nfull = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the manifest lists the `full` feature");
+        let areas: Vec<&str> = full
+            .split(',')
+            .map(|a| a.trim().trim_matches('"'))
+            .filter(|a| !a.is_empty())
+            .collect();
+        assert!(areas.len() > 20, "{version}: areas {areas:?}");
+        let failing: Vec<&str> = areas
+            .iter()
+            .copied()
+            .filter(|area| {
+                !Command::new(env!("CARGO"))
+                    .args(["check", "--lib", "--quiet", "--no-default-features"])
+                    .args(["--features", area])
+                    .current_dir(out.path())
+                    .env("CARGO_TARGET_DIR", &target)
+                    .env("RUSTFLAGS", "-D warnings")
+                    .status()
+                    .expect("cargo runs")
+                    .success()
+            })
+            .collect();
+        assert!(
+            failing.is_empty(),
+            "{version}: these areas alone do not build with warnings denied: {failing:?}"
+        );
     }
 
     let status = Command::new(env!("CARGO"))
