@@ -716,4 +716,26 @@ mod tests {
             .expect_err("no docs");
         assert!(matches!(err, Error::Source(_)));
     }
+
+    /// An empty or page-less docs folder fails the build as it fails every
+    /// command (issue 15): before, the build script wrote an SDK of nothing.
+    #[test]
+    fn empty_docs_folder_is_an_error() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let docs = tmp.path().join("docs");
+        fs::create_dir_all(docs.join("api")).expect("mkdir");
+        fs::write(docs.join("docgen.toml"), "skip = []\n").expect("config");
+        let out = tmp.path().join("out");
+        let err = builder(&docs, &out)
+            .generate()
+            .expect_err("no pages, no SDK");
+        assert!(
+            matches!(&err, Error::Source(source) if source.kind == crate::source::SourceErrorKind::NoPages),
+            "{err}"
+        );
+        let text = err.to_string();
+        let named = format!("docs folder `{}` holds no Markdown pages", docs.display());
+        assert!(text.contains(&named), "{text}");
+        assert!(!out.join(INCLUDE_DIR).join(ENTRY_FILE).exists());
+    }
 }
