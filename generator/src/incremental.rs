@@ -54,9 +54,6 @@ pub struct Request<'a> {
 
 /// The run, after the walk: up to date, or built and not yet written.
 pub struct Started {
-    /// Folders and pages under the docs folder, relative, for cargo's
-    /// `rerun-if-changed`.
-    pub watched: Vec<String>,
     /// Up to date, or built and waiting to be written.
     pub state: State,
 }
@@ -184,12 +181,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
         .map(|s| s.known_docs(request.docs))
         .unwrap_or_default();
     let scan = source::scan(request.docs, &known_docs).map_err(Error::Source)?;
-    let watched = scan
-        .dirs
-        .iter()
-        .cloned()
-        .chain(scan.pages().map(|page| page.relative.clone()))
-        .collect();
     let key = input_key(&scan, request);
     if !request.always_build {
         if let Some(cached) = previous
@@ -197,7 +188,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
             .and_then(|stamp| up_to_date(request.out, stamp, &key))
         {
             return Ok(Started {
-                watched,
                 state: State::UpToDate(cached),
             });
         }
@@ -263,7 +253,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
         token_hashes,
     };
     Ok(Started {
-        watched,
         state: State::Stale(Box::new(pending)),
     })
 }

@@ -108,8 +108,6 @@ pub(crate) fn scan(root: &Path, known: &KnownFiles) -> Result<Scan, SourceError>
 pub(crate) struct Scan {
     /// What the walk found, in walk order (sorted by file name).
     entries: Vec<Entry>,
-    /// Folders under the docs folder (relative, sorted), for `rerun-if-changed`.
-    pub dirs: Vec<String>,
     /// When the walk started, in ns since the Unix epoch.
     pub scanned_ns: u64,
 }
@@ -176,7 +174,6 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
     // Walk first (cheap, and in a fixed order), then read the pages in
     // parallel; results are merged in walk order.
     let mut found = Vec::new();
-    let mut dirs = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -213,13 +210,6 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
             continue;
         }
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 {
-                dirs.push(
-                    path.strip_prefix(root)
-                        .map(relative_name)
-                        .unwrap_or_default(),
-                );
-            }
             continue;
         }
         if !is_page {
@@ -248,10 +238,8 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
         .into_par_iter()
         .map(|found| hash_page(found, known))
         .collect();
-    dirs.sort();
     Ok(Scan {
         entries,
-        dirs,
         scanned_ns,
     })
 }
