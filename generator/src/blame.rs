@@ -17,9 +17,13 @@
 //!   (`src/models/mod.rs`, `src/operations/mod.rs`, `src/lib.rs`,
 //!   `Cargo.toml`, the manifest): every changed page whose own generated files
 //!   changed too, in full (every changed page when none did);
+//! - a file from given pages none of which changed, while other changed
+//!   pages changed their own files: those pages (the change reached it
+//!   through the model: an endpoint that moved to its page from a deleted
+//!   one, a module name freed or taken), marked indirect;
 //! - a file no page shapes (`src/runtime.rs`, `rustfmt.toml`: the same for a
-//!   tree without pages): no page. It was edited by hand, or written by
-//!   another docgen.
+//!   tree without pages), or a file from pages when no page changed output:
+//!   no page. It was edited by hand, or written by another docgen.
 //!
 //! The record is as of the last `generate`: a page edited since in a way that
 //! changed no generated file (check stayed green, nobody regenerated) still
@@ -135,6 +139,11 @@ pub struct Blame {
     /// sorted. Every stale file has an entry; an empty one means no page made
     /// it stale.
     pub files: BTreeMap<String, Vec<String>>,
+    /// Stale files generated from pages that did not change, blamed on the
+    /// changed pages that changed output: the change reached them through the
+    /// model (an endpoint moved to them from a deleted page, a module name
+    /// freed or taken).
+    pub indirect: BTreeSet<String>,
 }
 
 impl Blame {
@@ -228,25 +237,38 @@ pub fn blame(inputs: &Inputs<'_>) -> Blame {
         };
         files.insert(path.clone(), blamed);
     }
+    let with_output: Vec<String> = changed
+        .keys()
+        .filter(|page| output_changed.contains(*page))
+        .cloned()
+        .collect();
     let aggregate_blame: Vec<String> = if inputs.recorded.is_some() {
-        let with_output: Vec<String> = changed
-            .keys()
-            .filter(|page| output_changed.contains(*page))
-            .cloned()
-            .collect();
         if with_output.is_empty() {
             changed.keys().cloned().collect()
         } else {
-            with_output
+            with_output.clone()
         }
     } else {
         output_changed.into_iter().collect()
     };
+    // A file whose own pages did not change, while other changed pages
+    // changed output: the change reached it through the model (an endpoint
+    // that moved to it from a deleted page, a name freed or taken).
+    let mut indirect = BTreeSet::new();
+    if inputs.recorded.is_some() && !with_output.is_empty() {
+        for (path, blamed) in &mut files {
+            if blamed.is_empty() && path != PAGES_FILE && !inputs.page_free.contains(path) {
+                blamed.clone_from(&with_output);
+                indirect.insert(path.clone());
+            }
+        }
+    }
     for path in aggregates {
         files.insert(path, aggregate_blame.clone());
     }
     Blame {
         recorded: inputs.recorded.is_some(),
+        indirect,
         changed: changed
             .into_iter()
             .map(|(page, change)| ChangedPage { page, change })

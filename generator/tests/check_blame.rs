@@ -319,3 +319,59 @@ fn without_a_record_check_blames_by_source_pages() {
     let (why, _) = stale.get(RECORD).expect("the record is missing");
     assert!(why.starts_with("missing"), "{why}");
 }
+
+/// An endpoint documented on two pages belongs to one of them; when that
+/// page is deleted it moves to the other, whose text did not change: the
+/// other page's new file is blamed on the deleted page, through the model.
+/// Before, such a file named only its own (unchanged) page.
+#[test]
+fn a_file_changed_through_the_model_names_the_page_that_caused_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let docs = tmp.path().join("docs");
+    let out = tmp.path().join("out");
+    copy_tree(&docs_input(), &docs);
+    let template = fs::read_to_string(docs.join(DELETED)).expect("page");
+    let pages = ["api/widget-delete.md", "api/widget-remove.md"];
+    for page in pages {
+        let text = template
+            .replace(
+                "/deviceManagement/deviceManagementScripts/{deviceManagementScriptId}/groupAssignments/{deviceManagementScriptGroupAssignmentId}",
+                "/widgets/{widgetId}",
+            )
+            .replace("Delete deviceManagementScriptGroupAssignment", "Delete widget");
+        fs::write(docs.join(page), text).expect("add");
+    }
+    assert!(run("generate", &docs, &out).status.success());
+    // The page that owns the endpoint has an operations file naming it.
+    let owner_of = |page: &str| {
+        contents(&out.join("src/operations"))
+            .into_iter()
+            .any(|(_, bytes)| {
+                text(&bytes)
+                    .lines()
+                    .nth(1)
+                    .is_some_and(|line| line == format!("// Source pages: {page}"))
+            })
+    };
+    let owners: Vec<&str> = pages.into_iter().filter(|p| owner_of(p)).collect();
+    let [owner] = owners.as_slice() else {
+        panic!("one page owns the endpoint: {owners:?}");
+    };
+    let other = pages.into_iter().find(|p| p != owner).expect("two pages");
+    fs::remove_file(docs.join(owner)).expect("delete the owner");
+
+    let checked = run("check", &docs, &out);
+    let stdout = text(&checked.stdout);
+    assert_eq!(checked.status.code(), Some(1), "{stdout}");
+    let stale = stale_lines(&stdout, &out);
+    let moved: Vec<&String> = stale
+        .iter()
+        .filter(|(_, (why, _))| why.starts_with("missing; through the model"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(moved.len(), 1, "{stdout}");
+    let (why, named) = &stale[moved[0]];
+    assert_eq!(named, &[owner.to_string()], "{why}");
+    assert!(why.ends_with(&format!("{owner} (deleted)")), "{why}");
+    assert!(!stdout.contains(&format!("from {other}")), "{stdout}");
+}

@@ -251,7 +251,12 @@ fn stale_line(out: &str, stale: &StaleFile, blame: &Blame) -> String {
                 None => page.escape_debug().to_string(),
             })
             .collect();
-        format!("{reason}; from {}", pages.join(", "))
+        let through = if blame.indirect.contains(&stale.path) {
+            "through the model (its own pages are unchanged); "
+        } else {
+            ""
+        };
+        format!("{reason}; {through}from {}", pages.join(", "))
     };
     format!("{out}/{} ({why})", stale.path)
 }
