@@ -1968,7 +1968,11 @@ mod tests {
         let patch: Patch = serde_json::from_str(text).expect("parses");
         assert_eq!(patch.odata_type.as_deref(), Some("#x.patch"));
         // In `serde_json::Map`'s order: sorted, unless its `preserve_order` is on.
-        let keys: Vec<&str> = patch.additional_properties.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = patch
+            .additional_properties
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, ["alpha", "zeta"]);
         let manager = patch.manager.value().expect("manager read");
         assert!(manager.phone.is_null());
@@ -1990,7 +1994,9 @@ mod tests {
         );
         let error =
             serde_json::from_str::<Patch>(r#"{"phone":[]}"#).expect_err("a list is not a phone");
-        assert!(error.to_string().starts_with("property phone: invalid type: sequence"));
+        assert!(error
+            .to_string()
+            .starts_with("property phone: invalid type: sequence"));
         // Not an object at all: serde_json's own message, with its position.
         let error = serde_json::from_str::<Patch>("[1]").expect_err("not an object");
         assert!(error.to_string().contains("line 1 column"), "{error}");
@@ -2003,8 +2009,14 @@ mod tests {
             object.insert("@odata.type".into(), annotation.into());
             object
         };
-        assert_eq!(odata_type_key(&object("#microsoft.graph.fileAttachment")), "microsoft.graph.fileattachment");
-        assert_eq!(odata_type_key(&object("Microsoft.Graph.User")), "microsoft.graph.user");
+        assert_eq!(
+            odata_type_key(&object("#microsoft.graph.fileAttachment")),
+            "microsoft.graph.fileattachment"
+        );
+        assert_eq!(
+            odata_type_key(&object("Microsoft.Graph.User")),
+            "microsoft.graph.user"
+        );
         assert_eq!(odata_type_key(&JsonObject::new()), "");
     }
 

@@ -54,9 +54,12 @@
 //!
 //! # Reruns and the no-op cache
 //!
-//! `generate` prints `cargo:rerun-if-changed` for the docs folder, every folder
-//! under it (so an added page reruns the build script) and every page. When cargo
-//! reruns the script but nothing that shapes the output changed, nothing is parsed
+//! `generate` prints one `cargo:rerun-if-changed` line, for the docs folder:
+//! cargo scans a folder's whole tree and compares the newest modification time
+//! under it (cargo-util's `mtime_recursive`; the Cargo Book: "If the path points
+//! to a directory, it will scan the entire directory for any modifications"), so
+//! an edited, added or deleted page and a changed `docgen.toml` all rerun the
+//! script, without one line per page. When cargo reruns the script but nothing that shapes the output changed, nothing is parsed
 //! and nothing is written: the inputs are hashed (docgen's version, the running
 //! build script executable's size and modification time, so a rebuilt docgen
 //! regenerates, the options that change the output, the docs folder's name, and
@@ -71,8 +74,15 @@
 //! Diagnostics at or above [`Builder::fail_on`] (default: errors) make `generate`
 //! return [`Error::Diagnostics`], whose `Display` lists each one as
 //! `docs/path.md:line:column: error[code]: message`; cargo prints it when
-//! `build.rs` returns the error from `main`. Warnings are printed as
-//! `cargo:warning=…` lines only with [`Builder::print_warnings`].
+//! `build.rs` returns the error from `main`. They are also the first lines the
+//! script prints, each as `cargo::error=…` (cargo 1.84 and later show them as
+//! errors at the top of the failure;
+//! with an older cargo, found by `$CARGO --version`, they are
+//! `cargo:warning=error: …` lines), before any warning and before the
+//! `rerun-if-changed` line. With [`Builder::print_warnings`], the warnings
+//! follow as a count and the first five `cargo:warning=…` lines, not one line
+//! each. `docgen.toml` in the docs folder decides severities and skips, as for
+//! every command.
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::emit::{EmitError, EmitOptions};
@@ -138,7 +148,9 @@ impl Builder {
         self
     }
 
-    /// Print warning and error diagnostics as `cargo:warning=` lines. Default: off.
+    /// Also print the warnings (and errors that do not fail the build) as
+    /// `cargo:warning=` lines: their count and the first few, not thousands
+    /// of lines. Default: off.
     pub fn print_warnings(mut self, on: bool) -> Self {
         self.print_warnings = on;
         self
@@ -151,8 +163,9 @@ impl Builder {
         self
     }
 
-    /// Print `cargo:rerun-if-changed` (and, with [`Builder::print_warnings`],
-    /// `cargo:warning`) lines. Turn off to call `generate` outside a build
+    /// Print cargo directives: `cargo::error=` for failing diagnostics,
+    /// `cargo:warning=` with [`Builder::print_warnings`], and
+    /// `cargo:rerun-if-changed`. Turn off to call `generate` outside a build
     /// script (tests, benchmarks). Default: on.
     pub fn cargo_directives(mut self, on: bool) -> Self {
         self.cargo_directives = on;
@@ -161,7 +174,135 @@ impl Builder {
 
     /// Generates the SDK into `OUT_DIR/docgen/`, or does nothing when the inputs
     /// are those of the last successful run.
+    ///
+    /// With [`Builder::cargo_directives`] (the default) it prints, in this
+    /// order: each failing diagnostic as a `cargo::error=` line (cargo ≥ 1.84;
+    /// `cargo:warning=` with an older cargo), then, with
+    /// [`Builder::print_warnings`], the count of the other warnings and the
+    /// first few of them, then one `cargo:rerun-if-changed` line for the docs
+    /// folder (cargo scans a folder's whole tree for changes).
     pub fn generate(&self) -> Result<Summary, Error> {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let result = self.generate_to(&mut out, CargoErrors::detect);
+        let _ = out.flush();
+        result
+    }
+
+    /// [`Builder::generate`], with the cargo directives written to `directives`
+    /// and `cargo_errors` asked (only when diagnostics fail the build) whether
+    /// cargo understands `cargo::error=`.
+    fn generate_to(
+        &self,
+        directives: &mut dyn Write,
+        cargo_errors: impl FnOnce() -> CargoErrors,
+    ) -> Result<Summary, Error> {
+        let result = self.run();
+        let failing: Vec<Diagnostic> = match (&result, self.fail_on) {
+            (Ok(summary), Some(threshold)) => summary
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity >= threshold)
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        if self.cargo_directives {
+            // A run that failed before any diagnostics (the docs folder
+            // cannot be read) still watches the folder, so fixing it reruns.
+            let lines = match &result {
+                Ok(summary) => {
+                    let errors = (!failing.is_empty()).then(cargo_errors);
+                    self.directive_lines(&summary.diagnostics, &failing, errors)
+                }
+                Err(_) => self.directive_lines(&[], &[], None),
+            };
+            for line in lines {
+                if writeln!(directives, "{line}").is_err() {
+                    break;
+                }
+            }
+        }
+        let summary = result?;
+        if !failing.is_empty() {
+            return Err(Error::Diagnostics {
+                docs_dir: self.docs_dir.clone(),
+                diagnostics: failing,
+            });
+        }
+        Ok(summary)
+    }
+
+    /// The cargo directives of a run, failing diagnostics first: each as
+    /// `cargo::error=` (or `cargo:warning=` for an older cargo), then the
+    /// warnings summarised (with [`Builder::print_warnings`]), then the one
+    /// `rerun-if-changed` line.
+    fn directive_lines(
+        &self,
+        diagnostics: &[Diagnostic],
+        failing: &[Diagnostic],
+        cargo_errors: Option<CargoErrors>,
+    ) -> Vec<String> {
+        let mut lines = Vec::new();
+        let error_prefix = match cargo_errors {
+            Some(CargoErrors::Supported) | None => "cargo::error=",
+            Some(CargoErrors::Unsupported) => "cargo:warning=error: ",
+        };
+        for diagnostic in failing.iter().take(MAX_ERROR_LINES) {
+            lines.push(format!(
+                "{error_prefix}{}",
+                one_line(&render_diagnostic(&self.docs_dir, diagnostic))
+            ));
+        }
+        if failing.len() > MAX_ERROR_LINES {
+            lines.push(format!(
+                "{error_prefix}docgen: {} more failing diagnostic(s), listed in the build script's error below",
+                failing.len() - MAX_ERROR_LINES
+            ));
+        }
+        if self.print_warnings {
+            // Warnings, and errors when `fail_on` lets them pass: what does not
+            // fail the build but should be seen.
+            let passing = |d: &&Diagnostic| self.fail_on.is_none_or(|t| d.severity < t);
+            let warnings: Vec<&Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.severity >= Severity::Warning)
+                .filter(passing)
+                .collect();
+            if !warnings.is_empty() {
+                let shown = warnings.len().min(SHOWN_WARNINGS);
+                lines.push(format!(
+                    "cargo:warning=docgen: {} warning(s) in the docs at `{}`{}; `docgen lint --docs {}` lists them all",
+                    warnings.len(),
+                    self.docs_dir.display(),
+                    if shown < warnings.len() {
+                        format!(", the first {shown} below")
+                    } else {
+                        String::new()
+                    },
+                    self.docs_dir.display()
+                ));
+                for diagnostic in warnings.iter().take(shown) {
+                    lines.push(format!(
+                        "cargo:warning={}",
+                        one_line(&render_diagnostic(&self.docs_dir, diagnostic))
+                    ));
+                }
+            }
+        }
+        // One line for the folder: cargo compares the newest modification
+        // time of everything under it (pages, `docgen.toml`, the baseline,
+        // sub-folders, so an added or deleted page too).
+        lines.push(format!(
+            "cargo:rerun-if-changed={}",
+            self.docs_dir.display()
+        ));
+        lines
+    }
+
+    /// The generation itself, with `docgen.toml` applied to the diagnostics;
+    /// prints nothing and fails on no diagnostic.
+    fn run(&self) -> Result<Summary, Error> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -198,9 +339,6 @@ impl Builder {
         // `docgen.toml` is read first: a bad one fails before any work.
         let policy = Policy::load(&self.docs_dir).map_err(Error::Config)?;
         let started = incremental::start(&request).map_err(Error::from)?;
-        if self.cargo_directives {
-            print_rerun_lines(&self.docs_dir, &started.watched);
-        }
         let summary = match started.state {
             State::UpToDate(cached) => Summary {
                 include_file: entry,
@@ -237,33 +375,58 @@ impl Builder {
         // a code set to `deny` fails the build.
         let mut summary = summary;
         summary.diagnostics = policy.apply(std::mem::take(&mut summary.diagnostics));
-        if self.print_warnings && self.cargo_directives {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            for diagnostic in &summary.diagnostics {
-                if diagnostic.severity >= Severity::Warning {
-                    let line = render_diagnostic(&self.docs_dir, diagnostic).replace('\n', " ");
-                    let _ = writeln!(out, "cargo:warning={line}");
-                }
-            }
-            let _ = out.flush();
-        }
-        if let Some(threshold) = self.fail_on {
-            let failing: Vec<Diagnostic> = summary
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity >= threshold)
-                .cloned()
-                .collect();
-            if !failing.is_empty() {
-                return Err(Error::Diagnostics {
-                    docs_dir: self.docs_dir.clone(),
-                    diagnostics: failing,
-                });
-            }
-        }
         Ok(summary)
     }
+}
+
+/// At most this many `cargo::error=` lines; the rest are counted (the
+/// returned error lists them all).
+const MAX_ERROR_LINES: usize = 50;
+/// With [`Builder::print_warnings`], the warnings shown after their count.
+const SHOWN_WARNINGS: usize = 5;
+
+/// Whether the cargo running the build script understands `cargo::error=`
+/// (cargo 1.84 and later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CargoErrors {
+    Supported,
+    Unsupported,
+}
+
+impl CargoErrors {
+    /// Asks the cargo that runs the build script (`$CARGO --version`); an
+    /// older or unknown cargo gets `cargo:warning=` lines, which every cargo
+    /// shows.
+    fn detect() -> CargoErrors {
+        let Some(cargo) = std::env::var_os("CARGO") else {
+            return CargoErrors::Unsupported;
+        };
+        let version = std::process::Command::new(cargo)
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|output| String::from_utf8(output.stdout).ok());
+        match version.as_deref().and_then(cargo_minor_version) {
+            Some(minor) if minor >= 84 => CargoErrors::Supported,
+            _ => CargoErrors::Unsupported,
+        }
+    }
+}
+
+/// The minor version of `cargo 1.95.0 (f2d3ce0bd 2026-03-21)`.
+fn cargo_minor_version(version: &str) -> Option<u32> {
+    let number = version.strip_prefix("cargo ")?.split_whitespace().next()?;
+    let mut parts = number.split('.');
+    if parts.next()? != "1" {
+        return None;
+    }
+    parts.next()?.parse().ok()
+}
+
+/// A diagnostic as one directive line: cargo reads a directive to the end of
+/// its line, so a line break in a message would end it.
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
 }
 
 /// What one [`Builder::generate`] did.
@@ -415,20 +578,6 @@ fn validate_module_path(path: &str) -> Result<(), Error> {
             "module_path `{path}` is not a path like `crate` or `crate::graph`"
         )))
     }
-}
-
-fn print_rerun_lines(root: &Path, watched: &[String]) {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let _ = writeln!(out, "cargo:rerun-if-changed={}", root.display());
-    for relative in watched {
-        let _ = writeln!(
-            out,
-            "cargo:rerun-if-changed={}",
-            root.join(relative).display()
-        );
-    }
-    let _ = out.flush();
 }
 
 impl From<incremental::Error> for Error {
@@ -727,5 +876,173 @@ mod tests {
             .generate()
             .expect_err("no docs");
         assert!(matches!(err, Error::Source(_)));
+    }
+
+    /// An empty or page-less docs folder fails the build as it fails every
+    /// command (issue 15): before, the build script wrote an SDK of nothing.
+    #[test]
+    fn empty_docs_folder_is_an_error() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let docs = tmp.path().join("docs");
+        fs::create_dir_all(docs.join("api")).expect("mkdir");
+        fs::write(docs.join("docgen.toml"), "skip = []\n").expect("config");
+        let out = tmp.path().join("out");
+        let err = builder(&docs, &out)
+            .generate()
+            .expect_err("no pages, no SDK");
+        assert!(
+            matches!(&err, Error::Source(source) if source.kind == crate::source::SourceErrorKind::NoPages),
+            "{err}"
+        );
+        let text = err.to_string();
+        let named = format!("docs folder `{}` holds no Markdown pages", docs.display());
+        assert!(text.contains(&named), "{text}");
+        assert!(!out.join(INCLUDE_DIR).join(ENTRY_FILE).exists());
+    }
+
+    /// A copy of docs-input with a page that fails the build (invalid UTF-8:
+    /// an error whatever the policy) beside the tree's warnings.
+    fn broken_tree(dir: &Path) -> PathBuf {
+        let docs_root = copy_of_docs_input(dir);
+        fs::write(
+            docs_root.join("api/broken.md"),
+            b"# Broken\n\nInvalid \xff byte.\n".as_slice(),
+        )
+        .expect("write page");
+        docs_root
+    }
+
+    /// What `generate` prints, as lines, and its result.
+    fn directives(builder: &Builder, cargo: CargoErrors) -> (Vec<String>, Result<Summary, Error>) {
+        let mut out = Vec::new();
+        let result = builder.generate_to(&mut out, || cargo);
+        let text = String::from_utf8(out).expect("UTF-8 directives");
+        (text.lines().map(str::to_string).collect(), result)
+    }
+
+    /// A build that fails prints its failing diagnostics first, each as
+    /// `cargo::error=`, then the warnings as a count and the first five, then
+    /// one `rerun-if-changed` line for the docs folder. Before, one
+    /// `rerun-if-changed` line per folder and page came first (420 on the
+    /// corpus), every warning had its own line, and no `cargo::error=`.
+    #[test]
+    fn a_failing_build_prints_its_errors_first_as_cargo_errors() {
+        let docs = tempfile::tempdir().expect("tempdir");
+        let docs_root = broken_tree(docs.path());
+        let out = tempfile::tempdir().expect("tempdir");
+        let builder = Builder::new(&docs_root)
+            .out_dir(out.path())
+            .print_warnings(true);
+        let (lines, result) = directives(&builder, CargoErrors::Supported);
+        let err = result.expect_err("an error fails the build");
+        let failing = err.diagnostics().len();
+        assert!(failing >= 1);
+        let broken = docs_root.join("api/broken.md").display().to_string();
+        // The errors first, one line each, naming the page.
+        assert!(lines.len() > failing, "{lines:#?}");
+        for line in &lines[..failing] {
+            assert!(line.starts_with("cargo::error="), "{lines:#?}");
+        }
+        assert!(lines[0].contains(&broken), "{lines:#?}");
+        assert!(lines[0].contains("error[invalid-utf8]"), "{lines:#?}");
+        // Then the warnings, summarised: the count, then at most five.
+        let warnings = builder
+            .clone()
+            .cargo_directives(false)
+            .fail_on(None)
+            .generate()
+            .expect("runs")
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        assert!(
+            warnings > SHOWN_WARNINGS,
+            "the tree has warnings to summarise"
+        );
+        let summary = &lines[failing];
+        assert!(
+            summary.starts_with(&format!(
+                "cargo:warning=docgen: {warnings} warning(s) in the docs"
+            )),
+            "{summary}"
+        );
+        let shown = &lines[failing + 1..lines.len() - 1];
+        assert_eq!(shown.len(), SHOWN_WARNINGS, "{lines:#?}");
+        assert!(shown.iter().all(|l| l.starts_with("cargo:warning=")));
+        // Last, one line for the folder: cargo scans its whole tree.
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some(format!("cargo:rerun-if-changed={}", docs_root.display()).as_str())
+        );
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.contains("rerun-if-changed"))
+                .count(),
+            1
+        );
+        assert!(lines.iter().all(|l| !l.contains('\n')));
+        assert_eq!(lines.len(), failing + 1 + SHOWN_WARNINGS + 1);
+    }
+
+    /// Before cargo 1.84 there is no `cargo::error=`: the errors are
+    /// `cargo:warning=error: …` lines, still first.
+    #[test]
+    fn an_older_cargo_gets_the_errors_as_warnings() {
+        let docs = tempfile::tempdir().expect("tempdir");
+        let docs_root = broken_tree(docs.path());
+        let out = tempfile::tempdir().expect("tempdir");
+        let builder = Builder::new(&docs_root).out_dir(out.path());
+        let (lines, result) = directives(&builder, CargoErrors::Unsupported);
+        assert!(result.is_err());
+        assert!(lines[0].starts_with("cargo:warning=error: "), "{lines:#?}");
+        assert!(lines.iter().all(|l| !l.starts_with("cargo::error=")));
+        // Without print_warnings: the errors and the rerun line only.
+        assert_eq!(lines.len(), builder_failing(&builder) + 1, "{lines:#?}");
+        assert_eq!(
+            cargo_minor_version("cargo 1.95.0 (f2d3ce0bd 2026-03-21)"),
+            Some(95)
+        );
+        assert_eq!(cargo_minor_version("cargo 1.83.0"), Some(83));
+        assert_eq!(cargo_minor_version("not cargo"), None);
+    }
+
+    fn builder_failing(builder: &Builder) -> usize {
+        builder
+            .clone()
+            .cargo_directives(false)
+            .generate()
+            .err()
+            .map_or(0, |err| err.diagnostics().len())
+    }
+
+    /// A build that passes prints only the rerun line (and, with
+    /// print_warnings, the summarised warnings); the cached run the same.
+    #[test]
+    fn a_passing_build_prints_one_rerun_line() {
+        let docs = tempfile::tempdir().expect("tempdir");
+        let docs_root = copy_of_docs_input(docs.path());
+        let out = tempfile::tempdir().expect("tempdir");
+        let builder = Builder::new(&docs_root).out_dir(out.path());
+        for _ in 0..2 {
+            let (lines, result) = directives(&builder, CargoErrors::Supported);
+            result.expect("docs-input builds");
+            assert_eq!(
+                lines,
+                [format!("cargo:rerun-if-changed={}", docs_root.display())]
+            );
+        }
+        // A missing docs folder: still watched, so creating it reruns.
+        let missing = docs.path().join("missing");
+        let (lines, result) = directives(
+            &Builder::new(&missing).out_dir(out.path()),
+            CargoErrors::Supported,
+        );
+        assert!(result.is_err());
+        assert_eq!(
+            lines,
+            [format!("cargo:rerun-if-changed={}", missing.display())]
+        );
     }
 }

@@ -21,9 +21,10 @@
 //! diagnostics, refuse a `--report` path) before anything is written.
 //! Presenting what happened is the caller's job; this module prints nothing.
 
+use crate::blame::{self, Blame, PAGES_FILE};
 use crate::emit::format_cache::formatted_code;
 use crate::emit::{
-    self, EmitError, EmitOptions, Emitted, FormatCache, GeneratedCrate, TokenHashes,
+    self, EmitError, EmitOptions, Emitted, FormatCache, GeneratedCrate, Layout, TokenHashes,
 };
 use crate::fsutil::{self, KnownFiles};
 use crate::model::ApiModel;
@@ -33,6 +34,7 @@ use crate::source::{self, Scan, SourceError};
 use crate::stamp::{self, Stamp};
 use crate::Diagnostic;
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -58,9 +60,6 @@ pub struct Request<'a> {
 
 /// The run, after the walk: up to date, or built and not yet written.
 pub struct Started {
-    /// Folders and pages under the docs folder, relative, for cargo's
-    /// `rerun-if-changed`.
-    pub watched: Vec<String>,
     /// Up to date, or built and waiting to be written.
     pub state: State,
 }
@@ -189,12 +188,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
         .map(|s| s.known_docs(request.docs))
         .unwrap_or_default();
     let scan = source::scan(request.docs, &known_docs).map_err(Error::Source)?;
-    let watched = scan
-        .dirs
-        .iter()
-        .cloned()
-        .chain(scan.pages().map(|page| page.relative.clone()))
-        .collect();
     let key = input_key(&scan, request);
     // One run at a time: from here to the new stamp, this run holds the
     // output folder's lock. The stamp is read again if a run that held the
@@ -207,7 +200,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
             .and_then(|stamp| up_to_date(request.out, stamp, &key))
         {
             return Ok(Started {
-                watched,
                 state: State::UpToDate(cached),
             });
         }
@@ -228,6 +220,13 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
     };
     let known_pages = stamp::known_pages(&scan);
     let tree = scan.into_tree();
+    let record = (request.options.layout == Layout::Crate).then(|| {
+        blame::record(
+            page_hashes(&tree.files)
+                .iter()
+                .map(|(p, h)| (p.as_str(), *h)),
+        )
+    });
     let pages = crate::parse_pages(&tree.files);
     let model = crate::model_for_pages(pages, tree.diagnostics, &crate::tree_name(request.docs));
     let read_parse_model = started.elapsed();
@@ -236,10 +235,13 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
     drop(cache);
     let emit = stage.elapsed();
     let Emitted {
-        generated,
+        mut generated,
         token_hashes,
         reused,
     } = emitted;
+    if let Some(record) = record {
+        add_file(&mut generated, PAGES_FILE, record);
+    }
     let pending = Pending {
         model,
         generated,
@@ -261,7 +263,6 @@ pub fn start(request: &Request<'_>) -> Result<Started, Error> {
         token_hashes,
     };
     Ok(Started {
-        watched,
         state: State::Stale(Box::new(pending)),
     })
 }
@@ -366,14 +367,19 @@ pub struct Checked {
     pub formatting: Formatting,
     /// Time per stage.
     pub stages: Stages,
-    /// How the crate on disk differs from it.
+    /// How the crate on disk differs from it. Each stale file's `pages` are
+    /// the pages [`Checked::blame`] blames for it.
     pub report: CheckReport,
+    /// Which pages changed since the crate on disk was generated, and which
+    /// of them made each stale file stale (see [`crate::blame`]).
+    pub blame: Blame,
 }
 
 /// Builds the crate for `docs` in memory (one walk, no cache) and compares it
-/// with `out`. The comparison holds a shared lock on the output folder (when
-/// it has a lock file): it waits for a run that is writing there, calling
-/// `waiting` first, and compares with the output that run finished.
+/// with `out`, blaming each stale file on the pages that made it stale. The
+/// comparison holds a shared lock on the output folder (when it has a lock
+/// file): it waits for a run that is writing there, calling `waiting` first,
+/// and compares with the output that run finished.
 pub fn check(
     docs: &Path,
     out: &Path,
@@ -381,28 +387,103 @@ pub fn check(
     waiting: &dyn Fn(&Path),
 ) -> Result<Checked, Error> {
     let started = Instant::now();
-    let model = crate::model_for_tree(docs).map_err(Error::Source)?;
+    let analysis = crate::Analysis::of_tree(docs).map_err(Error::Source)?;
+    let pages = page_hashes(&analysis.sources);
+    let model = analysis.into_model();
     let read_parse_model = started.elapsed();
     let stage = Instant::now();
     let emitted =
         emit::emit_crate_with(&model, options, &FormatCache::default()).map_err(Error::Emit)?;
     let emit = stage.elapsed();
     let stage = Instant::now();
+    let mut generated = emitted.generated;
+    // The record on disk is what `check` blames by; its content is not
+    // compared (a prose-only edit leaves `check` green), only that it is
+    // there when the manifest lists it. An output folder written without one
+    // (an older docgen, the library's `write_crate`) is not stale for that:
+    // its files are blamed on the pages they come from.
     let lock = output::open_for_reading(out, waiting);
-    let report = output::check_crate(out, &emitted.generated);
+    let on_disk = output::read_generated(out, PAGES_FILE).and_then(|b| String::from_utf8(b).ok());
+    let recorded = on_disk.as_deref().and_then(blame::parse_record);
+    let expected_here = on_disk.is_some() || output::managed_files(out).contains(PAGES_FILE);
+    if options.layout == Layout::Crate && expected_here {
+        let expected = match (on_disk, &recorded) {
+            (Some(text), Some(_)) => text,
+            _ => blame::record(pages.iter().map(|(p, h)| (p.as_str(), *h))),
+        };
+        add_file(&mut generated, PAGES_FILE, expected);
+    }
+    let mut report = output::check_crate(out, &generated);
+    let page_free = page_free_files(&report, &generated, options);
+    let blame = blame::blame(&blame::Inputs {
+        out,
+        report: &report,
+        generated: &generated,
+        pages: &pages,
+        recorded: recorded.as_ref(),
+        page_free: &page_free,
+    });
     drop(lock);
+    for stale in &mut report.stale {
+        stale.pages = blame.files.get(&stale.path).cloned().unwrap_or_default();
+    }
     Ok(Checked {
         model,
         formatting: Formatting {
             files: emitted.token_hashes.len(),
             reused: emitted.reused,
         },
-        generated: emitted.generated,
+        generated,
         stages: Stages {
             read_parse_model,
             emit,
             last: stage.elapsed(),
         },
         report,
+        blame,
     })
+}
+
+/// Every page's relative path and [`blame::page_hash`].
+fn page_hashes(files: &[source::SourceFile]) -> BTreeMap<String, u64> {
+    files
+        .iter()
+        .map(|file| (file.relative.clone(), blame::page_hash(&file.text)))
+        .collect()
+}
+
+/// Adds a file that is not emitted from the model (no source pages).
+fn add_file(generated: &mut GeneratedCrate, path: &str, text: String) {
+    generated.files.insert(path.to_string(), text);
+    generated.sources.insert(path.to_string(), Vec::new());
+}
+
+/// The stale files no page shapes: generated exactly the same for a tree
+/// without pages (the runtime, `rustfmt.toml`). Only asked when a stale file
+/// names no page of its own.
+fn page_free_files(
+    report: &CheckReport,
+    generated: &GeneratedCrate,
+    options: &EmitOptions,
+) -> BTreeSet<String> {
+    let unsourced = report.stale.iter().any(|stale| {
+        generated
+            .sources
+            .get(&stale.path)
+            .is_some_and(Vec::is_empty)
+    });
+    if !unsourced {
+        return BTreeSet::new();
+    }
+    let Ok(empty) = emit::emit_crate_with(&ApiModel::default(), options, &FormatCache::default())
+    else {
+        return BTreeSet::new();
+    };
+    empty
+        .generated
+        .files
+        .into_iter()
+        .filter(|(path, text)| generated.files.get(path) == Some(text))
+        .map(|(path, _)| path)
+        .collect()
 }

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod blame;
 pub mod build_script;
 pub mod diagnostics;
 pub mod diff;

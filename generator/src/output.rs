@@ -758,7 +758,9 @@ fn plan_write(
         .keys()
         .chain(previous.into_iter().flatten())
         .map(String::as_str)
-        .chain([MANIFEST])
+        // docgen's own files: a killed `generate` may have staged the record
+        // of the pages (`docgen check` reads it) for a writer that has none.
+        .chain([MANIFEST, crate::blame::PAGES_FILE])
         .collect();
     plan.leftovers = leftover_temp_files(out, &ours)?;
     Ok(plan)

@@ -26,23 +26,44 @@ pub struct Tree {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The docs folder itself cannot be read: a usage error (exit 2).
+/// The docs folder itself cannot be read, or holds no page: a usage error
+/// (exit 2) for every command and the build-script API alike.
 #[derive(Debug)]
 pub struct SourceError {
     /// The folder given.
     pub path: PathBuf,
     /// What went wrong.
     pub message: String,
+    /// Which kind of problem it is.
+    pub kind: SourceErrorKind,
+}
+
+/// What is wrong with a docs folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// It does not exist, is not a folder, or cannot be listed.
+    Unreadable,
+    /// It holds no Markdown page docgen can read (`*.md`, searched
+    /// recursively): an empty folder or a mistyped path, never a valid tree.
+    NoPages,
 }
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot read docs folder `{}`: {}",
-            self.path.display(),
-            self.message
-        )
+        match self.kind {
+            SourceErrorKind::Unreadable => write!(
+                f,
+                "cannot read docs folder `{}`: {}",
+                self.path.display(),
+                self.message
+            ),
+            SourceErrorKind::NoPages => write!(
+                f,
+                "docs folder `{}` holds no Markdown pages ({}); check the path given as the docs folder",
+                self.path.display(),
+                self.message
+            ),
+        }
     }
 }
 
@@ -54,6 +75,7 @@ pub(crate) fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
     let metadata = std::fs::metadata(root).map_err(|e| SourceError {
         path: root.to_path_buf(),
         message: e.to_string(),
+        kind: SourceErrorKind::Unreadable,
     })?;
     if metadata.is_dir() {
         Ok(())
@@ -61,6 +83,7 @@ pub(crate) fn ensure_docs_dir(root: &Path) -> Result<(), SourceError> {
         Err(SourceError {
             path: root.to_path_buf(),
             message: "not a directory".into(),
+            kind: SourceErrorKind::Unreadable,
         })
     }
 }
@@ -85,8 +108,6 @@ pub(crate) fn scan(root: &Path, known: &KnownFiles) -> Result<Scan, SourceError>
 pub(crate) struct Scan {
     /// What the walk found, in walk order (sorted by file name).
     entries: Vec<Entry>,
-    /// Folders under the docs folder (relative, sorted), for `rerun-if-changed`.
-    pub dirs: Vec<String>,
     /// When the walk started, in ns since the Unix epoch.
     pub scanned_ns: u64,
 }
@@ -155,7 +176,6 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
     // Walk first (cheap, and in a fixed order), then read the pages in
     // parallel; results are merged in walk order.
     let mut found = Vec::new();
-    let mut dirs = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -192,13 +212,6 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
             continue;
         }
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 {
-                dirs.push(
-                    path.strip_prefix(root)
-                        .map(relative_name)
-                        .unwrap_or_default(),
-                );
-            }
             continue;
         }
         if !is_page {
@@ -222,15 +235,45 @@ fn walk(root: &Path, known: Option<&KnownFiles>) -> Result<Scan, SourceError> {
         let metadata = entry.metadata().ok();
         found.push(Found::Page(relative, entry.into_path(), metadata));
     }
+    ensure_some_page(root, &found)?;
     let entries: Vec<Entry> = found
         .into_par_iter()
         .map(|found| hash_page(found, known))
         .collect();
-    dirs.sort();
     Ok(Scan {
         entries,
-        dirs,
         scanned_ns,
+    })
+}
+
+/// An empty or page-less docs folder is an error, the same for every command
+/// and the build-script API: a mistyped `--docs` must not pass a CI gate with
+/// nothing checked. The error says what the walk saw instead of pages.
+fn ensure_some_page(root: &Path, found: &[Found]) -> Result<(), SourceError> {
+    if found.iter().any(|f| matches!(f, Found::Page(..))) {
+        return Ok(());
+    }
+    let problems: Vec<&Diagnostic> = found
+        .iter()
+        .filter_map(|f| match f {
+            Found::Problem(d) => Some(d),
+            Found::Page(..) => None,
+        })
+        .collect();
+    let message = match problems.as_slice() {
+        [] => "no `.md` file under it, searched recursively".to_string(),
+        [first, ..] => format!(
+            "{} entr{} could not be read, first `{}`: {}",
+            problems.len(),
+            if problems.len() == 1 { "y" } else { "ies" },
+            first.location.file.escape_debug(),
+            first.message
+        ),
+    };
+    Err(SourceError {
+        path: root.to_path_buf(),
+        message,
+        kind: SourceErrorKind::NoPages,
     })
 }
 

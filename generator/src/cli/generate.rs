@@ -4,6 +4,7 @@
 use super::report::{self, millis, DiagnosticCounts, Report, Timings};
 use super::{display_dir, say, DocsArgs, Failure, EXIT_ACT};
 use clap::Args;
+use docgen::blame::Blame;
 use docgen::emit::EmitOptions;
 use docgen::incremental::{self, State};
 use docgen::output::{self, StaleFile, StaleReason, WriteSummary};
@@ -141,11 +142,13 @@ pub fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = &args.report {
         let mut report = Report::new("check", args, &checked.model, checked.formatting, timings);
         report.check = Some(result);
+        report.changed_pages = Some(&checked.blame.changed);
         report.save(path)?;
     }
     let out = display_dir(&args.out);
+    let blame = &checked.blame;
     for stale in &result.stale {
-        say(format_args!("stale: {}", stale_line(&out, stale)));
+        say(format_args!("stale: {}", stale_line(&out, stale, blame)));
     }
     if result.is_clean() {
         if !args.quiet {
@@ -153,8 +156,29 @@ pub fn check(args: &PipelineArgs) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if !blame.recorded {
+        eprintln!(
+            "docgen check: {out}/ has no {} record (written by an older docgen): each file names \
+             the pages it comes from, not only those that changed",
+            docgen::blame::PAGES_FILE
+        );
+    }
+    let changed = if blame.changed.is_empty() {
+        String::new()
+    } else {
+        let pages: Vec<String> = blame
+            .changed
+            .iter()
+            .map(|c| format!("{} ({})", c.page.escape_debug(), c.change))
+            .collect();
+        format!(
+            " after {} changed page(s): {}",
+            blame.changed.len(),
+            pages.join(", ")
+        )
+    };
     eprintln!(
-        "docgen check: {} stale file(s); run `docgen generate` to update {out}/",
+        "docgen check: {} stale file(s){changed}; run `docgen generate` to update {out}/",
         result.stale.len()
     );
     Ok(ExitCode::from(EXIT_ACT))
@@ -221,27 +245,33 @@ fn write_summary(summary: &WriteSummary) -> String {
     )
 }
 
-/// `generated/src/models/x.rs (differs; from resources/x.md)`.
-fn stale_line(out: &str, stale: &StaleFile) -> String {
-    let why = match (stale.reason, stale.pages.is_empty()) {
-        (StaleReason::Extra, _) => "extra; no longer generated".to_string(),
-        (reason, true) => reason.to_string(),
-        (reason, false) => format!("{reason}; from {}", page_list(&stale.pages)),
+/// `generated/src/models/x.rs (differs; from resources/x.md (edited))`: the
+/// file and every page that made it stale, in full; how each page changed
+/// when the output folder's record says.
+fn stale_line(out: &str, stale: &StaleFile, blame: &Blame) -> String {
+    let reason = match stale.reason {
+        StaleReason::Extra => "extra; no longer generated".to_string(),
+        reason => reason.to_string(),
+    };
+    let why = if stale.path == docgen::blame::PAGES_FILE {
+        format!("{reason}; the record of the pages' hashes, written by `docgen generate`")
+    } else if stale.pages.is_empty() {
+        format!("{reason}; no doc page changed it: edited by hand, or written by another docgen")
+    } else {
+        let pages: Vec<String> = stale
+            .pages
+            .iter()
+            .map(|page| match blame.change_of(page) {
+                Some(change) => format!("{} ({change})", page.escape_debug()),
+                None => page.escape_debug().to_string(),
+            })
+            .collect();
+        let through = if blame.indirect.contains(&stale.path) {
+            "through the model (its own pages are unchanged); "
+        } else {
+            ""
+        };
+        format!("{reason}; {through}from {}", pages.join(", "))
     };
     format!("{out}/{} ({why})", stale.path)
-}
-
-/// Names a few pages and counts the rest: files such as `Cargo.toml` come from
-/// every page, and the full list is in the `--report` file.
-fn page_list(pages: &[String]) -> String {
-    const SHOWN: usize = 3;
-    if pages.len() <= SHOWN + 1 {
-        return pages.join(", ");
-    }
-    let shown: Vec<&str> = pages.iter().take(SHOWN).map(String::as_str).collect();
-    format!(
-        "{} and {} more pages",
-        shown.join(", "),
-        pages.len() - SHOWN
-    )
 }

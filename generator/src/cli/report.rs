@@ -3,6 +3,7 @@
 
 use super::generate::PipelineArgs;
 use super::Failure;
+use docgen::blame::ChangedPage;
 use docgen::emit::GeneratedCrate;
 use docgen::incremental::Formatting;
 use docgen::output::{self, CheckReport, WriteSummary};
@@ -141,6 +142,10 @@ pub struct Report<'a> {
     pub write: Option<&'a WriteSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<&'a CheckReport>,
+    /// `check`: the pages that changed since the crate on disk was generated
+    /// (each stale file's `pages` are those of them that made it stale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_pages: Option<&'a [ChangedPage]>,
     formatting: FormattingCounts,
     timings_ms: Timings,
 }
@@ -248,6 +253,7 @@ impl<'a> Report<'a> {
             diagnostics: DiagnosticCounts::of(&model.diagnostics),
             write: None,
             check: None,
+            changed_pages: None,
             formatting: FormattingCounts {
                 files: formatting.files,
                 reused: formatting.reused,
