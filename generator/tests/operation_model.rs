@@ -190,3 +190,50 @@ fn a_resource_posted_to_its_collection_is_the_body_when_the_page_names_none() {
     );
     assert_eq!(op.name, "create_subscriptions");
 }
+
+/// A resource page for `name` with `rows` (`| name | type | description |` lines).
+fn resource_page(name: &str, rows: &str) -> String {
+    format!("---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nA {name}.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n{rows}\n\n<!-- {{ \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\" }} -->\n```json\n{{ }}\n```\n")
+}
+
+#[test]
+fn each_path_line_answers_with_what_it_addresses() {
+    let model = model_of(&[
+        // user-get-mailboxsettings.md: one path line per setting ("one of the
+        // following" types, after the mailboxSettings its example annotates);
+        // each setting is a property of mailboxSettings.
+        (
+            "resources/mailboxsettings.md",
+            &resource_page("mailboxSettings", "| dateFormat | String | The format. |\n| language | [localeInfo](localeinfo.md) | The locale. |\n| workingHours | [workingHours](workinghours.md) | The hours. |"),
+        ),
+        ("resources/localeinfo.md", &resource_page("localeInfo", "| locale | String | The locale. |")),
+        ("resources/workinghours.md", &resource_page("workingHours", "| daysOfWeek | String collection | The days. |")),
+        (
+            "api/user-get-mailboxsettings.md",
+            &api_page("outlook", "Get user mailbox settings", "GET /me/mailboxSettings\nGET /users/{id|userPrincipalName}/mailboxSettings\nGET /me/mailboxSettings/dateFormat\nGET /users/{id|userPrincipalName}/mailboxSettings/language\nGET /me/mailboxSettings/workingHours\nGET /me/mailboxSettings/unknownSetting", "If successful, this method returns a `200 OK` response code and a [mailboxSettings](../resources/mailboxsettings.md) object in the response body."),
+        ),
+        // insights-list-trending.md: a list page whose second pair of lines
+        // expands one item's `resource`.
+        ("resources/insights-trending.md", &resource_page("trending", "| id | String | The id. |\n| resource | [entity](entity.md) | The item. |")),
+        ("resources/entity.md", &resource_page("entity", "| id | String | The id. |")),
+        (
+            "api/insights-list-trending.md",
+            &api_page("insights", "List trending", "GET /me/insights/trending\nGET /me/insights/trending/{id}\nGET /me/insights/trending/{id}/resource", "If successful, this method returns a `200 OK` response code and a list of [trending](../resources/insights-trending.md) items in the response body."),
+        ),
+    ]);
+    let cases = [
+        ("/me/mailboxSettings", "mailboxSettings"),
+        ("/users/{id|userPrincipalName}/mailboxSettings", "mailboxSettings"),
+        ("/me/mailboxSettings/dateFormat", "String"),
+        ("/users/{id|userPrincipalName}/mailboxSettings/language", "localeInfo"),
+        ("/me/mailboxSettings/workingHours", "workingHours"),
+        // Not a documented property: the page's response stays.
+        ("/me/mailboxSettings/unknownSetting", "mailboxSettings"),
+        ("/me/insights/trending", "Collection(trending)"),
+        ("/me/insights/trending/{id}", "trending"),
+        ("/me/insights/trending/{id}/resource", "entity"),
+    ];
+    for (path, expected) in cases {
+        assert_eq!(shape(&operation(&model, "GET", path).response), expected, "{path}");
+    }
+}

@@ -86,6 +86,10 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
         &mut types,
         &mut operations,
     );
+    // Operations of one page are contiguous (pages are merged in order).
+    for page_ops in operations.chunk_by_mut(|a, b| a.source.file == b.source.file) {
+        super::path_shapes::shape_extended_paths(page_ops, &types);
+    }
     merge_duplicate_operations(&mut operations, &types, &mut diagnostics);
     let mut inference = Inference::new(&types);
     inference.observe_operations(&operations);

@@ -14,6 +14,7 @@ mod namespaces;
 mod naming;
 mod operations;
 mod page_kind;
+mod path_shapes;
 mod sections;
 mod type_ref;
 mod types;
