@@ -166,10 +166,12 @@ fn paths_that_differ_only_in_parameters_get_names_without_numbers() {
     assert_eq!(
         names,
         [
+            // `/organization` is what `/organization/{organizationId}` picks
+            // one from: a list, as the service's entity set.
             "get_organization",
-            "get_organization_by_organization_id",
             "get_reports_get_email_activity_user_detail_by_date",
             "get_reports_get_email_activity_user_detail_by_period",
+            "list_organization",
         ]
     );
 }
@@ -223,9 +225,15 @@ fn each_path_line_answers_with_what_it_addresses() {
     ]);
     let cases = [
         ("/me/mailboxSettings", "mailboxSettings"),
-        ("/users/{id|userPrincipalName}/mailboxSettings", "mailboxSettings"),
+        (
+            "/users/{id|userPrincipalName}/mailboxSettings",
+            "mailboxSettings",
+        ),
         ("/me/mailboxSettings/dateFormat", "String"),
-        ("/users/{id|userPrincipalName}/mailboxSettings/language", "localeInfo"),
+        (
+            "/users/{id|userPrincipalName}/mailboxSettings/language",
+            "localeInfo",
+        ),
         ("/me/mailboxSettings/workingHours", "workingHours"),
         // Not a documented property: the page's response stays.
         ("/me/mailboxSettings/unknownSetting", "mailboxSettings"),
@@ -234,6 +242,72 @@ fn each_path_line_answers_with_what_it_addresses() {
         ("/me/insights/trending/{id}/resource", "entity"),
     ];
     for (path, expected) in cases {
-        assert_eq!(shape(&operation(&model, "GET", path).response), expected, "{path}");
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn overloads_of_one_function_answer_alike() {
+    // reportroot-getemailactivityuserdetail.md (beta): "an
+    // [emailActivityUserDetail] object", but the JSON example of the `period`
+    // overload answers with a collection; the `date` overload has no example.
+    let response = "If successful, this method returns a `200 OK` response code and an **[emailActivityUserDetail](../resources/emailactivityuserdetail.md)** object in the response body.";
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/reports/getEmailActivityUserDetail(period='D7')?$format=application/json\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#Collection(microsoft.graph.emailActivityUserDetail)\", \"value\": [{{\"userPrincipalName\": \"a\"}}]}}\n```\n",
+        api_page("reports", "getEmailActivityUserDetail", "GET /reports/getEmailActivityUserDetail(period='{period_value}')\nGET /reports/getEmailActivityUserDetail(date={date_value})", response)
+    );
+    let model = model_of(&[("api/reportroot-getemailactivityuserdetail.md", &page)]);
+    for path in [
+        "/reports/getEmailActivityUserDetail(period='{period_value}')",
+        "/reports/getEmailActivityUserDetail(date={date_value})",
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            "Collection(emailActivityUserDetail)",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_path_that_a_key_extends_lists_what_the_key_picks() {
+    // presence-get.md: "a [presence] object" for `/me/presence`,
+    // `/communications/presences/{id}` and `/communications/presences`.
+    let model = model_of(&[(
+        "api/presence-get.md",
+        &api_page("cloud-communications", "Get presence", "GET /me/presence\nGET /communications/presences/{id}\nGET /communications/presences", "If successful, this method returns a `200 OK` response code and a [presence](../resources/presence.md) object in the response body."),
+    )]);
+    for (path, expected) in [
+        ("/me/presence", "presence"),
+        ("/communications/presences/{id}", "presence"),
+        ("/communications/presences", "Collection(presence)"),
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn routes_to_one_thing_answer_alike() {
+    // chat-get.md (beta): "a collection of [chat] objects" for three routes to
+    // one chat; the example of `/chats/{chat-id}` answers with one (`/$entity`).
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/chats/19:abc\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#chats/$entity\", \"id\": \"19:abc\"}}\n```\n",
+        api_page("microsoft-teams", "Get chat", "GET /me/chats/{chat-id}\nGET /chats/{chat-id}", "If successful, this method returns a `200 OK` response code and a collection of [chat](../resources/chat.md) objects in the response body.")
+    );
+    let model = model_of(&[("api/chat-get.md", &page)]);
+    for path in ["/me/chats/{chat-id}", "/chats/{chat-id}"] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            "chat",
+            "{path}"
+        );
     }
 }

@@ -157,9 +157,12 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
                 }
             }
             distribute_examples(&mut page_ops, examples, &mut diagnostics);
+            let page_shapes: Vec<ResponseShape> =
+                page_ops.iter().map(|op| op.response.clone()).collect();
             for op in &mut page_ops {
                 shape_by_examples(op, &mut diagnostics);
             }
+            share_across_routes(&mut page_ops, &page_shapes);
         }
         PageKind::Other => {}
     }
@@ -733,6 +736,45 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
     } else {
         ResponseShape::Single { ty: ty.element() }
     };
+}
+
+/// Path lines of a page that address one thing by other routes
+/// (`/me/chats/{chat-id}` and `/chats/{chat-id}`) or call one function with
+/// other arguments (`(period=…)` and `(date=…)`) answer alike: where a line's
+/// examples corrected the page's response ([`shape_by_examples`]), a line that
+/// kept the page's response and has no example of its own to say otherwise
+/// takes the same. `page_shapes` are the responses before the examples were read.
+fn share_across_routes(ops: &mut [Operation], page_shapes: &[ResponseShape]) {
+    let corrected: Vec<(String, String, ResponseShape, ResponseShape)> = ops
+        .iter()
+        .zip(page_shapes)
+        .filter(|(op, before)| op.response != **before)
+        .filter_map(|(op, before)| {
+            Some((
+                op.method.clone(),
+                super::path_shapes::route_key(&op.path)?,
+                before.clone(),
+                op.response.clone(),
+            ))
+        })
+        .collect();
+    for (op, before) in ops.iter_mut().zip(page_shapes) {
+        if op.response != *before || op.examples.iter().any(|e| e.response.is_some()) {
+            continue;
+        }
+        let Some(key) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        let mut answers = corrected
+            .iter()
+            .filter(|(method, k, page, _)| *method == op.method && *k == key && page == before)
+            .map(|(_, _, _, shape)| shape);
+        if let Some(first) = answers.next() {
+            if answers.all(|other| other == first) {
+                op.response = first.clone();
+            }
+        }
+    }
 }
 
 /// Finds the operation an example request belongs to and records its path values.

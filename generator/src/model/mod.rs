@@ -302,7 +302,7 @@ pub enum RequestBody {
 }
 
 /// What a successful response holds (`response` in `docgen dump`, by `kind`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResponseShape {
     /// No body (for example `204 No Content`).

@@ -33,7 +33,7 @@ fn segments(path: &PathTemplate) -> Vec<Segment> {
     // The pieces of the current segment: literal text, and whether it holds a parameter.
     let mut text = String::new();
     let mut params = 0usize;
-    let mut flush = |text: &mut String, params: &mut usize, out: &mut Vec<Segment>| {
+    let flush = |text: &mut String, params: &mut usize, out: &mut Vec<Segment>| {
         let segment = match (text.is_empty(), *params) {
             (true, 0) => None,
             (true, 1) => Some(Segment::Key),
@@ -69,17 +69,6 @@ fn segments(path: &PathTemplate) -> Vec<Segment> {
     out
 }
 
-/// Whether two shapes are the same response.
-fn same_shape(a: &ResponseShape, b: &ResponseShape) -> bool {
-    match (a, b) {
-        (ResponseShape::None, ResponseShape::None)
-        | (ResponseShape::Stream, ResponseShape::Stream) => true,
-        (ResponseShape::Single { ty: x }, ResponseShape::Single { ty: y })
-        | (ResponseShape::Collection { ty: x }, ResponseShape::Collection { ty: y }) => x == y,
-        _ => false,
-    }
-}
-
 /// The property `name` of the type `key` or of one of its base types.
 fn property_type<'t>(
     types: &'t BTreeMap<String, TypeDef>,
@@ -100,7 +89,10 @@ fn property_type<'t>(
         if seen > types.len() {
             return None;
         }
-        current = def.base_type.as_deref().and_then(|b| types.get(&type_key(b)));
+        current = def
+            .base_type
+            .as_deref()
+            .and_then(|b| types.get(&type_key(b)));
     }
     None
 }
@@ -144,7 +136,7 @@ pub(crate) fn shape_extended_paths(ops: &mut [Operation], types: &BTreeMap<Strin
     // Shorter lines first, so that a line's anchor has its own response already.
     let mut order: Vec<usize> = (0..ops.len()).collect();
     order.sort_by_key(|&i| (all[i].len(), i));
-    for index in order {
+    for &index in &order {
         let Some(op) = ops.get(index) else { continue };
         let mine = &all[index];
         // The longest other line this one extends.
@@ -155,7 +147,7 @@ pub(crate) fn shape_extended_paths(ops: &mut [Operation], types: &BTreeMap<Strin
                     && ops[other].path.query.is_none()
                     && all[other].len() < mine.len()
                     && mine.starts_with(&all[other])
-                    && same_shape(&page_shapes[other], &op.response)
+                    && page_shapes[other] == op.response
             })
             .max_by_key(|&other| (all[other].len(), std::cmp::Reverse(other)));
         let Some(anchor) = anchor else { continue };
@@ -166,6 +158,50 @@ pub(crate) fn shape_extended_paths(ops: &mut [Operation], types: &BTreeMap<Strin
             }
         }
     }
+    // `GET /communications/presences/{id}` and `GET /communications/presences`
+    // on a page about one presence: a path that a key extends is a collection
+    // (OData keys only collections), so it answers with many of the one.
+    for index in 0..ops.len() {
+        let ResponseShape::Single { ty } = &ops[index].response else {
+            continue;
+        };
+        let keyed = (0..ops.len()).any(|other| {
+            other != index
+                && ops[other].method == ops[index].method
+                && ops[other].path.query.is_none()
+                && page_shapes[other] == page_shapes[index]
+                && ops[other].response == page_shapes[index]
+                && all[other].len() == all[index].len() + 1
+                && all[other].starts_with(&all[index])
+                && all[other].last() == Some(&Segment::Key)
+        });
+        if keyed && ops[index].response == page_shapes[index] {
+            let ty = ty.element();
+            if let Some(op) = ops.get_mut(index) {
+                op.response = ResponseShape::Collection { ty };
+            }
+        }
+    }
+}
+
+/// What a path line addresses, whatever route leads there: its last segment
+/// (function arguments left out), after the segment a key picks from:
+/// `/me/chats/{chat-id}` and `/chats/{id}` → `chats/{}`;
+/// `/reports/getX(date={d})` and `/reports/getX(period='{p}')` → `getx()`.
+pub(crate) fn route_key(path: &PathTemplate) -> Option<String> {
+    let all = segments(path);
+    let name = |segment: &Segment| match segment {
+        Segment::Key => "{}".to_string(),
+        Segment::Name(text) | Segment::Mixed(text) => match text.find('(') {
+            Some(open) => format!("{}()", &text[..open]),
+            None => text.clone(),
+        },
+    };
+    let last = all.last()?;
+    Some(match last {
+        Segment::Key => format!("{}/{{}}", name(all.get(all.len().checked_sub(2)?)?)),
+        _ => name(last),
+    })
 }
 
 #[cfg(test)]
@@ -200,5 +236,18 @@ mod tests {
                 Segment::Mixed("getthing(period='')".into())
             ]
         );
+    }
+
+    #[test]
+    fn routes_to_one_thing() {
+        let key = |p: &str| route_key(&PathTemplate::parse(p));
+        assert_eq!(key("/me/chats/{chat-id}"), Some("chats/{}".into()));
+        assert_eq!(key("/chats/{id}"), Some("chats/{}".into()));
+        assert_eq!(
+            key("/reports/getX(date={d})"),
+            key("/reports/getX(period='{p}')")
+        );
+        assert_eq!(key("/me/photo"), Some("photo".into()));
+        assert_eq!(key("/{id}"), None);
     }
 }
