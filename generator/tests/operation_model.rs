@@ -116,6 +116,10 @@ fn responses_are_read_from_every_way_a_page_says_them() {
         // list-list.md: only the response annotation says it.
         ("", "<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.list\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(list)"),
         ("", "<!-- { \"blockType\": \"response\", \"@odata.type\": \"Collection(microsoft.graph.listItem)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(listItem)"),
+        // site-search.md: a note names a property in bold; the annotation names the type.
+        ("> **Note:** The only property that works for sorting is **createdDateTime**.", "<!-- { \"blockType\": \"response\", \"@type\": \"Collection(microsoft.graph.site)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(site)"),
+        // team-archive.md: `202 Accepted` and a `Location` header that points to the operation.
+        ("If archiving is started successfully, this method returns a `202 Accepted` response code. The response will also contain a `Location` header, which contains the location of the [teamsAsyncOperation](../resources/teamsasyncoperation.md) that was created to handle archiving of the team.", "", "none"),
         // projectrome-get-activities.md: the example is the only word on the body.
         ("If successful, this method returns the `200 OK` response code with the user's activities.", "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n", "Collection(Json)"),
     ];

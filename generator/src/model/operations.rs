@@ -556,7 +556,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             "the Response section states no success status; it is taken from the examples, else 200",
         ));
     }
-    if status == Some(204) {
+    if status == Some(204) || accepted_with_location(status, &paragraphs) {
         return (status, ResponseShape::None);
     }
     // `302 Found` to a preauthenticated download URL (reports): following the
@@ -568,6 +568,8 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .iter()
         .position(|p| status::success_status(&p.text).is_some())
         .unwrap_or(0);
+    // A note ("**Note:** The only property that works for sorting is
+    // **createdDateTime**") speaks of something else than the body's type.
     let ordered: Vec<&crate::parse::Paragraph> = paragraphs
         .get(first)
         .into_iter()
@@ -579,6 +581,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
                 .map(|(_, p)| p),
         )
         .copied()
+        .filter(|p| !is_note(p))
         .collect();
     // "It does not return anything in the response body": the page says so.
     let says_no_body = ordered.iter().any(|p| {
@@ -617,6 +620,36 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .or_else(|| annotated_response(page))
         .unwrap_or(ResponseShape::None);
     (status, shape)
+}
+
+/// `202 Accepted` with "a `Location` header, which contains the location of
+/// the [teamsAsyncOperation](…)": the type named is where the header points,
+/// not a body, unless a paragraph speaks of the response body.
+fn accepted_with_location(status: Option<u16>, paragraphs: &[&crate::parse::Paragraph]) -> bool {
+    let lower: Vec<String> = paragraphs
+        .iter()
+        .map(|p| p.text.to_ascii_lowercase())
+        .collect();
+    status == Some(202)
+        && lower.iter().any(|text| text.contains("header"))
+        && !lower
+            .iter()
+            .any(|text| text.contains("response body") || text.contains("in the body"))
+}
+
+/// Whether a paragraph is a note or a warning aside (`**Note:** …`, `> Important: …`).
+fn is_note(paragraph: &crate::parse::Paragraph) -> bool {
+    let lower = paragraph.text.trim_start().to_ascii_lowercase();
+    [
+        "note:",
+        "note :",
+        "important:",
+        "caution:",
+        "warning:",
+        "tip:",
+    ]
+    .iter()
+    .any(|marker| lower.starts_with(marker))
 }
 
 /// The type a paragraph names by a link to a page of the tree or in **bold**,
