@@ -315,3 +315,64 @@ fn routes_to_one_thing_answer_alike() {
         );
     }
 }
+
+#[test]
+fn an_update_whose_table_lists_the_resources_properties_sends_the_resource() {
+    // user-update.md: "supply the values for relevant fields that should be
+    // updated", a table of user properties, and `204 No Content`.
+    let update = |rows: &str| {
+        format!("---\ndoc_type: apiPageType\nms.prod: users\n---\n# Update user\n\n## HTTP request\n\n```http\nPATCH /users/{{id | userPrincipalName}}\n```\n\n## Request body\n\nIn the request body, supply the values for relevant fields that should be updated.\n\n| Property | Type | Description |\n|:--|:--|:--|\n{rows}\n\n## Response\n\nIf successful, this method returns a `204 No Content` response code.\n")
+    };
+    let user = resource_page(
+        "user",
+        "| displayName | String | The name. |\n| jobTitle | String | The title. |",
+    );
+    let model = model_of(&[
+        ("resources/user.md", &user),
+        (
+            "api/user-update.md",
+            &update("| displayName | String | The name. |\n| jobTitle | String | The title. |"),
+        ),
+    ]);
+    let op = operation(&model, "PATCH", "/users/{id | userPrincipalName}");
+    assert!(
+        matches!(&op.body, RequestBody::Type { ty } if ty.name == "user"),
+        "{:?}",
+        op.body
+    );
+    // A row that is not a property of `user`: the table is the parameters.
+    let model = model_of(&[
+        ("resources/user.md", &user),
+        (
+            "api/user-update.md",
+            &update(
+                "| displayName | String | The name. |\n| sendInvite | Boolean | Not a property. |",
+            ),
+        ),
+    ]);
+    let op = operation(&model, "PATCH", "/users/{id | userPrincipalName}");
+    assert!(
+        matches!(&op.body, RequestBody::Parameters { .. }),
+        "{:?}",
+        op.body
+    );
+}
+
+#[test]
+fn a_parameters_table_apart_from_the_request_body_section_is_the_body() {
+    // driveitem-createuploadsession.md: `### Request body` under `## Create an
+    // upload session` says only that a body may be sent; `## Parameters` lists
+    // `item` and `deferCommit`; the example sends `item`.
+    let page = "---\ndoc_type: apiPageType\nms.prod: sharepoint\n---\n# Upload large files with an upload session\n\n## Create an upload session\n\n### HTTP request\n\n```http\nPOST /me/drive/items/{itemId}/createUploadSession\n```\n\n### Request body\n\nNo request body is required.\nHowever, you can specify properties in the request body.\n\n## Parameters\n\n| Parameter | Type | Description |\n|:--|:--|:--|\n| item | [driveItemUploadableProperties](../resources/driveItemUploadableProperties.md) | Data about the file. |\n| deferCommit | Boolean | Wait for an explicit request. |\n\n### Request\n\n<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/drive/items/0123/createUploadSession\nContent-Type: application/json\n\n{\"item\": {\"name\": \"largefile.dat\"}}\n```\n\n### Response\n\nThe response includes an [uploadSession](../resources/uploadsession.md) object.\n";
+    let model = model_of(&[("api/driveitem-createuploadsession.md", page)]);
+    let op = operation(
+        &model,
+        "POST",
+        "/me/drive/items/{itemId}/createUploadSession",
+    );
+    let RequestBody::Parameters { parameters } = &op.body else {
+        panic!("{:?}", op.body);
+    };
+    let names: Vec<&str> = parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["item", "deferCommit"]);
+}

@@ -90,6 +90,9 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
     for page_ops in operations.chunk_by_mut(|a, b| a.source.file == b.source.file) {
         super::path_shapes::shape_extended_paths(page_ops, &types);
     }
+    for op in &mut operations {
+        update_body_as_resource(op, &types);
+    }
     merge_duplicate_operations(&mut operations, &types, &mut diagnostics);
     let mut inference = Inference::new(&types);
     inference.observe_operations(&operations);
@@ -351,6 +354,38 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
                 def.base_type = None;
             }
         }
+    }
+}
+
+/// `PATCH /users/{id}` whose Request body table lists properties of `user`
+/// ("supply the values for relevant fields that should be updated") sends a
+/// part of the `user` it addresses, not a parameters object of its own: when
+/// every row of the table is a documented property of the addressed resource's
+/// type (or of a base type), the body is that type.
+fn update_body_as_resource(op: &mut Operation, types: &BTreeMap<String, TypeDef>) {
+    if op.method != "PATCH" {
+        return;
+    }
+    let RequestBody::Parameters { parameters } = &op.body else {
+        return;
+    };
+    let resource = super::addressed_resource(&op.path);
+    let Some(def) = [resource.clone(), super::singular(&resource)]
+        .iter()
+        .find_map(|key| types.get(key))
+        .filter(|def| def.kind == super::TypeKind::Object)
+    else {
+        return;
+    };
+    let key = type_key(&def.name);
+    let all_properties = !parameters.is_empty()
+        && parameters
+            .iter()
+            .all(|p| super::path_shapes::property_type(types, &key, &p.name).is_some());
+    if all_properties {
+        op.body = RequestBody::Type {
+            ty: TypeRef::named(&def.name, false),
+        };
     }
 }
 

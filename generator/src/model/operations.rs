@@ -48,6 +48,13 @@ pub fn page_operations(
     };
     let body = match body {
         RequestBody::None if !says_no_body(&all_sections) => {
+            parameters_section_body(page, &all_sections, &examples, diagnostics)
+                .unwrap_or(RequestBody::None)
+        }
+        body => body,
+    };
+    let body = match body {
+        RequestBody::None if !says_no_body(&all_sections) => {
             let creates = path_lines.first().map(|(method, path, _)| {
                 (method == "POST").then(|| super::singular(&super::addressed_resource(path)))
             });
@@ -906,6 +913,47 @@ fn untyped_body(
         message,
     ));
     Some(RequestBody::Type { ty })
+}
+
+/// The parameters of a page whose Request body section is not where its
+/// table is: driveitem-createuploadsession.md nests `### Request body` under
+/// `## Create an upload session` and lists `item` and `deferCommit` under
+/// `## Parameters`. A table of a section named "Parameters" (not query, path
+/// or function parameters) is the body when it has a row for every property
+/// the example sends.
+fn parameters_section_body(
+    page: &Page,
+    all_sections: &[Section<'_>],
+    examples: &[Example],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let sent = examples.iter().find_map(|e| {
+        e.request
+            .as_ref()?
+            .body
+            .as_ref()?
+            .as_object()
+            .filter(|o| !o.is_empty())
+    })?;
+    let mut scratch = Vec::new();
+    let parameters = all_sections
+        .iter()
+        .filter(|s| {
+            let name = s.name.trim().to_ascii_lowercase();
+            matches!(
+                name.as_str(),
+                "parameters" | "request parameters" | "body parameters" | "request body parameters"
+            )
+        })
+        .flat_map(|s| section_tables(s).collect::<Vec<_>>())
+        .map(|table| table_properties(&page.file, table, false, &mut scratch))
+        .find(|parameters| {
+            sent.keys()
+                .filter(|k| !k.starts_with('@'))
+                .all(|key| parameters.iter().any(|p| p.name.eq_ignore_ascii_case(key)))
+        })?;
+    diagnostics.extend(scratch);
+    Some(RequestBody::Parameters { parameters })
 }
 
 /// Whether the Request body section says not to send one.

@@ -70,7 +70,7 @@ fn segments(path: &PathTemplate) -> Vec<Segment> {
 }
 
 /// The property `name` of the type `key` or of one of its base types.
-fn property_type<'t>(
+pub(super) fn property_type<'t>(
     types: &'t BTreeMap<String, TypeDef>,
     key: &str,
     name: &str,
