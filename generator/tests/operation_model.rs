@@ -376,3 +376,32 @@ fn a_parameters_table_apart_from_the_request_body_section_is_the_body() {
     let names: Vec<&str> = parameters.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["item", "deferCommit"]);
 }
+
+#[test]
+fn each_route_answers_with_what_its_own_examples_annotate() {
+    // opentypeextension-post-opentypeextension.md: the Response section names
+    // no type; the first example (`POST /me/messages`) is annotated `message`,
+    // the `…/extensions` example `openTypeExtension`.
+    let example = |url: &str, ty: &str| {
+        format!("<!-- {{ \"blockType\": \"request\" }} -->\n```http\nPOST https://graph.microsoft.com/v1.0{url}\nContent-type: application/json\n\n{{\"extensionName\": \"x\"}}\n```\n\n<!-- {{ \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.{ty}\" }} -->\n```http\nHTTP/1.1 201 Created\nContent-type: application/json\n\n{{\"id\": \"1\"}}\n```\n\n")
+    };
+    let page = format!(
+        "{}\n## Examples\n\n{}{}",
+        api_page("extensions", "Create open extension", "POST /users/{id}/messages\nPOST /users/{id}/messages/{id}/extensions\nPOST /groups/{id}/extensions", "Depending on the operation, the response code can be `201 Created` or `202 Accepted`."),
+        example("/users/1/messages", "message"),
+        example("/users/1/messages/2/extensions", "openTypeExtension"),
+    );
+    let model = model_of(&[("api/opentypeextension-post-opentypeextension.md", &page)]);
+    for (path, expected) in [
+        ("/users/{id}/messages", "message"),
+        ("/users/{id}/messages/{id}/extensions", "openTypeExtension"),
+        // Another route to an `extensions` collection.
+        ("/groups/{id}/extensions", "openTypeExtension"),
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "POST", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}

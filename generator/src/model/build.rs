@@ -152,7 +152,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
         PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
         PageKind::Enum => page_types = enum_page_types(page, &mut diagnostics),
         PageKind::Api => {
-            let (ops, examples) = page_operations(page, &mut diagnostics);
+            let (ops, examples, from_annotation) = page_operations(page, &mut diagnostics);
             page_ops = ops;
             if let Some(area) = areas.get(&page.file) {
                 for op in &mut page_ops {
@@ -160,6 +160,9 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
                 }
             }
             distribute_examples(&mut page_ops, examples, &mut diagnostics);
+            if from_annotation {
+                shape_by_route_annotations(&mut page_ops);
+            }
             let page_shapes: Vec<ResponseShape> =
                 page_ops.iter().map(|op| op.response.clone()).collect();
             for op in &mut page_ops {
@@ -771,6 +774,64 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
     } else {
         ResponseShape::Single { ty: ty.element() }
     };
+}
+
+/// A page whose Response section names no type gets its response from the
+/// first annotated example, which is about one path line:
+/// opentypeextension-post-opentypeextension.md annotates its first example
+/// (`POST /me/messages`) `microsoft.graph.message` and its `…/extensions`
+/// examples `microsoft.graph.openTypeExtension`. Each route of the page
+/// ([`super::path_shapes::route_key`]: `…/extensions`, `…/messages`) whose
+/// examples' annotations name one type answers with that type.
+fn shape_by_route_annotations(ops: &mut [Operation]) {
+    let page_shapes: Vec<ResponseShape> = ops.iter().map(|op| op.response.clone()).collect();
+    // (method, route) → the shapes its examples' annotations name.
+    let mut named: BTreeMap<(String, String), Vec<ResponseShape>> = BTreeMap::new();
+    for op in ops.iter() {
+        let Some(route) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        for example in &op.examples {
+            let Some(response) = &example.response else {
+                continue;
+            };
+            if response.status.is_some_and(|s| !(200..300).contains(&s)) {
+                continue;
+            }
+            let Some(ty) = response
+                .odata_type
+                .as_deref()
+                .and_then(|t| TypeRef::from_text(t, None))
+            else {
+                continue;
+            };
+            let shape = if ty.collection || response.is_collection {
+                ResponseShape::Collection { ty: ty.element() }
+            } else {
+                ResponseShape::Single { ty }
+            };
+            named
+                .entry((op.method.clone(), route.clone()))
+                .or_default()
+                .push(shape);
+        }
+    }
+    for (op, page_shape) in ops.iter_mut().zip(&page_shapes) {
+        if op.response != *page_shape {
+            continue;
+        }
+        let Some(route) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        let Some(shapes) = named.get(&(op.method.clone(), route)) else {
+            continue;
+        };
+        if let Some(first) = shapes.first() {
+            if shapes.iter().all(|s| s == first) {
+                op.response = first.clone();
+            }
+        }
+    }
 }
 
 /// Path lines of a page that address one thing by other routes

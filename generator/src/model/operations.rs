@@ -13,11 +13,12 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Operations of one API page, unnamed (names are given once all pages are known).
-/// Each path line of the HTTP request section gives one operation.
+/// Each path line of the HTTP request section gives one operation. The flag
+/// says their response is only what an example's annotation names.
 pub fn page_operations(
     page: &Page,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Operation>, Vec<Example>) {
+) -> (Vec<Operation>, Vec<Example>, bool) {
     let all_sections = sections::sections(page);
     let blocks = http_request_blocks(page, &all_sections, diagnostics);
     let path_lines = path_lines(&page.file, &blocks, diagnostics);
@@ -27,7 +28,7 @@ pub fn page_operations(
             Location::new(&page.file, 1),
             "API page has no `HTTP request` section with a `METHOD /path` line, so it yields no operation",
         ));
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), false);
     }
     let (title, title_line) = sections::title(page)
         .map(|(t, l)| (t.to_string(), l))
@@ -36,7 +37,7 @@ pub fn page_operations(
     let description = description(page);
     let query_options = query_options(&all_sections, &path_lines);
     let headers = headers(&all_sections);
-    let (documented_status, response) = response(page, diagnostics);
+    let (documented_status, response, from_annotation) = response(page, diagnostics);
     let body = request_body(page, &all_sections, &response, diagnostics);
     let skip: Vec<usize> = blocks.iter().map(|b| b.line).collect();
     let examples = page_examples(page, &all_sections, &skip, diagnostics);
@@ -126,7 +127,7 @@ pub fn page_operations(
             }
         })
         .collect();
-    (operations, examples)
+    (operations, examples, from_annotation)
 }
 
 /// Whether a path line's query string filters (`?$filter=…`), which OData
@@ -542,7 +543,9 @@ fn is_response_heading(text: &str) -> bool {
 /// `true`, `String collection`; then streams); else from the response
 /// examples' annotation (`@odata.type` or `@type`, with `isCollection`); else,
 /// when an example response shows a JSON body, that body as untyped JSON.
-fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape) {
+/// The flag says the shape is only the examples' annotation's (the first
+/// annotated response of the page, which may belong to one path line).
+fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape, bool) {
     let file = page.file.as_str();
     let Some((line, paragraphs)) = response_paragraphs(page) else {
         diagnostics.push(Diagnostic::warning(
@@ -550,9 +553,12 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             Location::new(file, 1),
             "page has no Response section; the success status is taken from the examples, else 200",
         ));
+        let annotated = annotated_response(page);
+        let from_annotation = annotated.is_some();
         return (
             None,
-            annotated_response(page).unwrap_or(ResponseShape::None),
+            annotated.unwrap_or(ResponseShape::None),
+            from_annotation,
         );
     };
     let status = status::documented_status(paragraphs.iter().map(|p| p.text.as_str()));
@@ -564,12 +570,12 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         ));
     }
     if status == Some(204) || accepted_with_location(status, &paragraphs) {
-        return (status, ResponseShape::None);
+        return (status, ResponseShape::None, false);
     }
     // `302 Found` to a preauthenticated download URL (reports): following the
     // redirect gives the content.
     if status == Some(302) {
-        return (status, ResponseShape::Stream);
+        return (status, ResponseShape::Stream, false);
     }
     let first = paragraphs
         .iter()
@@ -603,7 +609,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .any(|phrase| lower.contains(phrase))
     });
     if says_no_body {
-        return (status, ResponseShape::None);
+        return (status, ResponseShape::None, false);
     }
     // Other paragraphs name the body only where they speak of it (not the
     // parameters an error message is about).
@@ -623,10 +629,14 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
                 (lower.contains("stream") || lower.contains("binary"))
                     .then_some(ResponseShape::Stream)
             })
-        })
-        .or_else(|| annotated_response(page))
-        .unwrap_or(ResponseShape::None);
-    (status, shape)
+        });
+    match shape {
+        Some(shape) => (status, shape, false),
+        None => match annotated_response(page) {
+            Some(shape) => (status, shape, true),
+            None => (status, ResponseShape::None, false),
+        },
+    }
 }
 
 /// `202 Accepted` with "a `Location` header, which contains the location of
