@@ -116,6 +116,11 @@ fn responses_are_read_from_every_way_a_page_says_them() {
         // list-list.md: only the response annotation says it.
         ("", "<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.list\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(list)"),
         ("", "<!-- { \"blockType\": \"response\", \"@odata.type\": \"Collection(microsoft.graph.listItem)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(listItem)"),
+        // driveitem-createlink.md (beta): the status sentence mentions the
+        // **driveItem** in passing; the other paragraph links the type.
+        ("If successful, this method returns a single [Permission](../resources/permission.md) resource in the response body that represents the requested sharing permissions.\n\nThe response will be `201 Created` if a new sharing link is created for the **driveItem** or `200 OK` if an existing link is returned.", "", "Permission"),
+        // intune-shared-devicemanagement-getassignedroleidsforloggedinuser.md (beta).
+        ("If successful, this function returns a `200 OK` response code and a **deviceAndAppManagementAssignedRoleId** in the response body.", "", "deviceAndAppManagementAssignedRoleId"),
         // site-search.md: a note names a property in bold; the annotation names the type.
         ("> **Note:** The only property that works for sorting is **createdDateTime**.", "<!-- { \"blockType\": \"response\", \"@type\": \"Collection(microsoft.graph.site)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(site)"),
         // team-archive.md: `202 Accepted` and a `Location` header that points to the operation.

@@ -711,8 +711,35 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         let regex = BOLD
             .get_or_init(|| Regex::new(r"\*\*([A-Za-z][A-Za-z0-9_.]*)\*\*").ok())
             .as_ref()?;
-        regex.captures_iter(&paragraph.markdown).find_map(|c| {
+        let markdown = &paragraph.markdown;
+        regex.captures_iter(markdown).find_map(|c| {
+            let whole = c.get(0)?;
             let name = c.get(1)?.as_str();
+            // A bold word names the body where it is a thing's name ("the
+            // updated **chat** object", "a collection of **x**", "a **x** in
+            // the response body"), not where it
+            // is said in passing ("a new sharing link is created for the
+            // **driveItem** or `200 OK` if …").
+            let before = markdown[..whole.start()].trim_end().to_ascii_lowercase();
+            let after = markdown[whole.end()..].trim_start().to_ascii_lowercase();
+            let names_a_thing = [
+                "object",
+                "resource",
+                "collection",
+                "entity",
+                "entities",
+                "item",
+                "in the response",
+                "in the body",
+            ]
+            .iter()
+            .any(|word| after.starts_with(word))
+                || ["collection of", "list of", "array of", "set of"]
+                    .iter()
+                    .any(|phrase| before.ends_with(phrase));
+            if !names_a_thing {
+                return None;
+            }
             // Bold words that are not type names: statuses, keywords.
             if matches!(
                 name.to_ascii_lowercase().as_str(),
