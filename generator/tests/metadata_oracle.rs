@@ -275,7 +275,7 @@ fn beta_disagreements_with_the_metadata_are_all_listed() {
 /// agreement on the exact type may not fall below its measured figure either.
 /// Measured (exact type + base/derived type, of those that resolve): v1.0
 /// GETs 1176 + 23 of 1210, all methods 2519 + 50 of 2623; beta GETs 2287 + 30
-/// of 2396, all methods 5272 + 67 of 5539.
+/// of 2396, all methods 5274 + 67 of 5539.
 fn at_least(version: &str, get_floors: (f64, f64), all_floors: (f64, f64)) {
     let Some(comparison) = comparison(version) else {
         return;
@@ -312,5 +312,5 @@ fn v1_agreement_meets_the_targets() {
 fn beta_agreement_does_not_fall() {
     // GETs: 96.7% with base/derived types, short of the 98% target (the
     // remaining disagreements are the pages' own words, listed with reasons).
-    at_least("beta", (95.4, 96.7), (95.1, 95.0));
+    at_least("beta", (95.4, 96.7), (95.2, 95.0));
 }

@@ -410,3 +410,19 @@ fn each_route_answers_with_what_its_own_examples_annotate() {
         );
     }
 }
+
+#[test]
+fn writing_a_value_answers_as_the_page_says() {
+    // userflowlanguagepage-put.md / -delete.md: `PUT …/$value` and
+    // `DELETE …/$value` answer `204 No Content`; only reading `$value` is a stream.
+    let model = model_of(&[(
+        "api/userflowlanguagepage-put.md",
+        &api_page("identity", "Update overridesPage", "PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value", "If successful, this method returns a `204 No Content` response code."),
+    ), (
+        "api/userflowlanguagepage-get.md",
+        &api_page("identity", "Get overridesPage", "GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value", "If successful, this method returns a `200 OK` response code and the JSON content in the response body."),
+    )]);
+    let path = "/identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value";
+    assert_eq!(shape(&operation(&model, "PUT", path).response), "none");
+    assert_eq!(shape(&operation(&model, "GET", path).response), "stream");
+}

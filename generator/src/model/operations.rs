@@ -92,8 +92,15 @@ pub fn page_operations(
                     _ => None,
                 })
                 .collect();
-            let response = if path.raw.ends_with("/$value")
-                || path.raw.ends_with("/content") && method == "GET"
+            // Reading `/$value` or `/content` gives the bytes. Writing a
+            // `$value` answers with no body where the page says none
+            // (`PUT /me/photo/$value`, `DELETE …/overridesPages/$value`), and
+            // otherwise with the raw value again, never JSON
+            // (`PUT /trustFramework/policies/{id}/$value` answers XML).
+            let value = path.raw.ends_with("/$value");
+            let reads = method == "GET";
+            let response = if (reads && (value || path.raw.ends_with("/content")))
+                || (value && !matches!(response, ResponseShape::None))
             {
                 ResponseShape::Stream
             } else {
