@@ -44,6 +44,22 @@ const CALLS: &[Call] = &[
         "users",
     ),
     (
+        "PATCH /users/{id}",
+        "update_users",
+        &["user_id", "body"],
+        "user",
+        "none",
+        "users",
+    ),
+    (
+        "POST /me/drive/items/{id}/createUploadSession",
+        "me_drive_items_create_upload_session",
+        &["item_id", "body"],
+        "parameters",
+        "uploadSession",
+        "sharepoint",
+    ),
+    (
         "POST /users",
         "create_users",
         &["body"],

@@ -266,40 +266,51 @@ fn beta_disagreements_with_the_metadata_are_all_listed() {
     oracle("beta");
 }
 
-/// Agreement may only grow. Issue 11's targets are 98% of GETs and 95% of all
-/// methods whose path resolves (a base or derived type does not count); they
-/// are not met yet, so these floors are the figures measured at this commit
-/// (v1.0 95.6% / 95.2%, beta 93.7% / 94.2%, floored), and the test fails when a change
-/// lowers them. Every remaining disagreement is listed in the expectations.
-fn at_least(version: &str, get_floor: f64, all_floor: f64) {
+/// Issue 11's targets: the model's response agrees with the service's for
+/// 98% of GETs and 95% of all methods whose path resolves, where a base or
+/// derived type of the service's agrees but is counted apart (the issue's
+/// "type, or a base/derived type counted apart"; every one of them is still
+/// listed in the expectations). A figure is held to its target where it is
+/// met and otherwise to the figure measured at this commit, floored to 0.1;
+/// agreement on the exact type may not fall below its measured figure either.
+/// Measured (exact type + base/derived type, of those that resolve): v1.0
+/// GETs 1176 + 23 of 1210, all methods 2519 + 50 of 2623; beta GETs 2287 + 30
+/// of 2396, all methods 5274 + 67 of 5539.
+fn at_least(version: &str, get_floors: (f64, f64), all_floors: (f64, f64)) {
     let Some(comparison) = comparison(version) else {
         return;
     };
-    let get = figures(&comparison, true);
-    let all = figures(&comparison, false);
-    println!(
-        "{version}: {:.1}% of GETs and {:.1}% of all methods agree (issue 11 targets 98% and 95%)",
-        get.percent(get.agree()),
-        all.percent(all.agree())
-    );
-    assert!(
-        get.percent(get.agree()) >= get_floor,
-        "{version}: {:.1}% of GETs agree, below the {get_floor}% reached before",
-        get.percent(get.agree())
-    );
-    assert!(
-        all.percent(all.agree()) >= all_floor,
-        "{version}: {:.1}% of all methods agree, below the {all_floor}% reached before",
-        all.percent(all.agree())
-    );
+    for (label, only_get, (exact_floor, floor)) in [
+        ("GETs", true, get_floors),
+        ("all methods", false, all_floors),
+    ] {
+        let f = figures(&comparison, only_get);
+        let exact = f.percent(f.agree());
+        let with_related = f.percent(f.agree() + f.related());
+        println!(
+            "{version}: {with_related:.1}% of {label} agree ({exact:.1}% on the exact type, {:.1}% on a base or derived type; issue 11 targets {})",
+            f.percent(f.related()),
+            if only_get { "98%" } else { "95%" }
+        );
+        assert!(
+            with_related >= floor,
+            "{version}: {with_related:.1}% of {label} agree (a base or derived type counted), below {floor}%"
+        );
+        assert!(
+            exact >= exact_floor,
+            "{version}: {exact:.1}% of {label} agree on the exact type, below the {exact_floor}% reached before"
+        );
+    }
 }
 
 #[test]
-fn v1_agreement_does_not_fall() {
-    at_least("v1.0", 95.6, 95.1);
+fn v1_agreement_meets_the_targets() {
+    at_least("v1.0", (97.1, 98.0), (96.0, 95.0));
 }
 
 #[test]
 fn beta_agreement_does_not_fall() {
-    at_least("beta", 93.7, 94.2);
+    // GETs: 96.7% with base/derived types, short of the 98% target (the
+    // remaining disagreements are the pages' own words, listed with reasons).
+    at_least("beta", (95.4, 96.7), (95.2, 95.0));
 }

@@ -116,6 +116,15 @@ fn responses_are_read_from_every_way_a_page_says_them() {
         // list-list.md: only the response annotation says it.
         ("", "<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.list\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(list)"),
         ("", "<!-- { \"blockType\": \"response\", \"@odata.type\": \"Collection(microsoft.graph.listItem)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(listItem)"),
+        // driveitem-createlink.md (beta): the status sentence mentions the
+        // **driveItem** in passing; the other paragraph links the type.
+        ("If successful, this method returns a single [Permission](../resources/permission.md) resource in the response body that represents the requested sharing permissions.\n\nThe response will be `201 Created` if a new sharing link is created for the **driveItem** or `200 OK` if an existing link is returned.", "", "Permission"),
+        // intune-shared-devicemanagement-getassignedroleidsforloggedinuser.md (beta).
+        ("If successful, this function returns a `200 OK` response code and a **deviceAndAppManagementAssignedRoleId** in the response body.", "", "deviceAndAppManagementAssignedRoleId"),
+        // site-search.md: a note names a property in bold; the annotation names the type.
+        ("> **Note:** The only property that works for sorting is **createdDateTime**.", "<!-- { \"blockType\": \"response\", \"@type\": \"Collection(microsoft.graph.site)\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": []}\n```\n", "Collection(site)"),
+        // team-archive.md: `202 Accepted` and a `Location` header that points to the operation.
+        ("If archiving is started successfully, this method returns a `202 Accepted` response code. The response will also contain a `Location` header, which contains the location of the [teamsAsyncOperation](../resources/teamsasyncoperation.md) that was created to handle archiving of the team.", "", "none"),
         // projectrome-get-activities.md: the example is the only word on the body.
         ("If successful, this method returns the `200 OK` response code with the user's activities.", "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n", "Collection(Json)"),
     ];
@@ -166,10 +175,12 @@ fn paths_that_differ_only_in_parameters_get_names_without_numbers() {
     assert_eq!(
         names,
         [
+            // `/organization` is what `/organization/{organizationId}` picks
+            // one from: a list, as the service's entity set.
             "get_organization",
-            "get_organization_by_organization_id",
             "get_reports_get_email_activity_user_detail_by_date",
             "get_reports_get_email_activity_user_detail_by_period",
+            "list_organization",
         ]
     );
 }
@@ -189,4 +200,229 @@ fn a_resource_posted_to_its_collection_is_the_body_when_the_page_names_none() {
         op.body
     );
     assert_eq!(op.name, "create_subscriptions");
+}
+
+/// A resource page for `name` with `rows` (`| name | type | description |` lines).
+fn resource_page(name: &str, rows: &str) -> String {
+    format!("---\ndoc_type: resourcePageType\n---\n# {name} resource type\n\nA {name}.\n\n## Properties\n\n| Property | Type | Description |\n|:--|:--|:--|\n{rows}\n\n<!-- {{ \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.{name}\" }} -->\n```json\n{{ }}\n```\n")
+}
+
+#[test]
+fn each_path_line_answers_with_what_it_addresses() {
+    let model = model_of(&[
+        // user-get-mailboxsettings.md: one path line per setting ("one of the
+        // following" types, after the mailboxSettings its example annotates);
+        // each setting is a property of mailboxSettings.
+        (
+            "resources/mailboxsettings.md",
+            &resource_page("mailboxSettings", "| dateFormat | String | The format. |\n| language | [localeInfo](localeinfo.md) | The locale. |\n| workingHours | [workingHours](workinghours.md) | The hours. |"),
+        ),
+        ("resources/localeinfo.md", &resource_page("localeInfo", "| locale | String | The locale. |")),
+        ("resources/workinghours.md", &resource_page("workingHours", "| daysOfWeek | String collection | The days. |")),
+        (
+            "api/user-get-mailboxsettings.md",
+            &api_page("outlook", "Get user mailbox settings", "GET /me/mailboxSettings\nGET /users/{id|userPrincipalName}/mailboxSettings\nGET /me/mailboxSettings/dateFormat\nGET /users/{id|userPrincipalName}/mailboxSettings/language\nGET /me/mailboxSettings/workingHours\nGET /me/mailboxSettings/unknownSetting", "If successful, this method returns a `200 OK` response code and a [mailboxSettings](../resources/mailboxsettings.md) object in the response body."),
+        ),
+        // insights-list-trending.md: a list page whose second pair of lines
+        // expands one item's `resource`.
+        ("resources/insights-trending.md", &resource_page("trending", "| id | String | The id. |\n| resource | [entity](entity.md) | The item. |")),
+        ("resources/entity.md", &resource_page("entity", "| id | String | The id. |")),
+        (
+            "api/insights-list-trending.md",
+            &api_page("insights", "List trending", "GET /me/insights/trending\nGET /me/insights/trending/{id}\nGET /me/insights/trending/{id}/resource", "If successful, this method returns a `200 OK` response code and a list of [trending](../resources/insights-trending.md) items in the response body."),
+        ),
+    ]);
+    let cases = [
+        ("/me/mailboxSettings", "mailboxSettings"),
+        (
+            "/users/{id|userPrincipalName}/mailboxSettings",
+            "mailboxSettings",
+        ),
+        ("/me/mailboxSettings/dateFormat", "String"),
+        (
+            "/users/{id|userPrincipalName}/mailboxSettings/language",
+            "localeInfo",
+        ),
+        ("/me/mailboxSettings/workingHours", "workingHours"),
+        // Not a documented property: the page's response stays.
+        ("/me/mailboxSettings/unknownSetting", "mailboxSettings"),
+        ("/me/insights/trending", "Collection(trending)"),
+        ("/me/insights/trending/{id}", "trending"),
+        ("/me/insights/trending/{id}/resource", "entity"),
+    ];
+    for (path, expected) in cases {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn overloads_of_one_function_answer_alike() {
+    // reportroot-getemailactivityuserdetail.md (beta): "an
+    // [emailActivityUserDetail] object", but the JSON example of the `period`
+    // overload answers with a collection; the `date` overload has no example.
+    let response = "If successful, this method returns a `200 OK` response code and an **[emailActivityUserDetail](../resources/emailactivityuserdetail.md)** object in the response body.";
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/reports/getEmailActivityUserDetail(period='D7')?$format=application/json\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#Collection(microsoft.graph.emailActivityUserDetail)\", \"value\": [{{\"userPrincipalName\": \"a\"}}]}}\n```\n",
+        api_page("reports", "getEmailActivityUserDetail", "GET /reports/getEmailActivityUserDetail(period='{period_value}')\nGET /reports/getEmailActivityUserDetail(date={date_value})", response)
+    );
+    let model = model_of(&[("api/reportroot-getemailactivityuserdetail.md", &page)]);
+    for path in [
+        "/reports/getEmailActivityUserDetail(period='{period_value}')",
+        "/reports/getEmailActivityUserDetail(date={date_value})",
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            "Collection(emailActivityUserDetail)",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_path_that_a_key_extends_lists_what_the_key_picks() {
+    // presence-get.md: "a [presence] object" for `/me/presence`,
+    // `/communications/presences/{id}` and `/communications/presences`.
+    let model = model_of(&[(
+        "api/presence-get.md",
+        &api_page("cloud-communications", "Get presence", "GET /me/presence\nGET /communications/presences/{id}\nGET /communications/presences", "If successful, this method returns a `200 OK` response code and a [presence](../resources/presence.md) object in the response body."),
+    )]);
+    for (path, expected) in [
+        ("/me/presence", "presence"),
+        ("/communications/presences/{id}", "presence"),
+        ("/communications/presences", "Collection(presence)"),
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn routes_to_one_thing_answer_alike() {
+    // chat-get.md (beta): "a collection of [chat] objects" for three routes to
+    // one chat; the example of `/chats/{chat-id}` answers with one (`/$entity`).
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/chats/19:abc\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"@odata.context\": \"https://graph.microsoft.com/beta/$metadata#chats/$entity\", \"id\": \"19:abc\"}}\n```\n",
+        api_page("microsoft-teams", "Get chat", "GET /me/chats/{chat-id}\nGET /chats/{chat-id}", "If successful, this method returns a `200 OK` response code and a collection of [chat](../resources/chat.md) objects in the response body.")
+    );
+    let model = model_of(&[("api/chat-get.md", &page)]);
+    for path in ["/me/chats/{chat-id}", "/chats/{chat-id}"] {
+        assert_eq!(
+            shape(&operation(&model, "GET", path).response),
+            "chat",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn an_update_whose_table_lists_the_resources_properties_sends_the_resource() {
+    // user-update.md: "supply the values for relevant fields that should be
+    // updated", a table of user properties, and `204 No Content`.
+    let update = |rows: &str| {
+        format!("---\ndoc_type: apiPageType\nms.prod: users\n---\n# Update user\n\n## HTTP request\n\n```http\nPATCH /users/{{id | userPrincipalName}}\n```\n\n## Request body\n\nIn the request body, supply the values for relevant fields that should be updated.\n\n| Property | Type | Description |\n|:--|:--|:--|\n{rows}\n\n## Response\n\nIf successful, this method returns a `204 No Content` response code.\n")
+    };
+    let user = resource_page(
+        "user",
+        "| displayName | String | The name. |\n| jobTitle | String | The title. |",
+    );
+    let model = model_of(&[
+        ("resources/user.md", &user),
+        (
+            "api/user-update.md",
+            &update("| displayName | String | The name. |\n| jobTitle | String | The title. |"),
+        ),
+    ]);
+    let op = operation(&model, "PATCH", "/users/{id | userPrincipalName}");
+    assert!(
+        matches!(&op.body, RequestBody::Type { ty } if ty.name == "user"),
+        "{:?}",
+        op.body
+    );
+    // A row that is not a property of `user`: the table is the parameters.
+    let model = model_of(&[
+        ("resources/user.md", &user),
+        (
+            "api/user-update.md",
+            &update(
+                "| displayName | String | The name. |\n| sendInvite | Boolean | Not a property. |",
+            ),
+        ),
+    ]);
+    let op = operation(&model, "PATCH", "/users/{id | userPrincipalName}");
+    assert!(
+        matches!(&op.body, RequestBody::Parameters { .. }),
+        "{:?}",
+        op.body
+    );
+}
+
+#[test]
+fn a_parameters_table_apart_from_the_request_body_section_is_the_body() {
+    // driveitem-createuploadsession.md: `### Request body` under `## Create an
+    // upload session` says only that a body may be sent; `## Parameters` lists
+    // `item` and `deferCommit`; the example sends `item`.
+    let page = "---\ndoc_type: apiPageType\nms.prod: sharepoint\n---\n# Upload large files with an upload session\n\n## Create an upload session\n\n### HTTP request\n\n```http\nPOST /me/drive/items/{itemId}/createUploadSession\n```\n\n### Request body\n\nNo request body is required.\nHowever, you can specify properties in the request body.\n\n## Parameters\n\n| Parameter | Type | Description |\n|:--|:--|:--|\n| item | [driveItemUploadableProperties](../resources/driveItemUploadableProperties.md) | Data about the file. |\n| deferCommit | Boolean | Wait for an explicit request. |\n\n### Request\n\n<!-- { \"blockType\": \"request\" } -->\n```http\nPOST /me/drive/items/0123/createUploadSession\nContent-Type: application/json\n\n{\"item\": {\"name\": \"largefile.dat\"}}\n```\n\n### Response\n\nThe response includes an [uploadSession](../resources/uploadsession.md) object.\n";
+    let model = model_of(&[("api/driveitem-createuploadsession.md", page)]);
+    let op = operation(
+        &model,
+        "POST",
+        "/me/drive/items/{itemId}/createUploadSession",
+    );
+    let RequestBody::Parameters { parameters } = &op.body else {
+        panic!("{:?}", op.body);
+    };
+    let names: Vec<&str> = parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["item", "deferCommit"]);
+}
+
+#[test]
+fn each_route_answers_with_what_its_own_examples_annotate() {
+    // opentypeextension-post-opentypeextension.md: the Response section names
+    // no type; the first example (`POST /me/messages`) is annotated `message`,
+    // the `…/extensions` example `openTypeExtension`.
+    let example = |url: &str, ty: &str| {
+        format!("<!-- {{ \"blockType\": \"request\" }} -->\n```http\nPOST https://graph.microsoft.com/v1.0{url}\nContent-type: application/json\n\n{{\"extensionName\": \"x\"}}\n```\n\n<!-- {{ \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.{ty}\" }} -->\n```http\nHTTP/1.1 201 Created\nContent-type: application/json\n\n{{\"id\": \"1\"}}\n```\n\n")
+    };
+    let page = format!(
+        "{}\n## Examples\n\n{}{}",
+        api_page("extensions", "Create open extension", "POST /users/{id}/messages\nPOST /users/{id}/messages/{id}/extensions\nPOST /groups/{id}/extensions", "Depending on the operation, the response code can be `201 Created` or `202 Accepted`."),
+        example("/users/1/messages", "message"),
+        example("/users/1/messages/2/extensions", "openTypeExtension"),
+    );
+    let model = model_of(&[("api/opentypeextension-post-opentypeextension.md", &page)]);
+    for (path, expected) in [
+        ("/users/{id}/messages", "message"),
+        ("/users/{id}/messages/{id}/extensions", "openTypeExtension"),
+        // Another route to an `extensions` collection.
+        ("/groups/{id}/extensions", "openTypeExtension"),
+    ] {
+        assert_eq!(
+            shape(&operation(&model, "POST", path).response),
+            expected,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn writing_a_value_answers_as_the_page_says() {
+    // userflowlanguagepage-put.md / -delete.md: `PUT …/$value` and
+    // `DELETE …/$value` answer `204 No Content`; only reading `$value` is a stream.
+    let model = model_of(&[(
+        "api/userflowlanguagepage-put.md",
+        &api_page("identity", "Update overridesPage", "PUT /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value", "If successful, this method returns a `204 No Content` response code."),
+    ), (
+        "api/userflowlanguagepage-get.md",
+        &api_page("identity", "Get overridesPage", "GET /identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value", "If successful, this method returns a `200 OK` response code and the JSON content in the response body."),
+    )]);
+    let path = "/identity/b2xUserFlows/{id}/languages/{id}/overridesPages/{id}/$value";
+    assert_eq!(shape(&operation(&model, "PUT", path).response), "none");
+    assert_eq!(shape(&operation(&model, "GET", path).response), "stream");
 }

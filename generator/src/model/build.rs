@@ -86,6 +86,13 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
         &mut types,
         &mut operations,
     );
+    // Operations of one page are contiguous (pages are merged in order).
+    for page_ops in operations.chunk_by_mut(|a, b| a.source.file == b.source.file) {
+        super::path_shapes::shape_extended_paths(page_ops, &types);
+    }
+    for op in &mut operations {
+        update_body_as_resource(op, &types);
+    }
     merge_duplicate_operations(&mut operations, &types, &mut diagnostics);
     let mut inference = Inference::new(&types);
     inference.observe_operations(&operations);
@@ -145,7 +152,7 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
         PageKind::Resource => page_types = resource_types(page, &mut diagnostics),
         PageKind::Enum => page_types = enum_page_types(page, &mut diagnostics),
         PageKind::Api => {
-            let (ops, examples) = page_operations(page, &mut diagnostics);
+            let (ops, examples, from_annotation) = page_operations(page, &mut diagnostics);
             page_ops = ops;
             if let Some(area) = areas.get(&page.file) {
                 for op in &mut page_ops {
@@ -153,9 +160,15 @@ fn extract_page(page: &Page, areas: &BTreeMap<String, String>) -> PageExtract {
                 }
             }
             distribute_examples(&mut page_ops, examples, &mut diagnostics);
+            if from_annotation {
+                shape_by_route_annotations(&mut page_ops);
+            }
+            let page_shapes: Vec<ResponseShape> =
+                page_ops.iter().map(|op| op.response.clone()).collect();
             for op in &mut page_ops {
                 shape_by_examples(op, &mut diagnostics);
             }
+            share_across_routes(&mut page_ops, &page_shapes);
         }
         PageKind::Other => {}
     }
@@ -344,6 +357,38 @@ fn resolve_base_types(types: &mut BTreeMap<String, TypeDef>, diagnostics: &mut V
                 def.base_type = None;
             }
         }
+    }
+}
+
+/// `PATCH /users/{id}` whose Request body table lists properties of `user`
+/// ("supply the values for relevant fields that should be updated") sends a
+/// part of the `user` it addresses, not a parameters object of its own: when
+/// every row of the table is a documented property of the addressed resource's
+/// type (or of a base type), the body is that type.
+fn update_body_as_resource(op: &mut Operation, types: &BTreeMap<String, TypeDef>) {
+    if op.method != "PATCH" {
+        return;
+    }
+    let RequestBody::Parameters { parameters } = &op.body else {
+        return;
+    };
+    let resource = super::addressed_resource(&op.path);
+    let Some(def) = [resource.clone(), super::singular(&resource)]
+        .iter()
+        .find_map(|key| types.get(key))
+        .filter(|def| def.kind == super::TypeKind::Object)
+    else {
+        return;
+    };
+    let key = type_key(&def.name);
+    let all_properties = !parameters.is_empty()
+        && parameters
+            .iter()
+            .all(|p| super::path_shapes::property_type(types, &key, &p.name).is_some());
+    if all_properties {
+        op.body = RequestBody::Type {
+            ty: TypeRef::named(&def.name, false),
+        };
     }
 }
 
@@ -729,6 +774,103 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
     } else {
         ResponseShape::Single { ty: ty.element() }
     };
+}
+
+/// A page whose Response section names no type gets its response from the
+/// first annotated example, which is about one path line:
+/// opentypeextension-post-opentypeextension.md annotates its first example
+/// (`POST /me/messages`) `microsoft.graph.message` and its `…/extensions`
+/// examples `microsoft.graph.openTypeExtension`. Each route of the page
+/// ([`super::path_shapes::route_key`]: `…/extensions`, `…/messages`) whose
+/// examples' annotations name one type answers with that type.
+fn shape_by_route_annotations(ops: &mut [Operation]) {
+    let page_shapes: Vec<ResponseShape> = ops.iter().map(|op| op.response.clone()).collect();
+    // (method, route) → the shapes its examples' annotations name.
+    let mut named: BTreeMap<(String, String), Vec<ResponseShape>> = BTreeMap::new();
+    for op in ops.iter() {
+        let Some(route) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        for example in &op.examples {
+            let Some(response) = &example.response else {
+                continue;
+            };
+            if response.status.is_some_and(|s| !(200..300).contains(&s)) {
+                continue;
+            }
+            let Some(ty) = response
+                .odata_type
+                .as_deref()
+                .and_then(|t| TypeRef::from_text(t, None))
+            else {
+                continue;
+            };
+            let shape = if ty.collection || response.is_collection {
+                ResponseShape::Collection { ty: ty.element() }
+            } else {
+                ResponseShape::Single { ty }
+            };
+            named
+                .entry((op.method.clone(), route.clone()))
+                .or_default()
+                .push(shape);
+        }
+    }
+    for (op, page_shape) in ops.iter_mut().zip(&page_shapes) {
+        if op.response != *page_shape {
+            continue;
+        }
+        let Some(route) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        let Some(shapes) = named.get(&(op.method.clone(), route)) else {
+            continue;
+        };
+        if let Some(first) = shapes.first() {
+            if shapes.iter().all(|s| s == first) {
+                op.response = first.clone();
+            }
+        }
+    }
+}
+
+/// Path lines of a page that address one thing by other routes
+/// (`/me/chats/{chat-id}` and `/chats/{chat-id}`) or call one function with
+/// other arguments (`(period=…)` and `(date=…)`) answer alike: where a line's
+/// examples corrected the page's response ([`shape_by_examples`]), a line that
+/// kept the page's response and has no example of its own to say otherwise
+/// takes the same. `page_shapes` are the responses before the examples were read.
+fn share_across_routes(ops: &mut [Operation], page_shapes: &[ResponseShape]) {
+    let corrected: Vec<(String, String, ResponseShape, ResponseShape)> = ops
+        .iter()
+        .zip(page_shapes)
+        .filter(|(op, before)| op.response != **before)
+        .filter_map(|(op, before)| {
+            Some((
+                op.method.clone(),
+                super::path_shapes::route_key(&op.path)?,
+                before.clone(),
+                op.response.clone(),
+            ))
+        })
+        .collect();
+    for (op, before) in ops.iter_mut().zip(page_shapes) {
+        if op.response != *before || op.examples.iter().any(|e| e.response.is_some()) {
+            continue;
+        }
+        let Some(key) = super::path_shapes::route_key(&op.path) else {
+            continue;
+        };
+        let mut answers = corrected
+            .iter()
+            .filter(|(method, k, page, _)| *method == op.method && *k == key && page == before)
+            .map(|(_, _, _, shape)| shape);
+        if let Some(first) = answers.next() {
+            if answers.all(|other| other == first) {
+                op.response = first.clone();
+            }
+        }
+    }
 }
 
 /// Finds the operation an example request belongs to and records its path values.

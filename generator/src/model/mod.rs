@@ -14,6 +14,7 @@ mod namespaces;
 mod naming;
 mod operations;
 mod page_kind;
+mod path_shapes;
 mod sections;
 mod type_ref;
 mod types;
@@ -301,7 +302,7 @@ pub enum RequestBody {
 }
 
 /// What a successful response holds (`response` in `docgen dump`, by `kind`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResponseShape {
     /// No body (for example `204 No Content`).

@@ -13,11 +13,12 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Operations of one API page, unnamed (names are given once all pages are known).
-/// Each path line of the HTTP request section gives one operation.
+/// Each path line of the HTTP request section gives one operation. The flag
+/// says their response is only what an example's annotation names.
 pub fn page_operations(
     page: &Page,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Operation>, Vec<Example>) {
+) -> (Vec<Operation>, Vec<Example>, bool) {
     let all_sections = sections::sections(page);
     let blocks = http_request_blocks(page, &all_sections, diagnostics);
     let path_lines = path_lines(&page.file, &blocks, diagnostics);
@@ -27,7 +28,7 @@ pub fn page_operations(
             Location::new(&page.file, 1),
             "API page has no `HTTP request` section with a `METHOD /path` line, so it yields no operation",
         ));
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), false);
     }
     let (title, title_line) = sections::title(page)
         .map(|(t, l)| (t.to_string(), l))
@@ -36,7 +37,7 @@ pub fn page_operations(
     let description = description(page);
     let query_options = query_options(&all_sections, &path_lines);
     let headers = headers(&all_sections);
-    let (documented_status, response) = response(page, diagnostics);
+    let (documented_status, response, from_annotation) = response(page, diagnostics);
     let body = request_body(page, &all_sections, &response, diagnostics);
     let skip: Vec<usize> = blocks.iter().map(|b| b.line).collect();
     let examples = page_examples(page, &all_sections, &skip, diagnostics);
@@ -45,6 +46,13 @@ pub fn page_operations(
             untyped_response(&examples, &page.file, diagnostics).unwrap_or(ResponseShape::None)
         }
         shape => shape,
+    };
+    let body = match body {
+        RequestBody::None if !says_no_body(&all_sections) => {
+            parameters_section_body(page, &all_sections, &examples, diagnostics)
+                .unwrap_or(RequestBody::None)
+        }
+        body => body,
     };
     let body = match body {
         RequestBody::None if !says_no_body(&all_sections) => {
@@ -84,8 +92,15 @@ pub fn page_operations(
                     _ => None,
                 })
                 .collect();
-            let response = if path.raw.ends_with("/$value")
-                || path.raw.ends_with("/content") && method == "GET"
+            // Reading `/$value` or `/content` gives the bytes. Writing a
+            // `$value` answers with no body where the page says none
+            // (`PUT /me/photo/$value`, `DELETE …/overridesPages/$value`), and
+            // otherwise with the raw value again, never JSON
+            // (`PUT /trustFramework/policies/{id}/$value` answers XML).
+            let value = path.raw.ends_with("/$value");
+            let reads = method == "GET";
+            let response = if (reads && (value || path.raw.ends_with("/content")))
+                || (value && !matches!(response, ResponseShape::None))
             {
                 ResponseShape::Stream
             } else {
@@ -119,7 +134,7 @@ pub fn page_operations(
             }
         })
         .collect();
-    (operations, examples)
+    (operations, examples, from_annotation)
 }
 
 /// Whether a path line's query string filters (`?$filter=…`), which OData
@@ -535,7 +550,9 @@ fn is_response_heading(text: &str) -> bool {
 /// `true`, `String collection`; then streams); else from the response
 /// examples' annotation (`@odata.type` or `@type`, with `isCollection`); else,
 /// when an example response shows a JSON body, that body as untyped JSON.
-fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape) {
+/// The flag says the shape is only the examples' annotation's (the first
+/// annotated response of the page, which may belong to one path line).
+fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, ResponseShape, bool) {
     let file = page.file.as_str();
     let Some((line, paragraphs)) = response_paragraphs(page) else {
         diagnostics.push(Diagnostic::warning(
@@ -543,9 +560,12 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             Location::new(file, 1),
             "page has no Response section; the success status is taken from the examples, else 200",
         ));
+        let annotated = annotated_response(page);
+        let from_annotation = annotated.is_some();
         return (
             None,
-            annotated_response(page).unwrap_or(ResponseShape::None),
+            annotated.unwrap_or(ResponseShape::None),
+            from_annotation,
         );
     };
     let status = status::documented_status(paragraphs.iter().map(|p| p.text.as_str()));
@@ -556,18 +576,20 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             "the Response section states no success status; it is taken from the examples, else 200",
         ));
     }
-    if status == Some(204) {
-        return (status, ResponseShape::None);
+    if status == Some(204) || accepted_with_location(status, &paragraphs) {
+        return (status, ResponseShape::None, false);
     }
     // `302 Found` to a preauthenticated download URL (reports): following the
     // redirect gives the content.
     if status == Some(302) {
-        return (status, ResponseShape::Stream);
+        return (status, ResponseShape::Stream, false);
     }
     let first = paragraphs
         .iter()
         .position(|p| status::success_status(&p.text).is_some())
         .unwrap_or(0);
+    // A note ("**Note:** The only property that works for sorting is
+    // **createdDateTime**") speaks of something else than the body's type.
     let ordered: Vec<&crate::parse::Paragraph> = paragraphs
         .get(first)
         .into_iter()
@@ -579,6 +601,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
                 .map(|(_, p)| p),
         )
         .copied()
+        .filter(|p| !is_note(p))
         .collect();
     // "It does not return anything in the response body": the page says so.
     let says_no_body = ordered.iter().any(|p| {
@@ -593,7 +616,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .any(|phrase| lower.contains(phrase))
     });
     if says_no_body {
-        return (status, ResponseShape::None);
+        return (status, ResponseShape::None, false);
     }
     // Other paragraphs name the body only where they speak of it (not the
     // parameters an error message is about).
@@ -613,10 +636,44 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
                 (lower.contains("stream") || lower.contains("binary"))
                     .then_some(ResponseShape::Stream)
             })
-        })
-        .or_else(|| annotated_response(page))
-        .unwrap_or(ResponseShape::None);
-    (status, shape)
+        });
+    match shape {
+        Some(shape) => (status, shape, false),
+        None => match annotated_response(page) {
+            Some(shape) => (status, shape, true),
+            None => (status, ResponseShape::None, false),
+        },
+    }
+}
+
+/// `202 Accepted` with "a `Location` header, which contains the location of
+/// the [teamsAsyncOperation](…)": the type named is where the header points,
+/// not a body, unless a paragraph speaks of the response body.
+fn accepted_with_location(status: Option<u16>, paragraphs: &[&crate::parse::Paragraph]) -> bool {
+    let lower: Vec<String> = paragraphs
+        .iter()
+        .map(|p| p.text.to_ascii_lowercase())
+        .collect();
+    status == Some(202)
+        && lower.iter().any(|text| text.contains("header"))
+        && !lower
+            .iter()
+            .any(|text| text.contains("response body") || text.contains("in the body"))
+}
+
+/// Whether a paragraph is a note or a warning aside (`**Note:** …`, `> Important: …`).
+fn is_note(paragraph: &crate::parse::Paragraph) -> bool {
+    let lower = paragraph.text.trim_start().to_ascii_lowercase();
+    [
+        "note:",
+        "note :",
+        "important:",
+        "caution:",
+        "warning:",
+        "tip:",
+    ]
+    .iter()
+    .any(|marker| lower.starts_with(marker))
 }
 
 /// The type a paragraph names by a link to a page of the tree or in **bold**,
@@ -661,8 +718,35 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         let regex = BOLD
             .get_or_init(|| Regex::new(r"\*\*([A-Za-z][A-Za-z0-9_.]*)\*\*").ok())
             .as_ref()?;
-        regex.captures_iter(&paragraph.markdown).find_map(|c| {
+        let markdown = &paragraph.markdown;
+        regex.captures_iter(markdown).find_map(|c| {
+            let whole = c.get(0)?;
             let name = c.get(1)?.as_str();
+            // A bold word names the body where it is a thing's name ("the
+            // updated **chat** object", "a collection of **x**", "a **x** in
+            // the response body"), not where it
+            // is said in passing ("a new sharing link is created for the
+            // **driveItem** or `200 OK` if …").
+            let before = markdown[..whole.start()].trim_end().to_ascii_lowercase();
+            let after = markdown[whole.end()..].trim_start().to_ascii_lowercase();
+            let names_a_thing = [
+                "object",
+                "resource",
+                "collection",
+                "entity",
+                "entities",
+                "item",
+                "in the response",
+                "in the body",
+            ]
+            .iter()
+            .any(|word| after.starts_with(word))
+                || ["collection of", "list of", "array of", "set of"]
+                    .iter()
+                    .any(|phrase| before.ends_with(phrase));
+            if !names_a_thing {
+                return None;
+            }
             // Bold words that are not type names: statuses, keywords.
             if matches!(
                 name.to_ascii_lowercase().as_str(),
@@ -873,6 +957,47 @@ fn untyped_body(
         message,
     ));
     Some(RequestBody::Type { ty })
+}
+
+/// The parameters of a page whose Request body section is not where its
+/// table is: driveitem-createuploadsession.md nests `### Request body` under
+/// `## Create an upload session` and lists `item` and `deferCommit` under
+/// `## Parameters`. A table of a section named "Parameters" (not query, path
+/// or function parameters) is the body when it has a row for every property
+/// the example sends.
+fn parameters_section_body(
+    page: &Page,
+    all_sections: &[Section<'_>],
+    examples: &[Example],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RequestBody> {
+    let sent = examples.iter().find_map(|e| {
+        e.request
+            .as_ref()?
+            .body
+            .as_ref()?
+            .as_object()
+            .filter(|o| !o.is_empty())
+    })?;
+    let mut scratch = Vec::new();
+    let parameters = all_sections
+        .iter()
+        .filter(|s| {
+            let name = s.name.trim().to_ascii_lowercase();
+            matches!(
+                name.as_str(),
+                "parameters" | "request parameters" | "body parameters" | "request body parameters"
+            )
+        })
+        .flat_map(|s| section_tables(s).collect::<Vec<_>>())
+        .map(|table| table_properties(&page.file, table, false, &mut scratch))
+        .find(|parameters| {
+            sent.keys()
+                .filter(|k| !k.starts_with('@'))
+                .all(|key| parameters.iter().any(|p| p.name.eq_ignore_ascii_case(key)))
+        })?;
+    diagnostics.extend(scratch);
+    Some(RequestBody::Parameters { parameters })
 }
 
 /// Whether the Request body section says not to send one.
