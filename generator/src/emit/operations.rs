@@ -5,7 +5,7 @@ use super::derives::struct_derives;
 use super::docs::{clean, doc_attrs, paragraphs};
 use super::json_impls::{object_impls, JsonField};
 use super::names::{self, Scope};
-use crate::model::{type_key, Operation, RequestBody, ResponseShape};
+use crate::model::{type_key, Operation, RequestBody, ResponseShape, TypeKind};
 use crate::parse::path_template::PathPart;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -62,8 +62,14 @@ pub fn response_type(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Token
     match &op.response {
         ResponseShape::None => quote! { () },
         ResponseShape::Stream => quote! { Vec<u8> },
-        // OData sends a primitive result as `{"value": …}`.
-        ResponseShape::Single { ty } if ty.is_odata_value() => {
+        // OData sends a primitive or enum result as `{"value": …}`.
+        ResponseShape::Single { ty }
+            if ty.is_odata_value_with(|name| {
+                cx.type_def(name)
+                    .is_some_and(|def| def.kind == TypeKind::Enum)
+            }) =>
+        {
+            note_use(cx, &ty.name, ty.primitive.is_none(), false, uses);
             let value = cx.rust_type(ty);
             let root = &cx.root;
             quote! { #root::runtime::ODataValue<#value> }

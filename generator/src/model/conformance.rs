@@ -113,6 +113,12 @@ fn dropped_json(
 }
 
 impl Checker<'_> {
+    fn is_enum(&self, name: &str) -> bool {
+        self.types
+            .get(&type_key(name))
+            .is_some_and(|def| def.kind == TypeKind::Enum)
+    }
+
     fn outcome(
         &self,
         body: &RequestBody,
@@ -200,7 +206,7 @@ impl Checker<'_> {
             return outcome;
         }
         let mismatches = match response {
-            ResponseShape::Single { ty } if ty.is_odata_value() => {
+            ResponseShape::Single { ty } if ty.is_odata_value_with(|name| self.is_enum(name)) => {
                 self.check_odata_value(value, ty)
             }
             ResponseShape::Single { ty } => self.check(value, ty, 0),

@@ -116,6 +116,14 @@ impl TypeRef {
             .is_some_and(|p| !matches!(p, Primitive::Json | Primitive::Stream))
     }
 
+    /// Whether a single result of this type comes wrapped as `{"value": …}`:
+    /// a primitive (see [`TypeRef::is_odata_value`]) or an enum, which OData
+    /// sends as a string like any other primitive. `is_enum` tells by type name.
+    pub fn is_odata_value_with(&self, is_enum: impl Fn(&str) -> bool) -> bool {
+        self.is_odata_value()
+            || (self.primitive.is_none() && !self.collection && is_enum(&self.name))
+    }
+
     /// The same type, not as a collection.
     pub fn element(&self) -> TypeRef {
         TypeRef {
@@ -192,6 +200,23 @@ impl TypeRef {
 mod tests {
     use super::*;
     use crate::parse::markdown::Link;
+
+    #[test]
+    fn enum_and_primitive_results_come_wrapped_in_value() {
+        let is_enum = |name: &str| name == "delegateMeetingMessageDeliveryOptions";
+        let wrapped = |ty: TypeRef| ty.is_odata_value_with(is_enum);
+        assert!(wrapped(TypeRef::named(
+            "delegateMeetingMessageDeliveryOptions",
+            false
+        )));
+        assert!(wrapped(TypeRef::primitive(Primitive::String, false)));
+        assert!(!wrapped(TypeRef::named(
+            "delegateMeetingMessageDeliveryOptions",
+            true
+        )));
+        assert!(!wrapped(TypeRef::named("user", false)));
+        assert!(!wrapped(TypeRef::primitive(Primitive::Stream, false)));
+    }
 
     fn cell(text: &str, link: Option<&str>) -> TableCell {
         TableCell {
