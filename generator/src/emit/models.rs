@@ -321,30 +321,26 @@ fn enum_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 /// The `use` lines a type's file needs.
 pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let mut used = std::collections::BTreeSet::new();
-    // Derived types of an `Any…` enum compiled only with some areas: cfg predicate → names.
+    // Names compiled only with some areas (relationship fields, derived types
+    // of an `Any…` enum): cfg predicate → names.
     let mut gated: std::collections::BTreeMap<String, (TokenStream, Vec<String>)> =
         std::collections::BTreeMap::new();
+    let mut import = |name: &String, predicate: Option<TokenStream>| match predicate {
+        None => {
+            used.insert(name.clone());
+        }
+        Some(predicate) => gated
+            .entry(predicate.to_string())
+            .or_insert_with(|| (predicate, Vec::new()))
+            .1
+            .push(name.clone()),
+    };
     if def.kind == TypeKind::Object {
         for property in cx.all_properties(def) {
             if property.ty.primitive.is_none() {
                 let key = type_key(&property.ty.name);
-                let Some(name) = cx.polymorphic.get(&key).or_else(|| cx.type_names.get(&key))
-                else {
-                    continue;
-                };
-                // A relationship's field, and so its import, may be compiled
-                // only with some features.
-                match cx.areas.field_predicate(&def.name, property) {
-                    None => {
-                        used.insert(name.clone());
-                    }
-                    Some(predicate) => {
-                        gated
-                            .entry(predicate.to_string())
-                            .or_insert_with(|| (predicate, Vec::new()))
-                            .1
-                            .push(name.clone());
-                    }
+                if let Some(name) = cx.polymorphic.get(&key).or_else(|| cx.type_names.get(&key)) {
+                    import(name, cx.areas.field_predicate(&def.name, property));
                 }
             }
         }
@@ -352,21 +348,9 @@ pub fn type_imports(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             if cx.polymorphic.contains_key(&type_key(&def.name)) {
                 let enclosing = cx.areas.of_type(&def.name);
                 for d in descendants {
-                    let Some(name) = cx.type_names.get(d) else {
-                        continue;
-                    };
-                    let areas = cx.areas.of_type(d);
-                    match super::areas::predicate_within(areas, enclosing) {
-                        None => {
-                            used.insert(name.clone());
-                        }
-                        Some(predicate) => {
-                            gated
-                                .entry(predicate.to_string())
-                                .or_insert_with(|| (predicate, Vec::new()))
-                                .1
-                                .push(name.clone());
-                        }
+                    if let Some(name) = cx.type_names.get(d) {
+                        let areas = cx.areas.of_type(d);
+                        import(name, super::areas::predicate_within(areas, enclosing));
                     }
                 }
             }
