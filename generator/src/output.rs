@@ -320,16 +320,25 @@ pub(crate) fn write_crate_in(
     known: &KnownFiles,
 ) -> Result<WriteSummary, OutputError> {
     let out = out_dir.path();
-    validate_generated(generated)?;
     let previous = read_manifest(out)?;
-    let plan = plan_write(out, generated, previous.as_ref(), known)?;
-    if previous.is_none() {
-        if let Err(err) = ensure_empty_or_ours(out, generated) {
-            // Leave somebody else's folder as it was.
-            out_dir.remove_created_lock_file();
+    let planned = validate_generated(generated)
+        .and_then(|()| plan_write(out, generated, previous.as_ref(), known))
+        .and_then(|plan| match &previous {
+            None => ensure_empty_or_ours(out, generated).map(|()| plan),
+            Some(_) => Ok(plan),
+        });
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(err) => {
+            // Nothing was written: leave a folder that is not docgen's yet
+            // as it was, without the lock file this run created (a user
+            // file in the way, somebody else's folder).
+            if previous.is_none() {
+                out_dir.remove_created_lock_file();
+            }
             return Err(err);
         }
-    }
+    };
     #[cfg(test)]
     hook::run(hook::Stage::Planned);
     apply(out_dir, generated, previous, plan, known)
