@@ -150,14 +150,13 @@ impl crate::runtime::FromJsonObject for AnyDeviceManagementScript {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        match crate::runtime::odata_type_key(&object).as_str() {
-            "microsoft.graph.devicehealthscript" => {
-                return <DeviceHealthScript as crate::runtime::FromJsonObject>::from_json_object(
-                        object,
-                    )
-                    .map(Self::DeviceHealthScript);
-            }
-            _ => {}
+        if crate::runtime::odata_type_key(&object)
+            == "microsoft.graph.devicehealthscript"
+        {
+            return <DeviceHealthScript as crate::runtime::FromJsonObject>::from_json_object(
+                    object,
+                )
+                .map(Self::DeviceHealthScript);
         }
         <DeviceManagementScript as crate::runtime::FromJsonObject>::from_json_object(
                 object,

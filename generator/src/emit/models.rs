@@ -179,13 +179,36 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         quote! { #[doc = #doc] #cfg #ident(#ident), }
     });
     // `@odata.type` is matched as `odata_type_key` gives it: no `#`, lower case.
-    let dispatch = variants.iter().map(|(ident, qualified, cfg)| {
-        let key = qualified.to_ascii_lowercase();
-        quote! {
-            #cfg
-            #key => return <#ident as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#ident),
+    let arms: Vec<TokenStream> = variants
+        .iter()
+        .map(|(ident, qualified, cfg)| {
+            let key = qualified.to_ascii_lowercase();
+            quote! {
+                #cfg
+                #key => return <#ident as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#ident),
+            }
+        })
+        .collect();
+    // One derived type is an `if`, as it would be written by hand.
+    let dispatch = match variants.as_slice() {
+        [] => TokenStream::new(),
+        [(ident, qualified, _)] => {
+            let key = qualified.to_ascii_lowercase();
+            quote! {
+                #odata_type_cfg
+                if #root::runtime::odata_type_key(&object) == #key {
+                    return <#ident as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#ident);
+                }
+            }
         }
-    });
+        _ => quote! {
+            #odata_type_cfg
+            match #root::runtime::odata_type_key(&object).as_str() {
+                #(#arms)*
+                _ => {}
+            }
+        },
+    };
     let base_doc = format!(
         " A `{}`, or a derived type this crate does not know (its extra properties are kept).",
         doc_safe(&def.qualified_name())
@@ -254,11 +277,7 @@ fn polymorphic_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
 
         impl #root::runtime::FromJsonObject for #any {
             fn from_json_object(object: #root::runtime::JsonObject) -> Result<Self, #root::runtime::FieldError> {
-                #odata_type_cfg
-                match #root::runtime::odata_type_key(&object).as_str() {
-                    #(#dispatch)*
-                    _ => {}
-                }
+                #dispatch
                 <#base as #root::runtime::FromJsonObject>::from_json_object(object).map(Self::#base)
             }
         }
