@@ -21,7 +21,7 @@
 //! | `microsoft-identity-platform` | 1 | 0 | 1 |
 //! | `other` | 2 | 2 | 4 |
 #![forbid(unsafe_code)]
-#[cfg(feature = "client")]
+#[cfg(any(feature = "client", feature = "client-native-tls"))]
 pub mod client;
 pub mod models;
 pub mod operations;

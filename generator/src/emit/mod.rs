@@ -630,7 +630,7 @@ pub(crate) fn emit_crate_with(
         let features_doc = features_doc(&cx.areas);
         let client = if options.client {
             quote! {
-                #[cfg(feature = "client")]
+                #[cfg(any(feature = "client", feature = "client-native-tls"))]
                 pub mod client;
             }
         } else {
@@ -756,7 +756,10 @@ fn cargo_features(areas: &areas::Areas) -> String {
     }
     text.push_str(
         "# The async client (module `client`): reqwest with rustls, tokio and futures.\n\
-         client = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n",
+         client = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"reqwest/rustls-tls\"]\n\
+         # The same client over the platform's TLS (OpenSSL, SChannel, Security.framework)\n\
+         # and its certificate store instead of rustls: a smaller binary.\n\
+         client-native-tls = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"reqwest/native-tls\"]\n",
     );
     if !areas.contents.is_empty() {
         text.push_str(
@@ -814,7 +817,7 @@ bytes = { version = \"1\", optional = true }
 futures-util = { version = \"0.3\", optional = true, default-features = false, features = [\"alloc\"] }
 http = \"1\"
 percent-encoding = \"2\"
-reqwest = { version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }
+reqwest = { version = \"0.12\", optional = true, default-features = false }
 serde = { version = \"1\", features = [\"derive\"] }
 serde_json = \"1\"
 tokio = { version = \"1\", optional = true, features = [\"sync\", \"time\"] }
