@@ -49,7 +49,7 @@
 //!
 //! The user's crate must depend on what the generated code uses: `serde` (with
 //! the `derive` feature), `serde_json`, `http` and `percent-encoding`; with
-//! [`Builder::client`] also `reqwest` (`rustls-tls`), `tokio` (`sync`, `time`),
+//! [`Builder::client`] also `reqwest` (`rustls-tls` or `native-tls`), `tokio` (`sync`, `time`),
 //! `futures-util` (`alloc`) and `bytes`, as in the generated crate's `Cargo.toml`.
 //!
 //! # Reruns and the no-op cache
