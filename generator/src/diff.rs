@@ -1036,27 +1036,50 @@ fn pair_by_name<'a, T>(old: &'a [T], new: &'a [T], name: impl Fn(&T) -> &str) ->
         .filter(|item| !new_names.contains(name(item)))
         .collect();
     // Case-insensitive pairing of what is left, where it is unambiguous.
-    let lowercase_groups = |items: &[&T]| {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let by_case = pair_unique(
+        removed,
+        added,
+        |item| name(item).to_lowercase(),
+        |_, _| true,
+    );
+    pairs.extend(by_case.pairs);
+    Paired {
+        pairs,
+        removed: by_case.removed,
+        added: by_case.added,
+    }
+}
+
+/// Pairs each removed item with an added one where their `key` is the only
+/// one of its kind on both sides and `accept` takes the pair; the rest stay
+/// unpaired, in their order.
+fn pair_unique<'a, T, K: Ord>(
+    removed: Vec<&'a T>,
+    added: Vec<&'a T>,
+    key: impl Fn(&T) -> K,
+    accept: impl Fn(&T, &T) -> bool,
+) -> Paired<'a, T> {
+    let group = |items: &[&'a T]| {
+        let mut groups: BTreeMap<K, Vec<usize>> = BTreeMap::new();
         for (index, item) in items.iter().enumerate() {
-            groups
-                .entry(name(item).to_lowercase())
-                .or_default()
-                .push(index);
+            groups.entry(key(item)).or_default().push(index);
         }
         groups
     };
-    let added_groups = lowercase_groups(&added);
+    let added_groups = group(&added);
     let mut taken_removed = BTreeSet::new();
     let mut taken_added = BTreeSet::new();
-    for (key, removed_indices) in lowercase_groups(&removed) {
+    let mut pairs = Vec::new();
+    for (key, removed_indices) in group(&removed) {
         if let (&[r], Some(&[a])) = (
             removed_indices.as_slice(),
             added_groups.get(&key).map(Vec::as_slice),
         ) {
-            pairs.push((removed[r], added[a]));
-            taken_removed.insert(r);
-            taken_added.insert(a);
+            if accept(removed[r], added[a]) {
+                pairs.push((removed[r], added[a]));
+                taken_removed.insert(r);
+                taken_added.insert(a);
+            }
         }
     }
     let untaken = |items: Vec<&'a T>, taken: &BTreeSet<usize>| -> Vec<&'a T> {
@@ -1079,57 +1102,19 @@ fn pair_by_name<'a, T>(old: &'a [T], new: &'a [T], name: impl Fn(&T) -> &str) ->
 /// type, same collection flag), and either the description is the same or the
 /// names are close (an edit distance of at most a third of the longer name).
 /// Anything less certain stays a removal and an addition.
-#[allow(clippy::type_complexity)]
-fn pair_renamed<'a>(
-    removed: Vec<&'a Property>,
-    added: Vec<&'a Property>,
-) -> (
-    Vec<(&'a Property, &'a Property)>,
-    Vec<&'a Property>,
-    Vec<&'a Property>,
-) {
-    let group = |items: &[&'a Property]| {
-        let mut groups: BTreeMap<TypeKey, Vec<usize>> = BTreeMap::new();
-        for (index, p) in items.iter().enumerate() {
-            groups.entry(ty_key(&p.ty)).or_default().push(index);
-        }
-        groups
-    };
-    let added_groups = group(&added);
-    let mut taken_removed = BTreeSet::new();
-    let mut taken_added = BTreeSet::new();
-    let mut renames = Vec::new();
-    for (key, removed_indices) in group(&removed) {
-        let (&[r], Some(&[a])) = (
-            removed_indices.as_slice(),
-            added_groups.get(&key).map(Vec::as_slice),
-        ) else {
-            continue;
-        };
-        let (before, after) = (removed[r], added[a]);
-        let same_description = !before.description.trim().is_empty()
-            && before.description.trim() == after.description.trim();
-        let longer = before.name.chars().count().max(after.name.chars().count());
-        let close =
-            edit_distance(&before.name.to_lowercase(), &after.name.to_lowercase()) * 3 <= longer;
-        if same_description || close {
-            renames.push((before, after));
-            taken_removed.insert(r);
-            taken_added.insert(a);
-        }
-    }
-    let untaken = |items: Vec<&'a Property>, taken: &BTreeSet<usize>| -> Vec<&'a Property> {
-        items
-            .into_iter()
-            .enumerate()
-            .filter(|(index, _)| !taken.contains(index))
-            .map(|(_, item)| item)
-            .collect()
-    };
-    (
-        renames,
-        untaken(removed, &taken_removed),
-        untaken(added, &taken_added),
+fn pair_renamed<'a>(removed: Vec<&'a Property>, added: Vec<&'a Property>) -> Paired<'a, Property> {
+    pair_unique(
+        removed,
+        added,
+        |p| ty_key(&p.ty),
+        |before, after| {
+            let same_description = !before.description.trim().is_empty()
+                && before.description.trim() == after.description.trim();
+            let longer = before.name.chars().count().max(after.name.chars().count());
+            let close = edit_distance(&before.name.to_lowercase(), &after.name.to_lowercase()) * 3
+                <= longer;
+            same_description || close
+        },
     )
 }
 
@@ -1201,7 +1186,11 @@ fn compare_members(
         .into_iter()
         .filter(|p| !is_annotation(p) && !old_all.contains(&p.name))
         .collect();
-    let (renames, removed, added) = pair_renamed(removed, added);
+    let Paired {
+        pairs: renames,
+        removed,
+        added,
+    } = pair_renamed(removed, added);
     let mut pairs = pairs;
     pairs.extend(renames);
     for property in removed {
