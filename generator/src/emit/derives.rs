@@ -7,6 +7,7 @@
 //! comparison is written out as one statement per field instead, which
 //! rustc takes in a loop.
 
+use super::json_impls::JsonField;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -15,22 +16,27 @@ use quote::quote;
 pub const FLAT_EQ_FROM_FIELDS: usize = 512;
 
 /// The derive attribute of a model or body struct, and any trait impl
-/// written out in place of a derive.
-pub fn struct_derives(name: &Ident, fields: &[Ident]) -> (TokenStream, TokenStream) {
+/// written out in place of a derive. A field compiled only with some
+/// features (its `cfg`) is compared only where it exists.
+pub fn struct_derives(name: &Ident, fields: &[JsonField]) -> (TokenStream, TokenStream) {
     if fields.len() < FLAT_EQ_FROM_FIELDS {
         return (
             quote! { #[derive(Debug, Clone, Default, PartialEq)] },
             TokenStream::new(),
         );
     }
+    let comparisons = fields.iter().map(|JsonField { field, cfg, .. }| {
+        quote! {
+            #cfg
+            if self.#field != other.#field {
+                return false;
+            }
+        }
+    });
     let eq = quote! {
         impl PartialEq for #name {
             fn eq(&self, other: &Self) -> bool {
-                #(
-                    if self.#fields != other.#fields {
-                        return false;
-                    }
-                )*
+                #(#comparisons)*
                 true
             }
         }
@@ -42,9 +48,13 @@ pub fn struct_derives(name: &Ident, fields: &[Ident]) -> (TokenStream, TokenStre
 mod tests {
     use super::*;
 
-    fn field_idents(n: usize) -> Vec<Ident> {
+    fn field_idents(n: usize) -> Vec<JsonField> {
         (0..n)
-            .map(|i| Ident::new(&format!("f{i}"), proc_macro2::Span::call_site()))
+            .map(|i| JsonField {
+                field: Ident::new(&format!("f{i}"), proc_macro2::Span::call_site()),
+                json_name: format!("f{i}"),
+                cfg: TokenStream::new(),
+            })
             .collect()
     }
 

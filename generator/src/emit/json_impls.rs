@@ -14,6 +14,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// A struct field and the JSON property it holds.
+#[derive(Clone)]
 pub struct JsonField {
     pub field: Ident,
     pub json_name: String,

@@ -61,8 +61,17 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     );
     let doc = type_doc(cx, def);
     let properties = field_names(cx, def);
-    let fields = properties.iter().map(|(property, field_name)| {
-        let field = names::ident(field_name);
+    // Each property's field, JSON name and `#[cfg]`, computed once.
+    let property_fields: Vec<JsonField> = properties
+        .iter()
+        .map(|(property, field_name)| JsonField {
+            field: names::ident(field_name),
+            json_name: property.name.clone(),
+            cfg: cx.areas.field_cfg(&def.name, property),
+        })
+        .collect();
+    let fields = properties.iter().zip(&property_fields).map(|((property, _), json)| {
+        let JsonField { field, cfg, .. } = json;
         let ty = cx.field_type(&property.ty);
         let description = clean(&property.description);
         let mut description = if description.is_empty() {
@@ -70,7 +79,6 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         } else {
             description
         };
-        let cfg = cx.areas.field_cfg(&def.name, property);
         if !cfg.is_empty() {
             description.push_str(&format!(
                 "\n\nA relationship, compiled with {}: without it the property is kept in `additional_properties`.",
@@ -84,20 +92,16 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             pub #field: Nullable<#ty>,
         }
     });
-    let json_fields: Vec<JsonField> = std::iter::once(JsonField {
+    let odata_type = JsonField {
         field: names::ident("odata_type"),
         json_name: "@odata.type".to_string(),
         cfg: TokenStream::new(),
-    })
-    .chain(properties.iter().map(|(property, field_name)| JsonField {
-        field: names::ident(field_name),
-        json_name: property.name.clone(),
-        cfg: cx.areas.field_cfg(&def.name, property),
-    }))
-    .collect();
+    };
+    let json_fields: Vec<JsonField> = std::iter::once(odata_type)
+        .chain(property_fields.iter().cloned())
+        .collect();
     let impls = object_impls(&cx.root, &name, &json_fields);
-    let field_idents: Vec<_> = json_fields.iter().map(|f| f.field.clone()).collect();
-    let (derive, std_impls) = struct_derives(&name, &field_idents);
+    let (derive, std_impls) = struct_derives(&name, &json_fields);
     quote! {
         #doc
         #derive

@@ -210,8 +210,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                 TokenStream::new()
             } else {
                 let impls = object_impls(&cx.root, &name, &json_fields);
-                let field_idents: Vec<_> = json_fields.iter().map(|f| f.field.clone()).collect();
-                let (derive, std_impls) = struct_derives(&name, &field_idents);
+                let (derive, std_impls) = struct_derives(&name, &json_fields);
                 quote! {
                     #[doc = #doc]
                     #derive
