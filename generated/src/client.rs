@@ -155,14 +155,52 @@ impl TokenProvider for StaticToken {
 /// token about to lapse. Two requests that find the token stale at the same
 /// moment may both fetch a new one; the later one is kept.
 pub struct ClientCredentials {
+    platform: IdentityPlatform,
+    client_secret: String,
+    cache: std::sync::Mutex<Option<CachedToken>>,
+}
+
+/// What every credential flow asks the identity platform with: where, for
+/// which app and scope, and how early it renews a token.
+struct IdentityPlatform {
     authority: String,
     tenant: String,
     client_id: String,
-    client_secret: String,
     scope: String,
     refresh_margin: Duration,
     http: reqwest::Client,
-    cache: std::sync::Mutex<Option<CachedToken>>,
+}
+
+impl IdentityPlatform {
+    fn new(tenant: String, client_id: String, scope: &str) -> Self {
+        Self {
+            authority: "https://login.microsoftonline.com".to_owned(),
+            tenant,
+            client_id,
+            scope: scope.to_owned(),
+            refresh_margin: Duration::from_secs(5 * 60),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn set_authority(&mut self, authority: String) {
+        self.authority = authority.trim_end_matches('/').to_owned();
+    }
+
+    /// The URL of the OAuth 2.0 endpoint `name` (`token`, `devicecode`).
+    fn endpoint(&self, name: &str) -> String {
+        format!("{}/{}/oauth2/v2.0/{name}", self.authority, self.tenant)
+    }
+
+    /// The fields a `Debug` of a flow shows (never a secret or a token).
+    fn debug_fields(&self, debug: &mut fmt::DebugStruct<'_, '_>) {
+        debug
+            .field("authority", &self.authority)
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("scope", &self.scope)
+            .field("refresh_margin", &self.refresh_margin);
+    }
 }
 
 /// A token and when to stop using it.
@@ -192,32 +230,31 @@ impl ClientCredentials {
         client_secret: impl Into<String>,
     ) -> Self {
         Self {
-            authority: "https://login.microsoftonline.com".to_owned(),
-            tenant: tenant.into(),
-            client_id: client_id.into(),
+            platform: IdentityPlatform::new(
+                tenant.into(),
+                client_id.into(),
+                "https://graph.microsoft.com/.default",
+            ),
             client_secret: client_secret.into(),
-            scope: "https://graph.microsoft.com/.default".to_owned(),
-            refresh_margin: Duration::from_secs(5 * 60),
-            http: reqwest::Client::new(),
             cache: std::sync::Mutex::new(None),
         }
     }
 
     /// Sets the authority host (default `https://login.microsoftonline.com`).
     pub fn authority(mut self, authority: impl Into<String>) -> Self {
-        self.authority = authority.into().trim_end_matches('/').to_owned();
+        self.platform.set_authority(authority.into());
         self
     }
 
     /// Sets the scope asked for (default `https://graph.microsoft.com/.default`).
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = scope.into();
+        self.platform.scope = scope.into();
         self
     }
 
     /// Sets how long before its expiry a cached token is renewed (default 5 min).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
+        self.platform.refresh_margin = margin;
         self
     }
 
@@ -230,20 +267,21 @@ impl ClientCredentials {
     }
 
     async fn fetch(&self) -> Result<String, Error> {
-        let url = format!("{}/{}/oauth2/v2.0/token", self.authority, self.tenant);
+        let platform = &self.platform;
+        let url = platform.endpoint("token");
         let form = [
             ("grant_type", "client_credentials"),
-            ("client_id", &self.client_id),
+            ("client_id", &platform.client_id),
             ("client_secret", &self.client_secret),
-            ("scope", &self.scope),
+            ("scope", &platform.scope),
         ];
-        let token: TokenResponse = post_form(&self.http, &url, &form)
+        let token: TokenResponse = post_form(&platform.http, &url, &form)
             .await?
             .map_err(|refusal| Error::Auth(refusal.to_string().into()))?;
         if let (Some(seconds), Ok(mut cache)) = (token.expires_in, self.cache.lock()) {
             *cache = Some(CachedToken {
                 token: token.access_token.clone(),
-                renew_at: renew_at(seconds, self.refresh_margin),
+                renew_at: renew_at(seconds, platform.refresh_margin),
             });
         }
         Ok(token.access_token)
@@ -329,13 +367,9 @@ async fn post_form<T: DeserializeOwned>(
 // Written by hand so that the secret and the token never end up in a log.
 impl fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCredentials")
-            .field("authority", &self.authority)
-            .field("tenant", &self.tenant)
-            .field("client_id", &self.client_id)
-            .field("scope", &self.scope)
-            .field("refresh_margin", &self.refresh_margin)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("ClientCredentials");
+        self.platform.debug_fields(&mut debug);
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -399,13 +433,8 @@ fn default_poll_interval() -> u64 {
 /// Requests that need a token while a sign-in is under way wait for it
 /// rather than starting a second one.
 pub struct DeviceCode {
-    authority: String,
-    tenant: String,
-    client_id: String,
-    scope: String,
-    refresh_margin: Duration,
+    platform: IdentityPlatform,
     prompt: Box<dyn Fn(&DeviceCodePrompt) + Send + Sync>,
-    http: reqwest::Client,
     /// Held across the whole sign-in, so there is one at a time.
     cache: tokio::sync::Mutex<Option<UserToken>>,
 }
@@ -428,72 +457,73 @@ impl DeviceCode {
         prompt: impl Fn(&DeviceCodePrompt) + Send + Sync + 'static,
     ) -> Self {
         Self {
-            authority: "https://login.microsoftonline.com".to_owned(),
-            tenant: tenant.into(),
-            client_id: client_id.into(),
-            scope: "https://graph.microsoft.com/.default offline_access".to_owned(),
-            refresh_margin: Duration::from_secs(5 * 60),
+            platform: IdentityPlatform::new(
+                tenant.into(),
+                client_id.into(),
+                "https://graph.microsoft.com/.default offline_access",
+            ),
             prompt: Box::new(prompt),
-            http: reqwest::Client::new(),
             cache: tokio::sync::Mutex::new(None),
         }
     }
 
     /// Sets the authority host (default `https://login.microsoftonline.com`).
     pub fn authority(mut self, authority: impl Into<String>) -> Self {
-        self.authority = authority.into().trim_end_matches('/').to_owned();
+        self.platform.set_authority(authority.into());
         self
     }
 
     /// Sets the scopes asked for, separated by spaces.
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = scope.into();
+        self.platform.scope = scope.into();
         self
     }
 
     /// Sets how long before its expiry a token is renewed (default 5 min).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
+        self.platform.refresh_margin = margin;
         self
-    }
-
-    fn endpoint(&self, name: &str) -> String {
-        format!("{}/{}/oauth2/v2.0/{name}", self.authority, self.tenant)
     }
 
     /// Renews with the refresh token; `None` if the service refuses it.
     async fn refresh(&self, refresh_token: &str) -> Result<Option<TokenResponse>, Error> {
         let form = [
             ("grant_type", "refresh_token"),
-            ("client_id", self.client_id.as_str()),
+            ("client_id", self.platform.client_id.as_str()),
             ("refresh_token", refresh_token),
-            ("scope", self.scope.as_str()),
+            ("scope", self.platform.scope.as_str()),
         ];
-        Ok(post_form(&self.http, &self.endpoint("token"), &form)
-            .await?
-            .ok())
+        Ok(
+            post_form(&self.platform.http, &self.platform.endpoint("token"), &form)
+                .await?
+                .ok(),
+        )
     }
 
     /// Asks the user to sign in and waits until they have.
     async fn sign_in(&self) -> Result<TokenResponse, Error> {
         let form = [
-            ("client_id", self.client_id.as_str()),
-            ("scope", self.scope.as_str()),
+            ("client_id", self.platform.client_id.as_str()),
+            ("scope", self.platform.scope.as_str()),
         ];
-        let grant: DeviceCodeGrant = post_form(&self.http, &self.endpoint("devicecode"), &form)
-            .await?
-            .map_err(|refusal| Error::Auth(refusal.to_string().into()))?;
+        let grant: DeviceCodeGrant = post_form(
+            &self.platform.http,
+            &self.platform.endpoint("devicecode"),
+            &form,
+        )
+        .await?
+        .map_err(|refusal| Error::Auth(refusal.to_string().into()))?;
         (self.prompt)(&grant.prompt);
         let give_up = renew_at(grant.expires_in, Duration::ZERO);
         let mut interval = Duration::from_secs(grant.interval.min(60));
         let form = [
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("client_id", self.client_id.as_str()),
+            ("client_id", self.platform.client_id.as_str()),
             ("device_code", grant.device_code.as_str()),
         ];
         loop {
             tokio::time::sleep(interval).await;
-            match post_form(&self.http, &self.endpoint("token"), &form).await? {
+            match post_form(&self.platform.http, &self.platform.endpoint("token"), &form).await? {
                 Ok(token) => return Ok(token),
                 Err(refusal) if refusal.error == "authorization_pending" => {}
                 // The service asks to poll 5 s less often (RFC 8628, 3.5).
@@ -512,13 +542,9 @@ impl DeviceCode {
 // Written by hand: the prompt callback has no Debug, the tokens must not.
 impl fmt::Debug for DeviceCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceCode")
-            .field("authority", &self.authority)
-            .field("tenant", &self.tenant)
-            .field("client_id", &self.client_id)
-            .field("scope", &self.scope)
-            .field("refresh_margin", &self.refresh_margin)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("DeviceCode");
+        self.platform.debug_fields(&mut debug);
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -544,7 +570,7 @@ impl TokenProvider for DeviceCode {
             *cache = Some(UserToken {
                 token: token.access_token.clone(),
                 // Without a lifetime, renew at the next request.
-                renew_at: renew_at(token.expires_in.unwrap_or(0), self.refresh_margin),
+                renew_at: renew_at(token.expires_in.unwrap_or(0), self.platform.refresh_margin),
                 refresh_token: token.refresh_token,
             });
             Ok(token.access_token)
