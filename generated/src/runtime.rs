@@ -1621,17 +1621,6 @@ pub fn quote_odata_string(value: &str) -> String {
     format!("'{}'", encode_path_segment(&value.replace('\'', "''")))
 }
 
-/// Tells whether an `@odata.type` annotation names `qualified_name`.
-///
-/// A leading `#` is ignored on either side and ASCII case is ignored, so
-/// `#microsoft.graph.user` matches `microsoft.graph.user`.
-pub fn odata_type_matches(annotation: &str, qualified_name: &str) -> bool {
-    fn strip_hash(name: &str) -> &str {
-        name.strip_prefix('#').unwrap_or(name)
-    }
-    strip_hash(annotation).eq_ignore_ascii_case(strip_hash(qualified_name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2284,25 +2273,5 @@ mod tests {
         assert_eq!(encode_path_segment(".."), "%2E%2E");
         assert_eq!(encode_path_segment("."), "%2E");
         assert_eq!(quote_odata_string("it's"), "'it%27%27s'");
-    }
-
-    #[test]
-    fn odata_type_matching_ignores_hash_and_case() {
-        assert!(odata_type_matches(
-            "#microsoft.graph.user",
-            "microsoft.graph.user"
-        ));
-        assert!(odata_type_matches(
-            "Microsoft.Graph.User",
-            "microsoft.graph.user"
-        ));
-        assert!(!odata_type_matches(
-            "#microsoft.graph.group",
-            "microsoft.graph.user"
-        ));
-        assert!(!odata_type_matches(
-            "#microsoft.graph.userX",
-            "microsoft.graph.user"
-        ));
     }
 }
