@@ -776,13 +776,18 @@ impl Client {
     /// Use [`Client::items`] instead to process a large collection without
     /// holding it in memory, or to stop early.
     pub async fn collect_all<T>(&self, request: Request<Page<T>>) -> Result<Vec<T>, Error> {
+        // A loop rather than `page_stream`: the stream's machinery is
+        // compiled once per item type into the caller's crate.
         let mut items = Vec::new();
-        let pages = self.page_stream(request, Cursor::First);
-        let mut pages = std::pin::pin!(pages);
-        while let Some(page) = pages.try_next().await? {
-            items.extend(page.value);
+        let mut http_request = request.to_http(&self.base_url)?;
+        loop {
+            let mut page = request.parse_response(self.send_raw(http_request).await?)?;
+            items.append(&mut page.value);
+            match page.next_link {
+                Some(link) => http_request = request.to_http_next_link(&link)?,
+                None => return Ok(items),
+            }
         }
-        Ok(items)
     }
 
     /// Runs one round of a delta query: reads every page, from `request`

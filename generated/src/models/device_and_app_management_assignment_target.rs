@@ -4,12 +4,22 @@
 /// `deviceAndAppManagementAssignmentTarget` (microsoft.graph.deviceAndAppManagementAssignmentTarget).
 ///
 /// No page documents this type; its shape is inferred from the examples of [`api/devicemanagementscript-assign.md`](https://learn.microsoft.com/graph/api/devicemanagementscript-assign?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceAndAppManagementAssignmentTarget {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for DeviceAndAppManagementAssignmentTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(
+            f,
+            "DeviceAndAppManagementAssignmentTarget",
+        );
+        model.property("odata_type", &self.odata_type);
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for DeviceAndAppManagementAssignmentTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -29,15 +39,22 @@ impl crate::runtime::FromJsonObject for DeviceAndAppManagementAssignmentTarget {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                _ => reader.other(key, json),
-            }
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceAndAppManagementAssignmentTarget {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }

@@ -7,7 +7,7 @@ use crate::runtime::Nullable;
 /// Assigns a device configuration profile, such as an identity certificate, to an Azure Active Directory group. When **excludeGroup** is `true`, members of the group are excluded from the profile instead of receiving it. Inherits from entity.
 ///
 /// Documented in [`resources/deviceconfigurationgroupassignment.md`](https://learn.microsoft.com/graph/api/resources/deviceconfigurationgroupassignment?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceConfigurationGroupAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -19,6 +19,19 @@ pub struct DeviceConfigurationGroupAssignment {
     pub exclude_group: Nullable<bool>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for DeviceConfigurationGroupAssignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(
+            f,
+            "DeviceConfigurationGroupAssignment",
+        );
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.property("target_group_id", &self.target_group_id);
+        model.property("exclude_group", &self.exclude_group);
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for DeviceConfigurationGroupAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -41,18 +54,25 @@ impl crate::runtime::FromJsonObject for DeviceConfigurationGroupAssignment {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                "targetGroupId" => reader.field(&mut this.target_group_id, &key, json),
-                "excludeGroup" => reader.field(&mut this.exclude_group, &key, json),
-                _ => reader.other(key, json),
-            }
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceConfigurationGroupAssignment {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            "targetGroupId" => reader.field(&mut self.target_group_id, &key, json),
+            "excludeGroup" => reader.field(&mut self.exclude_group, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }

@@ -11,7 +11,7 @@ use crate::runtime::Nullable;
 /// Represents a remediation script package. A detection script checks the device for a known problem, and when the problem is found the remediation script fixes it. Inherits from deviceManagementScript, which in turn inherits from entity.
 ///
 /// Documented in [`resources/devicehealthscript.md`](https://learn.microsoft.com/graph/api/resources/devicehealthscript?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceHealthScript {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -52,6 +52,30 @@ pub struct DeviceHealthScript {
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl std::fmt::Debug for DeviceHealthScript {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(f, "DeviceHealthScript");
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.property("display_name", &self.display_name);
+        model.property("description", &self.description);
+        model.property("script_content", &self.script_content);
+        model.property("created_date_time", &self.created_date_time);
+        model.property("last_modified_date_time", &self.last_modified_date_time);
+        model.property("run_as_account", &self.run_as_account);
+        model.property("enforce_signature_check", &self.enforce_signature_check);
+        model.property("file_name", &self.file_name);
+        model.property("role_scope_tag_ids", &self.role_scope_tag_ids);
+        model.property("run_as32_bit", &self.run_as32_bit);
+        model.property("group_assignments", &self.group_assignments);
+        model.property("assignments", &self.assignments);
+        model.property("detection_script_content", &self.detection_script_content);
+        model.property("remediation_script_content", &self.remediation_script_content);
+        model.property("is_global_script", &self.is_global_script);
+        model.property("version", &self.version);
+        model.finish(&self.additional_properties)
+    }
+}
 impl serde::Serialize for DeviceHealthScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
@@ -87,46 +111,47 @@ impl crate::runtime::FromJsonObject for DeviceHealthScript {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                "displayName" => reader.field(&mut this.display_name, &key, json),
-                "description" => reader.field(&mut this.description, &key, json),
-                "scriptContent" => reader.field(&mut this.script_content, &key, json),
-                "createdDateTime" => {
-                    reader.field(&mut this.created_date_time, &key, json)
-                }
-                "lastModifiedDateTime" => {
-                    reader.field(&mut this.last_modified_date_time, &key, json)
-                }
-                "runAsAccount" => reader.field(&mut this.run_as_account, &key, json),
-                "enforceSignatureCheck" => {
-                    reader.field(&mut this.enforce_signature_check, &key, json)
-                }
-                "fileName" => reader.field(&mut this.file_name, &key, json),
-                "roleScopeTagIds" => {
-                    reader.field(&mut this.role_scope_tag_ids, &key, json)
-                }
-                "runAs32Bit" => reader.field(&mut this.run_as32_bit, &key, json),
-                "groupAssignments" => {
-                    reader.field(&mut this.group_assignments, &key, json)
-                }
-                "assignments" => reader.field(&mut this.assignments, &key, json),
-                "detectionScriptContent" => {
-                    reader.field(&mut this.detection_script_content, &key, json)
-                }
-                "remediationScriptContent" => {
-                    reader.field(&mut this.remediation_script_content, &key, json)
-                }
-                "isGlobalScript" => reader.field(&mut this.is_global_script, &key, json),
-                "version" => reader.field(&mut this.version, &key, json),
-                _ => reader.other(key, json),
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceHealthScript {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            "displayName" => reader.field(&mut self.display_name, &key, json),
+            "description" => reader.field(&mut self.description, &key, json),
+            "scriptContent" => reader.field(&mut self.script_content, &key, json),
+            "createdDateTime" => reader.field(&mut self.created_date_time, &key, json),
+            "lastModifiedDateTime" => {
+                reader.field(&mut self.last_modified_date_time, &key, json)
             }
+            "runAsAccount" => reader.field(&mut self.run_as_account, &key, json),
+            "enforceSignatureCheck" => {
+                reader.field(&mut self.enforce_signature_check, &key, json)
+            }
+            "fileName" => reader.field(&mut self.file_name, &key, json),
+            "roleScopeTagIds" => reader.field(&mut self.role_scope_tag_ids, &key, json),
+            "runAs32Bit" => reader.field(&mut self.run_as32_bit, &key, json),
+            "groupAssignments" => reader.objects(&mut self.group_assignments, &key, json),
+            "assignments" => reader.objects(&mut self.assignments, &key, json),
+            "detectionScriptContent" => {
+                reader.field(&mut self.detection_script_content, &key, json)
+            }
+            "remediationScriptContent" => {
+                reader.field(&mut self.remediation_script_content, &key, json)
+            }
+            "isGlobalScript" => reader.field(&mut self.is_global_script, &key, json),
+            "version" => reader.field(&mut self.version, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }

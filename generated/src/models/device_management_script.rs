@@ -11,7 +11,7 @@ use crate::runtime::Nullable;
 /// Represents a PowerShell script that Intune delivers to enrolled Windows 10 devices joined to Azure Active Directory. The script runs once or periodically, in the account context chosen by **runAsAccount**. Inherits from entity.
 ///
 /// Documented in [`resources/devicemanagementscript.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscript?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceManagementScript {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -44,6 +44,26 @@ pub struct DeviceManagementScript {
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl std::fmt::Debug for DeviceManagementScript {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(f, "DeviceManagementScript");
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.property("display_name", &self.display_name);
+        model.property("description", &self.description);
+        model.property("script_content", &self.script_content);
+        model.property("created_date_time", &self.created_date_time);
+        model.property("last_modified_date_time", &self.last_modified_date_time);
+        model.property("run_as_account", &self.run_as_account);
+        model.property("enforce_signature_check", &self.enforce_signature_check);
+        model.property("file_name", &self.file_name);
+        model.property("role_scope_tag_ids", &self.role_scope_tag_ids);
+        model.property("run_as32_bit", &self.run_as32_bit);
+        model.property("group_assignments", &self.group_assignments);
+        model.property("assignments", &self.assignments);
+        model.finish(&self.additional_properties)
+    }
+}
 impl serde::Serialize for DeviceManagementScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
@@ -75,39 +95,40 @@ impl crate::runtime::FromJsonObject for DeviceManagementScript {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                "displayName" => reader.field(&mut this.display_name, &key, json),
-                "description" => reader.field(&mut this.description, &key, json),
-                "scriptContent" => reader.field(&mut this.script_content, &key, json),
-                "createdDateTime" => {
-                    reader.field(&mut this.created_date_time, &key, json)
-                }
-                "lastModifiedDateTime" => {
-                    reader.field(&mut this.last_modified_date_time, &key, json)
-                }
-                "runAsAccount" => reader.field(&mut this.run_as_account, &key, json),
-                "enforceSignatureCheck" => {
-                    reader.field(&mut this.enforce_signature_check, &key, json)
-                }
-                "fileName" => reader.field(&mut this.file_name, &key, json),
-                "roleScopeTagIds" => {
-                    reader.field(&mut this.role_scope_tag_ids, &key, json)
-                }
-                "runAs32Bit" => reader.field(&mut this.run_as32_bit, &key, json),
-                "groupAssignments" => {
-                    reader.field(&mut this.group_assignments, &key, json)
-                }
-                "assignments" => reader.field(&mut this.assignments, &key, json),
-                _ => reader.other(key, json),
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceManagementScript {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            "displayName" => reader.field(&mut self.display_name, &key, json),
+            "description" => reader.field(&mut self.description, &key, json),
+            "scriptContent" => reader.field(&mut self.script_content, &key, json),
+            "createdDateTime" => reader.field(&mut self.created_date_time, &key, json),
+            "lastModifiedDateTime" => {
+                reader.field(&mut self.last_modified_date_time, &key, json)
             }
+            "runAsAccount" => reader.field(&mut self.run_as_account, &key, json),
+            "enforceSignatureCheck" => {
+                reader.field(&mut self.enforce_signature_check, &key, json)
+            }
+            "fileName" => reader.field(&mut self.file_name, &key, json),
+            "roleScopeTagIds" => reader.field(&mut self.role_scope_tag_ids, &key, json),
+            "runAs32Bit" => reader.field(&mut self.run_as32_bit, &key, json),
+            "groupAssignments" => reader.objects(&mut self.group_assignments, &key, json),
+            "assignments" => reader.objects(&mut self.assignments, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }
 /// `deviceManagementScript` or any type derived from it, told apart by `@odata.type`.

@@ -8,7 +8,7 @@ use crate::runtime::Nullable;
 /// Describes where a deviceManagementScript is deployed. Unlike a group assignment, the target is expressed as an assignment target object, so a script can be assigned to a group, to all devices, or to all licensed users. Inherits from entity.
 ///
 /// Documented in [`resources/devicemanagementscriptassignment.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscriptassignment?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceManagementScriptAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -18,6 +18,18 @@ pub struct DeviceManagementScriptAssignment {
     pub target: Nullable<Box<DeviceAndAppManagementAssignmentTarget>>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for DeviceManagementScriptAssignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(
+            f,
+            "DeviceManagementScriptAssignment",
+        );
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.property("target", &self.target);
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for DeviceManagementScriptAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -39,17 +51,24 @@ impl crate::runtime::FromJsonObject for DeviceManagementScriptAssignment {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                "target" => reader.field(&mut this.target, &key, json),
-                _ => reader.other(key, json),
-            }
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceManagementScriptAssignment {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            "target" => reader.object(&mut self.target, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }

@@ -7,7 +7,7 @@ use crate::runtime::Nullable;
 /// Links a deviceManagementScript to an Azure Active Directory group. Devices that belong to the targeted group receive and run the script. Inherits from entity.
 ///
 /// Documented in [`resources/devicemanagementscriptgroupassignment.md`](https://learn.microsoft.com/graph/api/resources/devicemanagementscriptgroupassignment?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DeviceManagementScriptGroupAssignment {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -17,6 +17,18 @@ pub struct DeviceManagementScriptGroupAssignment {
     pub target_group_id: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for DeviceManagementScriptGroupAssignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(
+            f,
+            "DeviceManagementScriptGroupAssignment",
+        );
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.property("target_group_id", &self.target_group_id);
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for DeviceManagementScriptGroupAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -38,17 +50,24 @@ impl crate::runtime::FromJsonObject for DeviceManagementScriptGroupAssignment {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                "targetGroupId" => reader.field(&mut this.target_group_id, &key, json),
-                _ => reader.other(key, json),
-            }
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for DeviceManagementScriptGroupAssignment {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            "targetGroupId" => reader.field(&mut self.target_group_id, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }

@@ -14,7 +14,7 @@ use crate::runtime::Nullable;
 /// The **entity** type is the abstract root of the Microsoft Graph entity hierarchy. It carries only the key property **id**, which every derived resource inherits. An **entity** is never returned on its own; responses always contain a concrete derived type, identified by its `@odata.type` annotation.
 ///
 /// Documented in [`resources/entity.md`](https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-beta).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` annotation: the concrete type of this value.
     pub odata_type: Option<String>,
@@ -22,6 +22,14 @@ pub struct Entity {
     pub id: Nullable<String>,
     /// Properties the docs do not list, kept so that JSON round-trips without loss.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(f, "Entity");
+        model.property("odata_type", &self.odata_type);
+        model.property("id", &self.id);
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -42,17 +50,24 @@ impl crate::runtime::FromJsonObject for Entity {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "@odata.type" => reader.field(&mut this.odata_type, &key, json),
-                "id" => reader.field(&mut this.id, &key, json),
-                _ => reader.other(key, json),
-            }
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for Entity {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "@odata.type" => reader.field(&mut self.odata_type, &key, json),
+            "id" => reader.field(&mut self.id, &key, json),
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }
 /// `entity` or any type derived from it, told apart by `@odata.type`.

@@ -7,7 +7,7 @@ use crate::models::{
 };
 use crate::runtime::{Nullable, Request};
 /// Parameters of [`assign`], sent as the JSON request body.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssignBody {
     /// The `deviceManagementScriptGroupAssignments` parameter.
     pub device_management_script_group_assignments: Nullable<
@@ -19,6 +19,22 @@ pub struct AssignBody {
     >,
     /// Parameters the docs do not list, sent as given.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl std::fmt::Debug for AssignBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut model = crate::runtime::DebugModel::new(f, "AssignBody");
+        model
+            .property(
+                "device_management_script_group_assignments",
+                &self.device_management_script_group_assignments,
+            );
+        model
+            .property(
+                "device_management_script_assignments",
+                &self.device_management_script_assignments,
+            );
+        model.finish(&self.additional_properties)
+    }
 }
 impl serde::Serialize for AssignBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -47,31 +63,34 @@ impl crate::runtime::FromJsonObject for AssignBody {
     fn from_json_object(
         object: crate::runtime::JsonObject,
     ) -> Result<Self, crate::runtime::FieldError> {
-        let mut this = Self::default();
-        let mut reader = crate::runtime::ObjectReader::default();
-        for (key, json) in object {
-            match key.as_str() {
-                "deviceManagementScriptGroupAssignments" => {
-                    reader
-                        .field(
-                            &mut this.device_management_script_group_assignments,
-                            &key,
-                            json,
-                        )
-                }
-                "deviceManagementScriptAssignments" => {
-                    reader
-                        .field(
-                            &mut this.device_management_script_assignments,
-                            &key,
-                            json,
-                        )
-                }
-                _ => reader.other(key, json),
+        crate::runtime::read_object(object)
+    }
+}
+impl crate::runtime::ReadProperties for AssignBody {
+    fn read_property(
+        &mut self,
+        key: String,
+        json: serde_json::Value,
+        reader: &mut crate::runtime::ObjectReader,
+    ) {
+        match key.as_str() {
+            "deviceManagementScriptGroupAssignments" => {
+                reader
+                    .objects(
+                        &mut self.device_management_script_group_assignments,
+                        &key,
+                        json,
+                    )
             }
+            "deviceManagementScriptAssignments" => {
+                reader
+                    .objects(&mut self.device_management_script_assignments, &key, json)
+            }
+            _ => reader.other(key, json),
         }
-        reader.finish(&mut this.additional_properties)?;
-        Ok(this)
+    }
+    fn additional_properties_mut(&mut self) -> &mut crate::runtime::JsonObject {
+        &mut self.additional_properties
     }
 }
 /// assign

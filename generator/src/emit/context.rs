@@ -2,6 +2,7 @@
 //! which are polymorphic, and how a property's value is held.
 
 use super::areas::Areas;
+use super::json_impls::FieldShape;
 use super::names::{self, Scope};
 use crate::model::{type_key, ApiModel, Primitive, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -184,6 +185,19 @@ impl<'m> Context<'m> {
             quote! { Box<#rust> }
         } else {
             rust
+        }
+    }
+
+    /// How the runtime reads a field of type `ty` (see [`FieldShape`]).
+    pub fn field_shape(&self, ty: &TypeRef) -> FieldShape {
+        let model = ty.primitive.is_none()
+            && self
+                .type_def(&ty.name)
+                .is_some_and(|d| d.kind == TypeKind::Object);
+        match (model, ty.collection) {
+            (false, _) => FieldShape::Value,
+            (true, false) => FieldShape::Model,
+            (true, true) => FieldShape::Models,
         }
     }
 

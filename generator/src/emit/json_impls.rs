@@ -5,8 +5,11 @@
 //! field enum, a visitor and a buffering deserializer, and rustc spent most of
 //! a generated crate's `cargo check` type- and borrow-checking that expansion.
 //! The impls here are one line per property and call into the crate's runtime
-//! (`ObjectWriter`, `ObjectReader`, `deserialize_object`), which does the work
-//! once for every model. The JSON they read and write is the same: present
+//! (`ObjectWriter`, `ObjectReader`, `read_object`, `deserialize_object`),
+//! which does the work once for every model. Models and lists of models are
+//! read by the runtime too, not by serde's `Box`/`Vec` impls: in a release
+//! build, code that can drop a model is compiled into each codegen unit that
+//! has any, and keeping it in the runtime keeps it to one. The JSON they read and write is the same: present
 //! properties in declaration order, absent ones left out, unknown ones kept.
 
 use super::context::RootPath;
@@ -21,10 +24,22 @@ pub struct JsonField {
     /// The field's `#[cfg(...)]`, when only some features compile it; the
     /// property is then read and written only where the field exists.
     pub cfg: TokenStream,
+    pub shape: FieldShape,
 }
 
-/// `Serialize`, `Deserialize` and `FromJsonObject` for a struct whose fields
-/// are `fields` (each `Nullable<_>` or `Option<_>`) plus
+/// What a field holds, which says how the runtime reads it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FieldShape {
+    /// A primitive, a string enum or a list of them: read by serde.
+    Value,
+    /// A model (`Box<T>`): read by the runtime's `ObjectReader::object`.
+    Model,
+    /// A list of models (`Vec<T>`): read by `ObjectReader::objects`.
+    Models,
+}
+
+/// `Serialize`, `Deserialize`, `FromJsonObject` and `ReadProperties` for a
+/// struct whose fields are `fields` (each `Nullable<_>` or `Option<_>`) plus
 /// `additional_properties`.
 pub fn object_impls(root: &RootPath, name: &Ident, fields: &[JsonField]) -> TokenStream {
     let writes = fields.iter().map(
@@ -32,6 +47,7 @@ pub fn object_impls(root: &RootPath, name: &Ident, fields: &[JsonField]) -> Toke
              field,
              json_name,
              cfg,
+             ..
          }| {
             quote! { #cfg object.field(#json_name, &self.#field); }
         },
@@ -41,8 +57,14 @@ pub fn object_impls(root: &RootPath, name: &Ident, fields: &[JsonField]) -> Toke
              field,
              json_name,
              cfg,
+             shape,
          }| {
-            quote! { #cfg #json_name => reader.field(&mut this.#field, &key, json), }
+            let read = match shape {
+                FieldShape::Value => quote! { field },
+                FieldShape::Model => quote! { object },
+                FieldShape::Models => quote! { objects },
+            };
+            quote! { #cfg #json_name => reader.#read(&mut self.#field, &key, json), }
         },
     );
     quote! {
@@ -62,16 +84,25 @@ pub fn object_impls(root: &RootPath, name: &Ident, fields: &[JsonField]) -> Toke
 
         impl #root::runtime::FromJsonObject for #name {
             fn from_json_object(object: #root::runtime::JsonObject) -> Result<Self, #root::runtime::FieldError> {
-                let mut this = Self::default();
-                let mut reader = #root::runtime::ObjectReader::default();
-                for (key, json) in object {
-                    match key.as_str() {
-                        #(#reads)*
-                        _ => reader.other(key, json),
-                    }
+                #root::runtime::read_object(object)
+            }
+        }
+
+        impl #root::runtime::ReadProperties for #name {
+            fn read_property(
+                &mut self,
+                key: String,
+                json: serde_json::Value,
+                reader: &mut #root::runtime::ObjectReader,
+            ) {
+                match key.as_str() {
+                    #(#reads)*
+                    _ => reader.other(key, json),
                 }
-                reader.finish(&mut this.additional_properties)?;
-                Ok(this)
+            }
+
+            fn additional_properties_mut(&mut self) -> &mut #root::runtime::JsonObject {
+                &mut self.additional_properties
             }
         }
     }

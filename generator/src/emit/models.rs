@@ -4,7 +4,7 @@
 use super::context::Context;
 use super::derives::struct_derives;
 use super::docs::{clean, doc_attrs, doc_safe, paragraphs};
-use super::json_impls::{enum_impls, object_impls, EnumMember, JsonField};
+use super::json_impls::{enum_impls, object_impls, EnumMember, FieldShape, JsonField};
 use super::names::{self, Scope};
 use crate::model::{type_key, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
@@ -68,6 +68,7 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
             field: names::ident(field_name),
             json_name: property.name.clone(),
             cfg: cx.areas.field_cfg(&def.name, property),
+            shape: cx.field_shape(&property.ty),
         })
         .collect();
     let fields = properties.iter().zip(&property_fields).map(|((property, _), json)| {
@@ -96,12 +97,13 @@ fn struct_items(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
         field: names::ident("odata_type"),
         json_name: "@odata.type".to_string(),
         cfg: TokenStream::new(),
+        shape: FieldShape::Value,
     };
     let json_fields: Vec<JsonField> = std::iter::once(odata_type)
         .chain(property_fields.iter().cloned())
         .collect();
     let impls = object_impls(&cx.root, &name, &json_fields);
-    let (derive, std_impls) = struct_derives(&name, &json_fields);
+    let (derive, std_impls) = struct_derives(&cx.root, &name, &json_fields);
     quote! {
         #doc
         #derive

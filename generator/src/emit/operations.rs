@@ -187,6 +187,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                         field: field.clone(),
                         json_name: json.clone(),
                         cfg: TokenStream::new(),
+                        shape: cx.field_shape(&p.ty),
                     });
                     quote! {
                         #doc
@@ -210,7 +211,7 @@ pub fn operation_items(cx: &Context<'_>, op: &Operation, uses: &mut Uses) -> Tok
                 TokenStream::new()
             } else {
                 let impls = object_impls(&cx.root, &name, &json_fields);
-                let (derive, std_impls) = struct_derives(&name, &json_fields);
+                let (derive, std_impls) = struct_derives(&cx.root, &name, &json_fields);
                 quote! {
                     #[doc = #doc]
                     #derive
