@@ -426,3 +426,27 @@ fn writing_a_value_answers_as_the_page_says() {
     assert_eq!(shape(&operation(&model, "PUT", path).response), "none");
     assert_eq!(shape(&operation(&model, "GET", path).response), "stream");
 }
+
+/// A GET page for `/me/thing` with `response` as its Response section and
+/// `example` (a response block) after its example request.
+fn thing_page(response: &str, example: &str) -> String {
+    format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/thing\n```\n\n{example}",
+        api_page("other", "Get thing", "GET /me/thing", response)
+    )
+}
+
+#[test]
+fn a_type_linked_as_the_object_of_for_is_not_the_body() {
+    // educationsynchronizationprofile-uploadurl.md: the body is a URL "for the"
+    // profile; the example's annotation says what it is.
+    let page = thing_page(
+        "If successful, this method returns a `200 OK` response code and a SAS URL for the [educationSynchronizationProfile](../resources/educationsynchronizationprofile.md) in the response body.",
+        "<!-- { \"blockType\": \"response\", \"@odata.type\": \"String\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": \"https://example.com/upload\"}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "String"
+    );
+}

@@ -686,6 +686,7 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         .filter(|l| {
             !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with('/')
         })
+        .filter(|l| !object_of_for(&paragraph.markdown, &l.text))
         .find_map(|l| {
             let text = l.text.trim();
             // "[Drive resource][drive-resource]": the words around the name are
@@ -768,6 +769,22 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         ty if collection => ResponseShape::Collection { ty: ty.element() },
         ty => ResponseShape::Single { ty },
     })
+}
+
+/// Whether the link with `text` is the object of "for" ("a SAS URL for the
+/// [educationSynchronizationProfile](…)"): the thing the body belongs to, not
+/// the body.
+fn object_of_for(markdown: &str, text: &str) -> bool {
+    let Some(at) = markdown.find(&format!("[{text}]")) else {
+        return false;
+    };
+    let before = markdown[..at].trim_end().to_ascii_lowercase();
+    let words: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    match words.as_slice() {
+        ["for", ..] => true,
+        [article, "for"] => matches!(*article, "the" | "a" | "an"),
+        _ => false,
+    }
 }
 
 /// Whether link text is the plural of the type its page is about:
