@@ -450,3 +450,37 @@ fn a_type_linked_as_the_object_of_for_is_not_the_body() {
         "String"
     );
 }
+
+#[test]
+fn an_example_that_wraps_one_string_answers_with_a_string() {
+    // chart-image.md: "base-64 image string in the response body", and an
+    // example `{"value": "…"}`, OData's wrapper of one primitive value.
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and base-64 image string in the response body.",
+        "<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\" : \"base-64 chart image string\"}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "String"
+    );
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and whether it is done in the response body.",
+        "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\", \"value\": true}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Boolean"
+    );
+    // An object with more than a `value` is still untyped JSON.
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and the thing in the response body.",
+        "<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": \"x\", \"other\": 1}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Json"
+    );
+}

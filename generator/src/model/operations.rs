@@ -899,7 +899,8 @@ fn says_collection(sentence: &str, name: &str) -> bool {
 
 /// A response the page names no type for, though its examples respond with a
 /// JSON object: untyped JSON (a collection page when the object holds a
-/// `value` array), reported.
+/// `value` array), reported; an object that only wraps a string or a Boolean
+/// in `value` is that primitive.
 fn untyped_response(
     examples: &[Example],
     file: &str,
@@ -914,6 +915,25 @@ fn untyped_response(
             .filter(|b| success && b.is_object())?;
         Some((body, &response.location))
     })?;
+    // `{"value": "base-64 chart image string"}`: OData's wrapper of one
+    // primitive value (annotations such as `@odata.context` aside).
+    let mut members = body
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !name.starts_with('@'));
+    if let (Some((name, value)), None) = (members.next(), members.next()) {
+        let primitive = match value {
+            serde_json::Value::String(_) => Some(Primitive::String),
+            serde_json::Value::Bool(_) => Some(Primitive::Boolean),
+            _ => None,
+        };
+        if let Some(primitive) = primitive.filter(|_| name == "value") {
+            return Some(ResponseShape::Single {
+                ty: TypeRef::primitive(primitive, false),
+            });
+        }
+    }
     diagnostics.push(Diagnostic::warning(
         Code::BodyUntyped,
         Location::new(file, location.line),
