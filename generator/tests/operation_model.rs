@@ -484,3 +484,28 @@ fn an_example_that_wraps_one_string_answers_with_a_string() {
         "Json"
     );
 }
+
+#[test]
+fn an_example_annotated_as_a_collection_with_a_value_array_is_many() {
+    // securescores-list.md: "a **secureScores** object", but the example is
+    // annotated `"isCollection": true` and holds a `value` array (no `@odata.context`).
+    let page = thing_page(
+        "If successful, this method returns a `200 OK` response code and a **secureScore** object in the response body.",
+        "<!-- { \"blockType\": \"response\", \"isCollection\": true, \"@odata.type\": \"microsoft.graph.secureScore\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Collection(secureScore)"
+    );
+    // Annotated a collection, but a path that ends in a key addresses one.
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/things/1\n```\n\n<!-- {{ \"blockType\": \"response\", \"isCollection\": true, \"@odata.type\": \"microsoft.graph.thing\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"value\": [{{\"id\": \"1\"}}]}}\n```\n",
+        api_page("other", "Get thing", "GET /me/things/{id}", "If successful, this method returns a `200 OK` response code and a **thing** object in the response body.")
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/things/{id}").response),
+        "thing"
+    );
+}

@@ -704,7 +704,9 @@ fn distribute_examples(
 /// `value` array under a context that is not `/$entity` (many; for a write,
 /// only under an operation result's `#Collection(…)`, and never for a GET of a
 /// path that ends in a key), in every example whose request has the
-/// operation's exact path. A page's sentence is
+/// operation's exact path; without a context, a `value` array in an example
+/// annotated `"isCollection": true` (many, not for a path that ends in a key).
+/// A page's sentence is
 /// often copied from a sibling page ("a collection of chat objects" on the page
 /// that gets one chat; "the requested offerShiftRequest object" for a list); the
 /// example shows the answer to this path. The contradiction is still reported.
@@ -728,10 +730,18 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
         let Some(body) = response.body.as_ref().and_then(|b| b.as_object()) else {
             continue;
         };
+        let many = body.get("value").is_some_and(|v| v.is_array());
         let Some(context) = body.get("@odata.context").and_then(|c| c.as_str()) else {
+            // No context, but the example's annotation says `"isCollection":
+            // true` and its body holds a `value` array: two statements of many.
+            if many
+                && response.is_collection
+                && !matches!(op.path.parts.last(), Some(PathPart::Param { .. }))
+            {
+                evidence.push((true, &response.location));
+            }
             continue;
         };
-        let many = body.get("value").is_some_and(|v| v.is_array());
         let entity = context.ends_with("/$entity");
         // Many where the path says one is a list example copied onto the page:
         // a GET of a path that ends in a key, or a write whose context is not
