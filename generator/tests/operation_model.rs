@@ -509,3 +509,23 @@ fn an_example_annotated_as_a_collection_with_a_value_array_is_many() {
         "thing"
     );
 }
+
+#[test]
+fn link_text_with_a_plural_inside_the_name_is_the_type_its_page_defines() {
+    // riskyuser-list-history.md: "[riskyUsersHistoryItem](../resources/riskyuserhistoryitem.md)";
+    // the page linked to defines `riskyUserHistoryItem`.
+    let model = model_of(&[
+        (
+            "resources/riskyuserhistoryitem.md",
+            &resource_page("riskyUserHistoryItem", "| id | String | The id. |"),
+        ),
+        (
+            "api/riskyuser-list-history.md",
+            &api_page("identity", "List history", "GET /riskyUsers/{id}/history", "If successful, this method returns a `200 OK` response code and a collection of [riskyUsersHistoryItem](../resources/riskyuserhistoryitem.md) objects in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/riskyUsers/{id}/history").response),
+        "Collection(riskyUserHistoryItem)"
+    );
+}

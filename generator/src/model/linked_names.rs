@@ -113,7 +113,11 @@ fn link_targets(
             let one = super::singular(&written);
             let followed = written == target_key
                 || match text_type {
-                    None => target_key.contains(&written) || target_key.contains(&one),
+                    None => {
+                        target_key.contains(&written)
+                            || target_key.contains(&one)
+                            || each_word_singular(link.text.trim().trim_matches('`')) == target_key
+                    }
                     Some(_) => {
                         target_key.contains(&written) && !related(types, &written, &target_key)
                     }
@@ -136,6 +140,20 @@ fn link_targets(
         }
     }
     targets
+}
+
+/// A camelCase name with each of its words made singular, as a key:
+/// `riskyUsersHistoryItem` → `riskyuserhistoryitem` (link text that puts a
+/// plural inside the name of the type its page defines).
+fn each_word_singular(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for c in text.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c.to_ascii_lowercase()),
+            _ => words.push(c.to_ascii_lowercase().to_string()),
+        }
+    }
+    words.iter().map(|w| super::singular(w)).collect()
 }
 
 /// Whether one of two types (by key) derives from the other, by the `baseType`
