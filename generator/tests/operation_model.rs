@@ -529,3 +529,41 @@ fn link_text_with_a_plural_inside_the_name_is_the_type_its_page_defines() {
         "Collection(riskyUserHistoryItem)"
     );
 }
+
+#[test]
+fn the_requested_resource_instance_is_what_the_path_addresses() {
+    // multivaluelegacyextendedproperty-get.md: "an object representing the
+    // requested resource instance, expanded with the matching
+    // [multiValueLegacyExtendedProperty](…) object", for messages, events,
+    // tasks …: the body is the task the path addresses. `tasks` alone is typed
+    // differently by two types; `taskFolders` is a collection of
+    // `outlookTaskFolder` on both types that have it.
+    let model = model_of(&[
+        ("resources/outlookuser.md", &resource_page("outlookUser", "| taskFolders | [outlookTaskFolder](outlooktaskfolder.md) collection | The folders. |")),
+        ("resources/outlooktaskgroup.md", &resource_page("outlookTaskGroup", "| taskFolders | [outlookTaskFolder](outlooktaskfolder.md) collection | The folders. |")),
+        ("resources/outlooktaskfolder.md", &resource_page("outlookTaskFolder", "| tasks | [outlookTask](outlooktask.md) collection | The tasks. |")),
+        ("resources/plannerbucket.md", &resource_page("plannerBucket", "| tasks | [plannerTask](plannertask.md) collection | The tasks. |")),
+        ("resources/outlooktask.md", &resource_page("outlookTask", "| id | String | The id. |")),
+        ("resources/plannertask.md", &resource_page("plannerTask", "| id | String | The id. |")),
+        (
+            "api/multivaluelegacyextendedproperty-get.md",
+            &api_page("outlook", "Get multiValueLegacyExtendedProperty", "GET /me/outlook/taskFolders/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')\nGET /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')\nGET /me/buckets/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')", "If successful, this method returns a `200 OK` response code.\n\nThe response body includes an object representing the requested resource instance, expanded with the matching\n[multiValueLegacyExtendedProperty](../resources/multivaluelegacyextendedproperty.md) object."),
+        ),
+    ]);
+    let of = |path: &str| {
+        let found: Vec<&Operation> = model
+            .operations
+            .iter()
+            .filter(|op| op.method == "GET" && op.path.raw.split('?').next() == Some(path))
+            .collect();
+        assert_eq!(found.len(), 1, "{path}");
+        shape(&found[0].response)
+    };
+    assert_eq!(of("/me/outlook/taskFolders/{id}/tasks/{id}"), "outlookTask");
+    assert_eq!(
+        of("/me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}"),
+        "outlookTask"
+    );
+    // `buckets` is documented nowhere and `tasks` gives two answers: no type.
+    assert_eq!(of("/me/buckets/{id}/tasks/{id}"), "none");
+}

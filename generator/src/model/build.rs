@@ -86,6 +86,7 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
         &mut types,
         &mut operations,
     );
+    answer_with_addressed_resources(pages, &types, &mut operations);
     // Operations of one page are contiguous (pages are merged in order).
     for page_ops in operations.chunk_by_mut(|a, b| a.source.file == b.source.file) {
         super::path_shapes::shape_extended_paths(page_ops, &types);
@@ -389,6 +390,37 @@ fn update_body_as_resource(op: &mut Operation, types: &BTreeMap<String, TypeDef>
         op.body = RequestBody::Type {
             ty: TypeRef::named(&def.name, false),
         };
+    }
+}
+
+/// A GET on a page whose body is "the requested resource instance"
+/// (singlevaluelegacyextendedproperty-get.md lists messages, events, tasks …)
+/// answers with what its path addresses by the documented types, where they
+/// give one answer ([`super::path_shapes::addressed_by_documented_types`]).
+fn answer_with_addressed_resources(
+    pages: &[Page],
+    types: &BTreeMap<String, TypeDef>,
+    operations: &mut [Operation],
+) {
+    let files: std::collections::BTreeSet<&str> = pages
+        .iter()
+        .filter(|page| super::operations::answers_with_addressed_resource(page))
+        .map(|page| page.file.as_str())
+        .collect();
+    for op in operations {
+        let unnamed = match &op.response {
+            ResponseShape::None => true,
+            ResponseShape::Single { ty } | ResponseShape::Collection { ty } => {
+                ty.primitive == Some(super::Primitive::Json)
+            }
+            ResponseShape::Stream => false,
+        };
+        if op.method != "GET" || !unnamed || !files.contains(op.source.file.as_str()) {
+            continue;
+        }
+        if let Some(shape) = super::path_shapes::addressed_by_documented_types(&op.path, types) {
+            op.response = shape;
+        }
     }
 }
 

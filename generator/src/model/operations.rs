@@ -615,7 +615,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .iter()
         .any(|phrase| lower.contains(phrase))
     });
-    if says_no_body {
+    if says_no_body || ordered.iter().any(|p| says_requested_instance(&p.text)) {
         return (status, ResponseShape::None, false);
     }
     // Other paragraphs name the body only where they speak of it (not the
@@ -644,6 +644,23 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             None => (status, ResponseShape::None, false),
         },
     }
+}
+
+/// "The response body includes an object representing the requested resource
+/// instance, expanded with the matching [singleValueLegacyExtendedProperty](…)
+/// object": the body is what the path addresses; the linked type is only
+/// expanded into it.
+fn says_requested_instance(text: &str) -> bool {
+    text.to_ascii_lowercase()
+        .contains("representing the requested resource instance")
+}
+
+/// Whether a page says its body is what each path line addresses ("an object
+/// representing the requested resource instance"), which the page itself
+/// cannot name: it documents one path line per kind of resource.
+pub(super) fn answers_with_addressed_resource(page: &Page) -> bool {
+    response_paragraphs(page)
+        .is_some_and(|(_, paragraphs)| paragraphs.iter().any(|p| says_requested_instance(&p.text)))
 }
 
 /// `202 Accepted` with "a `Location` header, which contains the location of
