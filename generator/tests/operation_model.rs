@@ -567,3 +567,58 @@ fn the_requested_resource_instance_is_what_the_path_addresses() {
     // `buckets` is documented nowhere and `tasks` gives two answers: no type.
     assert_eq!(of("/me/buckets/{id}/tasks/{id}"), "none");
 }
+
+#[test]
+fn a_skipped_annotation_names_the_type_where_it_is_what_the_path_addresses() {
+    // user-list-devices.md: the Response section names no type; the example
+    // the docs' checker skips is annotated `device`, `"isCollection": true`,
+    // and holds a `value` array.
+    let skipped = |ty: &str, collection: bool, body: &str| {
+        format!("<!-- {{ \"blockType\": \"ignored\", \"@odata.type\": \"microsoft.graph.{ty}\", \"isCollection\": {collection} }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{body}\n```\n")
+    };
+    let page = |lines: &str, example: String| {
+        format!(
+            "{}\n## Example\n\n{example}",
+            api_page("devices", "Get things", lines, "If successful, this method returns a 200 response code and the properties in the response body.")
+        )
+    };
+    let model = model_of(&[
+        (
+            "api/user-list-devices.md",
+            &page(
+                "GET /me/devices",
+                skipped("device", true, "{\"value\": [{\"id\": \"1\"}]}"),
+            ),
+        ),
+        // get-device-command-status.md: annotated a collection, but the path
+        // ends in a key and the body is one object.
+        (
+            "api/get-device-command-status.md",
+            &page(
+                "GET /me/devices/{id}/commands/{id}",
+                skipped("command", true, "{\"id\": \"1\"}"),
+            ),
+        ),
+        // channel-post-tabs.md: a skipped annotation copied from another page
+        // (`team` for a tab) is not the type of `…/tabs`.
+        (
+            "api/channel-list-tabs.md",
+            &page(
+                "GET /teams/{id}/channels/{id}/tabs",
+                skipped("team", false, "{\"id\": \"1\"}"),
+            ),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/devices").response),
+        "Collection(device)"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/devices/{id}/commands/{id}").response),
+        "command"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/teams/{id}/channels/{id}/tabs").response),
+        "Json"
+    );
+}

@@ -81,6 +81,7 @@ pub fn page_operations(
         .unwrap_or(200);
     let permissions = permissions(page, &all_sections, diagnostics);
 
+    let untyped_many = matches!(&response, ResponseShape::Collection { .. });
     let operations = path_lines
         .into_iter()
         .enumerate()
@@ -114,6 +115,18 @@ pub fn page_operations(
                     shape => shape.clone(),
                 }
             };
+            let response = match response {
+                ResponseShape::Single { ty } | ResponseShape::Collection { ty }
+                    if ty.primitive == Some(Primitive::Json) =>
+                {
+                    skipped_annotation_of(page, &path).unwrap_or(if untyped_many {
+                        ResponseShape::Collection { ty }
+                    } else {
+                        ResponseShape::Single { ty }
+                    })
+                }
+                shape => shape,
+            };
             Operation {
                 name: String::new(),
                 title: title.clone(),
@@ -135,6 +148,56 @@ pub fn page_operations(
         })
         .collect();
     (operations, examples, from_annotation)
+}
+
+/// The type an example response names in an annotation the docs' checker
+/// skips (`"blockType": "ignored"`), for a path line whose response the page
+/// leaves untyped — only where it is the resource the path line addresses
+/// (`device` for `GET /me/devices`), since skipped annotations are often
+/// copied from another page (channel-post-tabs.md annotates its tab `team`).
+/// Many only where the annotation says so, the body holds a `value` array
+/// and the path does not end in a key.
+fn skipped_annotation_of(page: &Page, path: &PathTemplate) -> Option<ResponseShape> {
+    let addressed = super::singular(&super::addressed_resource(path));
+    page.blocks.iter().find_map(|block| {
+        let Block::Code(code) = block else {
+            return None;
+        };
+        let annotation = code.annotation.as_ref()?;
+        let skipped = annotation
+            .block_type()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ignored"));
+        if !skipped || !code.text.trim_start().starts_with("HTTP/") {
+            return None;
+        }
+        let ty = TypeRef::from_text(annotation.str_field("@odata.type")?, None)?;
+        if ty.primitive.is_some() || super::type_key(&ty.element().name) != addressed {
+            return None;
+        }
+        // Many where the annotation says so and the body shows a `value` array.
+        let value_array = code.text.split_once("\"value\"").is_some_and(|(_, after)| {
+            after
+                .trim_start()
+                .strip_prefix(':')
+                .is_some_and(|rest| rest.trim_start().starts_with('['))
+        });
+        let many = (annotation.bool_field("isCollection").unwrap_or(false) || ty.collection)
+            && value_array
+            && !ends_in_key(path);
+        Some(if many {
+            ResponseShape::Collection { ty: ty.element() }
+        } else {
+            ResponseShape::Single { ty: ty.element() }
+        })
+    })
+}
+
+/// Whether a path's last segment is a key (`/users/{id}`), which picks one item.
+fn ends_in_key(path: &PathTemplate) -> bool {
+    matches!(
+        path.parts.last(),
+        Some(crate::parse::path_template::PathPart::Param { .. })
+    )
 }
 
 /// Whether a path line's query string filters (`?$filter=…`), which OData
