@@ -6,7 +6,9 @@
 //! what the pages mean almost always); this pass fixes the references whose text
 //! names nothing in the tree but whose link leads to a page that defines exactly
 //! one type, whose name contains the text or its singular ("[tabs](teamstab.md)"
-//! is `teamsTab`). Two more cases read the page the same way:
+//! is `teamsTab`), or equals it with each of the text's words made singular
+//! ("[riskyUsersHistoryItem](riskyuserhistoryitem.md)" is `riskyUserHistoryItem`).
+//! Two more cases read the page the same way:
 //! - the text names a type of another page, and the link leads to a page that
 //!   defines one type whose name contains the text: the link is what the author
 //!   pointed at ("a list of [shared](insights-shared.md) items" is `sharedInsight`,
