@@ -622,3 +622,115 @@ fn a_skipped_annotation_names_the_type_where_it_is_what_the_path_addresses() {
         "Json"
     );
 }
+
+#[test]
+fn a_plural_name_no_page_documents_is_the_type_its_singular_names() {
+    // dynamics-*-get.md name the body by a plural ("a **countriesRegions**
+    // object"); where no page documents that name but its singular, word by
+    // word, is a documented type, the page means that type. One or many still
+    // comes from the page: the path and the wording.
+    let model = model_of(&[
+        (
+            "resources/widget.md",
+            &resource_page("widget", "| id | String | The id. |"),
+        ),
+        (
+            "resources/countryregion.md",
+            &resource_page("countryRegion", "| id | String | The id. |"),
+        ),
+        (
+            "api/widget-get.md",
+            &api_page("other", "Get widget", "GET /widgets/{id}", "If successful, this method returns a `200 OK` response code and a **widgets** object in the response body."),
+        ),
+        (
+            "api/widget-list.md",
+            &api_page("other", "List widgets", "GET /widgets", "If successful, this method returns a `200 OK` response code and a collection of **widgets** in the response body."),
+        ),
+        (
+            "api/countryregion-get.md",
+            &api_page("other", "Get countriesRegions", "GET /countriesRegions/{id}", "If successful, this method returns a `200 OK` response code and a **countriesRegions** object in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/widgets/{id}").response),
+        "widget"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/widgets").response),
+        "Collection(widget)"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/countriesRegions/{id}").response),
+        "countryRegion"
+    );
+    assert!(
+        !model
+            .types
+            .iter()
+            .any(|t| t.name == "widgets" || t.name == "countriesRegions"),
+        "no type is inferred under the plural name"
+    );
+}
+
+#[test]
+fn a_plural_name_a_page_documents_stays_that_type() {
+    // dynamics-account.md is titled "accounts resource type": the pages
+    // document `accounts`, and "an **accounts** object" is that type.
+    let model = model_of(&[
+        (
+            "resources/account.md",
+            &resource_page("accounts", "| id | String | The id. |"),
+        ),
+        (
+            "resources/thing.md",
+            &resource_page("thing", "| id | String | The id. |"),
+        ),
+        (
+            "api/account-get.md",
+            &api_page("other", "Get accounts", "GET /accounts/{id}", "If successful, this method returns a `200 OK` response code and an **accounts** object in the response body."),
+        ),
+        (
+            "api/things-get.md",
+            &api_page("other", "Get things", "GET /things/{id}", "If successful, this method returns a `200 OK` response code and a **thingsJournals** object in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/accounts/{id}").response),
+        "accounts"
+    );
+    // Only a whole name made singular counts, not a part of one.
+    assert_eq!(
+        shape(&operation(&model, "GET", "/things/{id}").response),
+        "thingsJournals"
+    );
+}
+
+#[test]
+fn a_name_that_differs_from_a_documented_one_only_by_plural_words_is_that_type() {
+    // dynamics-customerpaymentsjournal.md is titled "customerPaymentsJournals
+    // resource type" (its front matter: customerPaymentJournals); its API pages
+    // say "a **customerPaymentJournals** object": the same name with other
+    // words in the plural, so the documented type, not one inferred from the
+    // example under the API page's spelling.
+    let model = model_of(&[
+        (
+            "resources/customerpaymentsjournal.md",
+            &resource_page("customerPaymentsJournals", "| id | String | The id. |"),
+        ),
+        (
+            "api/customerpaymentsjournal-get.md",
+            &format!(
+                "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/customerPaymentJournals/1\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"id\": \"1\", \"code\": \"GENERAL\"}}\n```\n",
+                api_page("other", "Get customerPaymentJournals", "GET /customerPaymentJournals/{id}", "If successful, this method returns a `200 OK` response code and a **customerPaymentJournals** object in the response body.")
+            ),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/customerPaymentJournals/{id}").response),
+        "customerPaymentsJournals"
+    );
+    assert!(!model
+        .types
+        .iter()
+        .any(|t| t.name == "customerPaymentJournals"));
+}
