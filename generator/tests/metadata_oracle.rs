@@ -310,7 +310,13 @@ fn v1_agreement_meets_the_targets() {
 
 #[test]
 fn beta_agreement_does_not_fall() {
-    // GETs: 96.7% with base/derived types, short of the 98% target (the
-    // remaining disagreements are the pages' own words, listed with reasons).
-    at_least("beta", (95.4, 96.7), (95.2, 95.0));
+    // Measured: GETs 95.95% exact (2299 of 2396), 97.20% with base/derived
+    // types (2329); all methods 95.47% exact (5288 of 5539), 96.68% with them
+    // (5355); the floors are these, truncated (unchanged by reading a plural
+    // name no page documents as the documented singular: no beta GET said
+    // one). GETs are short of the 98% target: the remaining disagreements are
+    // the pages' own words, listed with reasons; 20 are Dynamics 365 types that
+    // their resource pages document under plural names ("accounts resource
+    // type"), which the API pages repeat and the service spells singular.
+    at_least("beta", (95.9, 97.2), (95.4, 96.6));
 }

@@ -426,3 +426,311 @@ fn writing_a_value_answers_as_the_page_says() {
     assert_eq!(shape(&operation(&model, "PUT", path).response), "none");
     assert_eq!(shape(&operation(&model, "GET", path).response), "stream");
 }
+
+/// A GET page for `/me/thing` with `response` as its Response section and
+/// `example` (a response block) after its example request.
+fn thing_page(response: &str, example: &str) -> String {
+    format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/thing\n```\n\n{example}",
+        api_page("other", "Get thing", "GET /me/thing", response)
+    )
+}
+
+#[test]
+fn a_type_linked_as_the_object_of_for_is_not_the_body() {
+    // educationsynchronizationprofile-uploadurl.md: the body is a URL "for the"
+    // profile; the example's annotation says what it is.
+    let page = thing_page(
+        "If successful, this method returns a `200 OK` response code and a SAS URL for the [educationSynchronizationProfile](../resources/educationsynchronizationprofile.md) in the response body.",
+        "<!-- { \"blockType\": \"response\", \"@odata.type\": \"String\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": \"https://example.com/upload\"}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "String"
+    );
+}
+
+#[test]
+fn an_example_that_wraps_one_string_answers_with_a_string() {
+    // chart-image.md: "base-64 image string in the response body", and an
+    // example `{"value": "…"}`, OData's wrapper of one primitive value.
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and base-64 image string in the response body.",
+        "<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\" : \"base-64 chart image string\"}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "String"
+    );
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and whether it is done in the response body.",
+        "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\", \"value\": true}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Boolean"
+    );
+    // An object with more than a `value` is still untyped JSON.
+    let page = thing_page(
+        "If successful, this method returns `200 OK` response code and the thing in the response body.",
+        "<!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": \"x\", \"other\": 1}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Json"
+    );
+}
+
+#[test]
+fn an_example_annotated_as_a_collection_with_a_value_array_is_many() {
+    // securescores-list.md: "a **secureScores** object", but the example is
+    // annotated `"isCollection": true` and holds a `value` array (no `@odata.context`).
+    let page = thing_page(
+        "If successful, this method returns a `200 OK` response code and a **secureScore** object in the response body.",
+        "<!-- { \"blockType\": \"response\", \"isCollection\": true, \"@odata.type\": \"microsoft.graph.secureScore\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n",
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/thing").response),
+        "Collection(secureScore)"
+    );
+    // Annotated a collection, but a path that ends in a key addresses one.
+    let page = format!(
+        "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/me/things/1\n```\n\n<!-- {{ \"blockType\": \"response\", \"isCollection\": true, \"@odata.type\": \"microsoft.graph.thing\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"value\": [{{\"id\": \"1\"}}]}}\n```\n",
+        api_page("other", "Get thing", "GET /me/things/{id}", "If successful, this method returns a `200 OK` response code and a **thing** object in the response body.")
+    );
+    let model = model_of(&[("api/thing-get.md", &page)]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/things/{id}").response),
+        "thing"
+    );
+}
+
+#[test]
+fn link_text_with_a_plural_inside_the_name_is_the_type_its_page_defines() {
+    // riskyuser-list-history.md: "[riskyUsersHistoryItem](../resources/riskyuserhistoryitem.md)";
+    // the page linked to defines `riskyUserHistoryItem`.
+    let model = model_of(&[
+        (
+            "resources/riskyuserhistoryitem.md",
+            &resource_page("riskyUserHistoryItem", "| id | String | The id. |"),
+        ),
+        (
+            "api/riskyuser-list-history.md",
+            &api_page("identity", "List history", "GET /riskyUsers/{id}/history", "If successful, this method returns a `200 OK` response code and a collection of [riskyUsersHistoryItem](../resources/riskyuserhistoryitem.md) objects in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/riskyUsers/{id}/history").response),
+        "Collection(riskyUserHistoryItem)"
+    );
+}
+
+#[test]
+fn the_requested_resource_instance_is_what_the_path_addresses() {
+    // multivaluelegacyextendedproperty-get.md: "an object representing the
+    // requested resource instance, expanded with the matching
+    // [multiValueLegacyExtendedProperty](…) object", for messages, events,
+    // tasks …: the body is the task the path addresses. `tasks` alone is typed
+    // differently by two types; `taskFolders` is a collection of
+    // `outlookTaskFolder` on both types that have it.
+    let model = model_of(&[
+        ("resources/outlookuser.md", &resource_page("outlookUser", "| taskFolders | [outlookTaskFolder](outlooktaskfolder.md) collection | The folders. |")),
+        ("resources/outlooktaskgroup.md", &resource_page("outlookTaskGroup", "| taskFolders | [outlookTaskFolder](outlooktaskfolder.md) collection | The folders. |")),
+        ("resources/outlooktaskfolder.md", &resource_page("outlookTaskFolder", "| tasks | [outlookTask](outlooktask.md) collection | The tasks. |")),
+        ("resources/plannerbucket.md", &resource_page("plannerBucket", "| tasks | [plannerTask](plannertask.md) collection | The tasks. |")),
+        ("resources/outlooktask.md", &resource_page("outlookTask", "| id | String | The id. |")),
+        ("resources/plannertask.md", &resource_page("plannerTask", "| id | String | The id. |")),
+        (
+            "api/multivaluelegacyextendedproperty-get.md",
+            &api_page("outlook", "Get multiValueLegacyExtendedProperty", "GET /me/outlook/taskFolders/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')\nGET /me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')\nGET /me/buckets/{id}/tasks/{id}?$expand=multiValueExtendedProperties($filter=id eq '{id_value}')", "If successful, this method returns a `200 OK` response code.\n\nThe response body includes an object representing the requested resource instance, expanded with the matching\n[multiValueLegacyExtendedProperty](../resources/multivaluelegacyextendedproperty.md) object."),
+        ),
+    ]);
+    let of = |path: &str| {
+        let found: Vec<&Operation> = model
+            .operations
+            .iter()
+            .filter(|op| op.method == "GET" && op.path.raw.split('?').next() == Some(path))
+            .collect();
+        assert_eq!(found.len(), 1, "{path}");
+        shape(&found[0].response)
+    };
+    assert_eq!(of("/me/outlook/taskFolders/{id}/tasks/{id}"), "outlookTask");
+    assert_eq!(
+        of("/me/outlook/taskGroups/{id}/taskFolders/{id}/tasks/{id}"),
+        "outlookTask"
+    );
+    // `buckets` is documented nowhere and `tasks` gives two answers: no type.
+    assert_eq!(of("/me/buckets/{id}/tasks/{id}"), "none");
+}
+
+#[test]
+fn a_skipped_annotation_names_the_type_where_it_is_what_the_path_addresses() {
+    // user-list-devices.md: the Response section names no type; the example
+    // the docs' checker skips is annotated `device`, `"isCollection": true`,
+    // and holds a `value` array.
+    let skipped = |ty: &str, collection: bool, body: &str| {
+        format!("<!-- {{ \"blockType\": \"ignored\", \"@odata.type\": \"microsoft.graph.{ty}\", \"isCollection\": {collection} }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{body}\n```\n")
+    };
+    let page = |lines: &str, example: String| {
+        format!(
+            "{}\n## Example\n\n{example}",
+            api_page("devices", "Get things", lines, "If successful, this method returns a 200 response code and the properties in the response body.")
+        )
+    };
+    let model = model_of(&[
+        (
+            "api/user-list-devices.md",
+            &page(
+                "GET /me/devices",
+                skipped("device", true, "{\"value\": [{\"id\": \"1\"}]}"),
+            ),
+        ),
+        // get-device-command-status.md: annotated a collection, but the path
+        // ends in a key and the body is one object.
+        (
+            "api/get-device-command-status.md",
+            &page(
+                "GET /me/devices/{id}/commands/{id}",
+                skipped("command", true, "{\"id\": \"1\"}"),
+            ),
+        ),
+        // channel-post-tabs.md: a skipped annotation copied from another page
+        // (`team` for a tab) is not the type of `…/tabs`.
+        (
+            "api/channel-list-tabs.md",
+            &page(
+                "GET /teams/{id}/channels/{id}/tabs",
+                skipped("team", false, "{\"id\": \"1\"}"),
+            ),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/devices").response),
+        "Collection(device)"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/me/devices/{id}/commands/{id}").response),
+        "command"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/teams/{id}/channels/{id}/tabs").response),
+        "Json"
+    );
+}
+
+#[test]
+fn a_plural_name_no_page_documents_is_the_type_its_singular_names() {
+    // dynamics-*-get.md name the body by a plural ("a **countriesRegions**
+    // object"); where no page documents that name but its singular, word by
+    // word, is a documented type, the page means that type. One or many still
+    // comes from the page: the path and the wording.
+    let model = model_of(&[
+        (
+            "resources/widget.md",
+            &resource_page("widget", "| id | String | The id. |"),
+        ),
+        (
+            "resources/countryregion.md",
+            &resource_page("countryRegion", "| id | String | The id. |"),
+        ),
+        (
+            "api/widget-get.md",
+            &api_page("other", "Get widget", "GET /widgets/{id}", "If successful, this method returns a `200 OK` response code and a **widgets** object in the response body."),
+        ),
+        (
+            "api/widget-list.md",
+            &api_page("other", "List widgets", "GET /widgets", "If successful, this method returns a `200 OK` response code and a collection of **widgets** in the response body."),
+        ),
+        (
+            "api/countryregion-get.md",
+            &api_page("other", "Get countriesRegions", "GET /countriesRegions/{id}", "If successful, this method returns a `200 OK` response code and a **countriesRegions** object in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/widgets/{id}").response),
+        "widget"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/widgets").response),
+        "Collection(widget)"
+    );
+    assert_eq!(
+        shape(&operation(&model, "GET", "/countriesRegions/{id}").response),
+        "countryRegion"
+    );
+    assert!(
+        !model
+            .types
+            .iter()
+            .any(|t| t.name == "widgets" || t.name == "countriesRegions"),
+        "no type is inferred under the plural name"
+    );
+}
+
+#[test]
+fn a_plural_name_a_page_documents_stays_that_type() {
+    // dynamics-account.md is titled "accounts resource type": the pages
+    // document `accounts`, and "an **accounts** object" is that type.
+    let model = model_of(&[
+        (
+            "resources/account.md",
+            &resource_page("accounts", "| id | String | The id. |"),
+        ),
+        (
+            "resources/thing.md",
+            &resource_page("thing", "| id | String | The id. |"),
+        ),
+        (
+            "api/account-get.md",
+            &api_page("other", "Get accounts", "GET /accounts/{id}", "If successful, this method returns a `200 OK` response code and an **accounts** object in the response body."),
+        ),
+        (
+            "api/things-get.md",
+            &api_page("other", "Get things", "GET /things/{id}", "If successful, this method returns a `200 OK` response code and a **thingsJournals** object in the response body."),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/accounts/{id}").response),
+        "accounts"
+    );
+    // Only a whole name made singular counts, not a part of one.
+    assert_eq!(
+        shape(&operation(&model, "GET", "/things/{id}").response),
+        "thingsJournals"
+    );
+}
+
+#[test]
+fn a_name_that_differs_from_a_documented_one_only_by_plural_words_is_that_type() {
+    // dynamics-customerpaymentsjournal.md is titled "customerPaymentsJournals
+    // resource type" (its front matter: customerPaymentJournals); its API pages
+    // say "a **customerPaymentJournals** object": the same name with other
+    // words in the plural, so the documented type, not one inferred from the
+    // example under the API page's spelling.
+    let model = model_of(&[
+        (
+            "resources/customerpaymentsjournal.md",
+            &resource_page("customerPaymentsJournals", "| id | String | The id. |"),
+        ),
+        (
+            "api/customerpaymentsjournal-get.md",
+            &format!(
+                "{}\n## Example\n\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/beta/customerPaymentJournals/1\n```\n\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{{\"id\": \"1\", \"code\": \"GENERAL\"}}\n```\n",
+                api_page("other", "Get customerPaymentJournals", "GET /customerPaymentJournals/{id}", "If successful, this method returns a `200 OK` response code and a **customerPaymentJournals** object in the response body.")
+            ),
+        ),
+    ]);
+    assert_eq!(
+        shape(&operation(&model, "GET", "/customerPaymentJournals/{id}").response),
+        "customerPaymentsJournals"
+    );
+    assert!(!model
+        .types
+        .iter()
+        .any(|t| t.name == "customerPaymentJournals"));
+}

@@ -86,6 +86,7 @@ pub fn build_model_of(pages: &[Page], tree_name: &str) -> ApiModel {
         &mut types,
         &mut operations,
     );
+    answer_with_addressed_resources(pages, &types, &mut operations);
     // Operations of one page are contiguous (pages are merged in order).
     for page_ops in operations.chunk_by_mut(|a, b| a.source.file == b.source.file) {
         super::path_shapes::shape_extended_paths(page_ops, &types);
@@ -389,6 +390,37 @@ fn update_body_as_resource(op: &mut Operation, types: &BTreeMap<String, TypeDef>
         op.body = RequestBody::Type {
             ty: TypeRef::named(&def.name, false),
         };
+    }
+}
+
+/// A GET on a page whose body is "the requested resource instance"
+/// (singlevaluelegacyextendedproperty-get.md lists messages, events, tasks …)
+/// answers with what its path addresses by the documented types, where they
+/// give one answer ([`super::path_shapes::addressed_by_documented_types`]).
+fn answer_with_addressed_resources(
+    pages: &[Page],
+    types: &BTreeMap<String, TypeDef>,
+    operations: &mut [Operation],
+) {
+    let files: std::collections::BTreeSet<&str> = pages
+        .iter()
+        .filter(|page| super::operations::answers_with_addressed_resource(page))
+        .map(|page| page.file.as_str())
+        .collect();
+    for op in operations {
+        let unnamed = match &op.response {
+            ResponseShape::None => true,
+            ResponseShape::Single { ty } | ResponseShape::Collection { ty } => {
+                ty.primitive == Some(super::Primitive::Json)
+            }
+            ResponseShape::Stream => false,
+        };
+        if op.method != "GET" || !unnamed || !files.contains(op.source.file.as_str()) {
+            continue;
+        }
+        if let Some(shape) = super::path_shapes::addressed_by_documented_types(&op.path, types) {
+            op.response = shape;
+        }
     }
 }
 
@@ -704,7 +736,9 @@ fn distribute_examples(
 /// `value` array under a context that is not `/$entity` (many; for a write,
 /// only under an operation result's `#Collection(…)`, and never for a GET of a
 /// path that ends in a key), in every example whose request has the
-/// operation's exact path. A page's sentence is
+/// operation's exact path; without a context, a `value` array in an example
+/// annotated `"isCollection": true` (many, not for a path that ends in a key).
+/// A page's sentence is
 /// often copied from a sibling page ("a collection of chat objects" on the page
 /// that gets one chat; "the requested offerShiftRequest object" for a list); the
 /// example shows the answer to this path. The contradiction is still reported.
@@ -728,10 +762,18 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
         let Some(body) = response.body.as_ref().and_then(|b| b.as_object()) else {
             continue;
         };
+        let many = body.get("value").is_some_and(|v| v.is_array());
         let Some(context) = body.get("@odata.context").and_then(|c| c.as_str()) else {
+            // No context, but the example's annotation says `"isCollection":
+            // true` and its body holds a `value` array: two statements of many.
+            if many
+                && response.is_collection
+                && !matches!(op.path.parts.last(), Some(PathPart::Param { .. }))
+            {
+                evidence.push((true, &response.location));
+            }
             continue;
         };
-        let many = body.get("value").is_some_and(|v| v.is_array());
         let entity = context.ends_with("/$entity");
         // Many where the path says one is a list example copied onto the page:
         // a GET of a path that ends in a key, or a write whose context is not

@@ -6,13 +6,19 @@
 //! what the pages mean almost always); this pass fixes the references whose text
 //! names nothing in the tree but whose link leads to a page that defines exactly
 //! one type, whose name contains the text or its singular ("[tabs](teamstab.md)"
-//! is `teamsTab`). Two more cases read the page the same way:
+//! is `teamsTab`), or equals it with each of the text's words made singular
+//! ("[riskyUsersHistoryItem](riskyuserhistoryitem.md)" is `riskyUserHistoryItem`).
+//! Two more cases read the page the same way:
 //! - the text names a type of another page, and the link leads to a page that
 //!   defines one type whose name contains the text: the link is what the author
 //!   pointed at ("a list of [shared](insights-shared.md) items" is `sharedInsight`,
 //!   not the `shared` of `shared.md`);
-//! - a name that is no type, with no link, whose singular is one
-//!   ("a collection of **secureScores**" is `secureScore`).
+//! - a name that is no type, with no link, whose singular (as a whole or word
+//!   by word) is one ("a collection of **secureScores**" is `secureScore`,
+//!   "a **countriesRegions** object" is `countryRegion`), or that reads as
+//!   exactly one documented name does with each word of both made singular
+//!   ("**customerPaymentJournals**" is the documented `customerPaymentsJournals`).
+//!   One or many is still what the page says.
 
 use super::links::{link_target, LinkTarget};
 use super::{type_key, Operation, RequestBody, ResponseShape, TypeDef, TypeRef};
@@ -33,6 +39,19 @@ pub fn rename_by_linked_page(
         .iter()
         .map(|(key, def)| (key.clone(), def.name.clone()))
         .collect();
+    // Each word made singular → the one documented name that reads so
+    // (`None` when two do).
+    let mut by_singular_words: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for name in names.values() {
+        by_singular_words
+            .entry(each_word_singular(name))
+            .and_modify(|known| {
+                if known.as_deref() != Some(name.as_str()) {
+                    *known = None;
+                }
+            })
+            .or_insert_with(|| Some(name.clone()));
+    }
     let fix = |ty: &mut TypeRef, file: &str| {
         if ty.primitive.is_some() {
             return;
@@ -42,10 +61,20 @@ pub fn rename_by_linked_page(
             Some(Some(target)) if type_key(target) != key => ty.name = target.clone(),
             Some(_) => {}
             None if names.contains_key(&key) => {}
-            // "**secureScores**": a plural of a type the tree defines.
+            // "**secureScores**", "**countriesRegions**": a plural of a type
+            // the tree defines, made singular as a whole or word by word; else
+            // "**customerPaymentJournals**" for the documented
+            // `customerPaymentsJournals`: the one documented name that reads
+            // the same with each word made singular.
             None => {
                 let one = super::singular(&key);
-                if let Some(name) = names.get(&one).filter(|_| one != key) {
+                let words = each_word_singular(&ty.name);
+                let found = names
+                    .get(&one)
+                    .filter(|_| one != key)
+                    .or_else(|| names.get(&words))
+                    .or_else(|| by_singular_words.get(&words)?.as_ref());
+                if let Some(name) = found {
                     ty.name = name.clone();
                 }
             }
@@ -113,7 +142,11 @@ fn link_targets(
             let one = super::singular(&written);
             let followed = written == target_key
                 || match text_type {
-                    None => target_key.contains(&written) || target_key.contains(&one),
+                    None => {
+                        target_key.contains(&written)
+                            || target_key.contains(&one)
+                            || each_word_singular(link.text.trim().trim_matches('`')) == target_key
+                    }
                     Some(_) => {
                         target_key.contains(&written) && !related(types, &written, &target_key)
                     }
@@ -136,6 +169,20 @@ fn link_targets(
         }
     }
     targets
+}
+
+/// A camelCase name with each of its words made singular, as a key:
+/// `riskyUsersHistoryItem` → `riskyuserhistoryitem` (link text that puts a
+/// plural inside the name of the type its page defines).
+fn each_word_singular(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for c in text.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c.to_ascii_lowercase()),
+            _ => words.push(c.to_ascii_lowercase().to_string()),
+        }
+    }
+    words.iter().map(|w| super::singular(w)).collect()
 }
 
 /// Whether one of two types (by key) derives from the other, by the `baseType`

@@ -81,6 +81,7 @@ pub fn page_operations(
         .unwrap_or(200);
     let permissions = permissions(page, &all_sections, diagnostics);
 
+    let untyped_many = matches!(&response, ResponseShape::Collection { .. });
     let operations = path_lines
         .into_iter()
         .enumerate()
@@ -114,6 +115,18 @@ pub fn page_operations(
                     shape => shape.clone(),
                 }
             };
+            let response = match response {
+                ResponseShape::Single { ty } | ResponseShape::Collection { ty }
+                    if ty.primitive == Some(Primitive::Json) =>
+                {
+                    skipped_annotation_of(page, &path).unwrap_or(if untyped_many {
+                        ResponseShape::Collection { ty }
+                    } else {
+                        ResponseShape::Single { ty }
+                    })
+                }
+                shape => shape,
+            };
             Operation {
                 name: String::new(),
                 title: title.clone(),
@@ -135,6 +148,56 @@ pub fn page_operations(
         })
         .collect();
     (operations, examples, from_annotation)
+}
+
+/// The type an example response names in an annotation the docs' checker
+/// skips (`"blockType": "ignored"`), for a path line whose response the page
+/// leaves untyped — only where it is the resource the path line addresses
+/// (`device` for `GET /me/devices`), since skipped annotations are often
+/// copied from another page (channel-post-tabs.md annotates its tab `team`).
+/// Many only where the annotation says so, the body holds a `value` array
+/// and the path does not end in a key.
+fn skipped_annotation_of(page: &Page, path: &PathTemplate) -> Option<ResponseShape> {
+    let addressed = super::singular(&super::addressed_resource(path));
+    page.blocks.iter().find_map(|block| {
+        let Block::Code(code) = block else {
+            return None;
+        };
+        let annotation = code.annotation.as_ref()?;
+        let skipped = annotation
+            .block_type()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ignored"));
+        if !skipped || !code.text.trim_start().starts_with("HTTP/") {
+            return None;
+        }
+        let ty = TypeRef::from_text(annotation.str_field("@odata.type")?, None)?;
+        if ty.primitive.is_some() || super::type_key(&ty.element().name) != addressed {
+            return None;
+        }
+        // Many where the annotation says so and the body shows a `value` array.
+        let value_array = code.text.split_once("\"value\"").is_some_and(|(_, after)| {
+            after
+                .trim_start()
+                .strip_prefix(':')
+                .is_some_and(|rest| rest.trim_start().starts_with('['))
+        });
+        let many = (annotation.bool_field("isCollection").unwrap_or(false) || ty.collection)
+            && value_array
+            && !ends_in_key(path);
+        Some(if many {
+            ResponseShape::Collection { ty: ty.element() }
+        } else {
+            ResponseShape::Single { ty: ty.element() }
+        })
+    })
+}
+
+/// Whether a path's last segment is a key (`/users/{id}`), which picks one item.
+fn ends_in_key(path: &PathTemplate) -> bool {
+    matches!(
+        path.parts.last(),
+        Some(crate::parse::path_template::PathPart::Param { .. })
+    )
 }
 
 /// Whether a path line's query string filters (`?$filter=…`), which OData
@@ -615,7 +678,7 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
         .iter()
         .any(|phrase| lower.contains(phrase))
     });
-    if says_no_body {
+    if says_no_body || ordered.iter().any(|p| says_requested_instance(&p.text)) {
         return (status, ResponseShape::None, false);
     }
     // Other paragraphs name the body only where they speak of it (not the
@@ -644,6 +707,23 @@ fn response(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> (Option<u16>, Res
             None => (status, ResponseShape::None, false),
         },
     }
+}
+
+/// "The response body includes an object representing the requested resource
+/// instance, expanded with the matching [singleValueLegacyExtendedProperty](…)
+/// object": the body is what the path addresses; the linked type is only
+/// expanded into it.
+fn says_requested_instance(text: &str) -> bool {
+    text.to_ascii_lowercase()
+        .contains("representing the requested resource instance")
+}
+
+/// Whether a page says its body is what each path line addresses ("an object
+/// representing the requested resource instance"), which the page itself
+/// cannot name: it documents one path line per kind of resource.
+pub(super) fn answers_with_addressed_resource(page: &Page) -> bool {
+    response_paragraphs(page)
+        .is_some_and(|(_, paragraphs)| paragraphs.iter().any(|p| says_requested_instance(&p.text)))
 }
 
 /// `202 Accepted` with "a `Location` header, which contains the location of
@@ -686,6 +766,7 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         .filter(|l| {
             !l.dest.starts_with("http") && !l.dest.starts_with('#') && !l.dest.starts_with('/')
         })
+        .filter(|l| !object_of_for(&paragraph.markdown, &l.text))
         .find_map(|l| {
             let text = l.text.trim();
             // "[Drive resource][drive-resource]": the words around the name are
@@ -768,6 +849,22 @@ fn named_response(paragraph: &crate::parse::Paragraph) -> Option<ResponseShape> 
         ty if collection => ResponseShape::Collection { ty: ty.element() },
         ty => ResponseShape::Single { ty },
     })
+}
+
+/// Whether the link with `text` is the object of "for" ("a SAS URL for the
+/// [educationSynchronizationProfile](…)"): the thing the body belongs to, not
+/// the body.
+fn object_of_for(markdown: &str, text: &str) -> bool {
+    let Some(at) = markdown.find(&format!("[{text}]")) else {
+        return false;
+    };
+    let before = markdown[..at].trim_end().to_ascii_lowercase();
+    let words: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    match words.as_slice() {
+        ["for", ..] => true,
+        [article, "for"] => matches!(*article, "the" | "a" | "an"),
+        _ => false,
+    }
 }
 
 /// Whether link text is the plural of the type its page is about:
@@ -882,7 +979,8 @@ fn says_collection(sentence: &str, name: &str) -> bool {
 
 /// A response the page names no type for, though its examples respond with a
 /// JSON object: untyped JSON (a collection page when the object holds a
-/// `value` array), reported.
+/// `value` array), reported; an object that only wraps a string or a Boolean
+/// in `value` is that primitive.
 fn untyped_response(
     examples: &[Example],
     file: &str,
@@ -897,6 +995,25 @@ fn untyped_response(
             .filter(|b| success && b.is_object())?;
         Some((body, &response.location))
     })?;
+    // `{"value": "base-64 chart image string"}`: OData's wrapper of one
+    // primitive value (annotations such as `@odata.context` aside).
+    let mut members = body
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !name.starts_with('@'));
+    if let (Some((name, value)), None) = (members.next(), members.next()) {
+        let primitive = match value {
+            serde_json::Value::String(_) => Some(Primitive::String),
+            serde_json::Value::Bool(_) => Some(Primitive::Boolean),
+            _ => None,
+        };
+        if let Some(primitive) = primitive.filter(|_| name == "value") {
+            return Some(ResponseShape::Single {
+                ty: TypeRef::primitive(primitive, false),
+            });
+        }
+    }
     diagnostics.push(Diagnostic::warning(
         Code::BodyUntyped,
         Location::new(file, location.line),

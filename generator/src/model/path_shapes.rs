@@ -184,6 +184,44 @@ pub(crate) fn shape_extended_paths(ops: &mut [Operation], types: &BTreeMap<Strin
     }
 }
 
+/// What a path addresses, by the types the resource pages document: from the
+/// last name segment that every documented type having a property of that
+/// name types alike (`taskFolders`: a collection of `outlookTaskFolder` on
+/// both `outlookUser` and `outlookTaskGroup`; `tasks` alone is typed
+/// differently by several types), each later segment a key of a collection
+/// or a property of the type reached. `None` when no segment gives one answer.
+pub(crate) fn addressed_by_documented_types(
+    path: &PathTemplate,
+    types: &BTreeMap<String, TypeDef>,
+) -> Option<ResponseShape> {
+    let all = segments(path);
+    (0..all.len()).rev().find_map(|start| {
+        let Segment::Name(name) = &all[start] else {
+            return None;
+        };
+        let mut typed = types.values().filter_map(|def| {
+            def.properties
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+                .map(|p| &p.ty)
+        });
+        let first = typed.next()?;
+        if typed.any(|ty| {
+            ty.collection != first.collection || type_key(&ty.name) != type_key(&first.name)
+        }) {
+            return None;
+        }
+        let shape = if first.collection {
+            ResponseShape::Collection {
+                ty: first.element(),
+            }
+        } else {
+            ResponseShape::Single { ty: first.clone() }
+        };
+        walk(&shape, &all[start + 1..], types)
+    })
+}
+
 /// What a path line addresses, whatever route leads there: its last segment
 /// (function arguments left out), after the segment a key picks from:
 /// `/me/chats/{chat-id}` and `/chats/{id}` → `chats/{}`;
