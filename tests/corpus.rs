@@ -80,6 +80,8 @@ fn check_version(corpus: &Path, version: &str) {
     let target = docgen_e2e::workspace_root().join("target/corpus-check");
     // Builds the crate and its example tests with warnings denied, and runs every
     // example that is not a docs problem: a failure here is a generator failure.
+    // Each phase's wall time is printed: this test is most of CI's time.
+    let phase = std::time::Instant::now();
     let status = Command::new(env!("CARGO"))
         .args(["test", "--quiet"])
         .current_dir(out.path())
@@ -91,10 +93,15 @@ fn check_version(corpus: &Path, version: &str) {
         status.success(),
         "{version}: the generated crate does not build with warnings denied, or an example test fails"
     );
+    println!(
+        "{version}: cargo test of the generated crate {:.1} s",
+        phase.elapsed().as_secs_f64()
+    );
 
     // One API area alone (cargo features per area): the library and the area's
     // example tests build with warnings denied.
     if version == "v1.0" {
+        let phase = std::time::Instant::now();
         let status = Command::new(env!("CARGO"))
             .args(["check", "--all-targets", "--quiet", "--no-default-features"])
             .args(["--features", "outlook"])
@@ -140,8 +147,14 @@ fn check_version(corpus: &Path, version: &str) {
             failing.is_empty(),
             "{version}: these areas alone do not build with warnings denied: {failing:?}"
         );
+        println!(
+            "{version}: {} areas checked alone {:.1} s",
+            areas.len() + 1,
+            phase.elapsed().as_secs_f64()
+        );
     }
 
+    let phase = std::time::Instant::now();
     let status = Command::new(env!("CARGO"))
         .args(["doc", "--no-deps", "--quiet"])
         .current_dir(out.path())
@@ -152,6 +165,10 @@ fn check_version(corpus: &Path, version: &str) {
     assert!(
         status.success(),
         "{version}: `cargo doc` warns on the generated crate"
+    );
+    println!(
+        "{version}: cargo doc {:.1} s",
+        phase.elapsed().as_secs_f64()
     );
 }
 

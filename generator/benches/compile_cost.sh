@@ -60,7 +60,7 @@ binary() {
     if [ -f "$path" ]; then
         strip -o "$work/$bin.stripped" "$path"
         local size
-        size=$(stat -c %s "$work/$bin.stripped" | awk '{printf "%.1f MB", $1 / 1048576}')
+        size=$(stat -c %s "$work/$bin.stripped" | awk '{printf "%.2f MiB (%d bytes)", $1 / 1048576, $1}')
         rows+=("| $name: stripped binary | $size | | |")
     fi
 }
@@ -74,9 +74,13 @@ measure "v1.0-users-check" "$work/sdk-v1.0" check --lib --no-default-features --
 measure "v1.0-users-mail-sharepoint-client-check" "$work/sdk-v1.0" check --lib --no-default-features \
     --features users,outlook,sharepoint,client
 
-# A small program: the signed-in user, users, messages, send mail, a drive's children.
-program="$work/program"
-mkdir -p "$program/src"
+# A small program: the signed-in user, users, messages, send mail, a drive's
+# children. Built twice: with `client-native-tls`, the platform's TLS as
+# graph-rs-sdk uses by default (the like-for-like binary), and with `client`
+# (rustls, compiled into the binary).
+program_for() {
+    local program="$1" client="$2"
+    mkdir -p "$program/src"
 cat >"$program/Cargo.toml" <<EOF
 [package]
 name = "program"
@@ -85,7 +89,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-graph-sdk = { path = "$work/sdk-v1.0", default-features = false, features = ["users", "outlook", "sharepoint", "client"] }
+graph-sdk = { path = "$work/sdk-v1.0", default-features = false, features = ["users", "outlook", "sharepoint", "$client"] }
 tokio = { version = "1", features = ["macros", "rt"] }
 
 [workspace]
@@ -124,8 +128,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 EOF
-measure "v1.0-program-release" "$program" build --release
+}
+program_for "$work/program" client-native-tls
+measure "v1.0-program-release" "$work/program" build --release
 binary "v1.0-program-release" program
+program_for "$work/program-rustls" client
+measure "v1.0-program-rustls-release" "$work/program-rustls" build --release
+binary "v1.0-program-rustls-release" program
 
 # The anchor: graph-rs-sdk 3.0.1, the same tasks with its fluent calls.
 anchor="$work/graph-rs"
