@@ -20,6 +20,22 @@ fn ratio(part: usize, whole: usize) -> f64 {
     }
 }
 
+/// `cargo` in the generated crate at `dir`, building into `target`: without
+/// incremental state (each run builds a freshly generated crate in a new
+/// folder, so it is never reused) and without debug info (nothing here is
+/// debugged, and writing it was a good part of building the crate and its
+/// thousands of example tests).
+fn cargo(dir: &Path, target: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0");
+    command
+}
+
 fn check_version(corpus: &Path, version: &str) {
     let docs = corpus.join(version);
     let model = docgen::model_for_tree(&docs).expect("corpus version is readable");
@@ -82,10 +98,8 @@ fn check_version(corpus: &Path, version: &str) {
     // example that is not a docs problem: a failure here is a generator failure.
     // Each phase's wall time is printed: this test is most of CI's time.
     let phase = std::time::Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let status = cargo(out.path(), &target)
         .args(["test", "--quiet"])
-        .current_dir(out.path())
-        .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")
         .status()
         .expect("cargo runs");
@@ -102,11 +116,9 @@ fn check_version(corpus: &Path, version: &str) {
     // example tests build with warnings denied.
     if version == "v1.0" {
         let phase = std::time::Instant::now();
-        let status = Command::new(env!("CARGO"))
+        let status = cargo(out.path(), &target)
             .args(["check", "--all-targets", "--quiet", "--no-default-features"])
             .args(["--features", "outlook"])
-            .current_dir(out.path())
-            .env("CARGO_TARGET_DIR", &target)
             .env("RUSTFLAGS", "-D warnings")
             .status()
             .expect("cargo runs");
@@ -132,11 +144,9 @@ fn check_version(corpus: &Path, version: &str) {
             .iter()
             .copied()
             .filter(|area| {
-                !Command::new(env!("CARGO"))
+                !cargo(out.path(), &target)
                     .args(["check", "--lib", "--quiet", "--no-default-features"])
                     .args(["--features", area])
-                    .current_dir(out.path())
-                    .env("CARGO_TARGET_DIR", &target)
                     .env("RUSTFLAGS", "-D warnings")
                     .status()
                     .expect("cargo runs")
@@ -155,10 +165,8 @@ fn check_version(corpus: &Path, version: &str) {
     }
 
     let phase = std::time::Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let status = cargo(out.path(), &target)
         .args(["doc", "--no-deps", "--quiet"])
-        .current_dir(out.path())
-        .env("CARGO_TARGET_DIR", &target)
         .env("RUSTDOCFLAGS", "-D warnings")
         .status()
         .expect("cargo runs");
