@@ -220,22 +220,19 @@ pub struct FieldError {
 impl FieldError {
     /// The error of property `key` whose value failed with `error`.
     fn at(key: &str, error: serde_json::Error) -> Self {
-        let inner = error.to_string();
+        Self::of_property(key, &error.to_string())
+    }
+
+    /// The error of property `key` holding a model that failed with `inner`.
+    fn within(key: &str, inner: &FieldError) -> Self {
+        Self::of_property(key, &inner.message)
+    }
+
+    fn of_property(key: &str, inner: &str) -> Self {
         // An inner model's error already starts with its own path: join them.
         let message = match inner.strip_prefix(FIELD_ERROR_MARK) {
             Some(rest) => format!("{FIELD_ERROR_MARK}{key}.{rest}"),
             None => format!("{FIELD_ERROR_MARK}{key}: {inner}"),
-        };
-        Self { message }
-    }
-}
-
-impl FieldError {
-    /// The error of property `key` holding a model that failed with `inner`.
-    fn within(key: &str, inner: &FieldError) -> Self {
-        let message = match inner.message.strip_prefix(FIELD_ERROR_MARK) {
-            Some(rest) => format!("{FIELD_ERROR_MARK}{key}.{rest}"),
-            None => format!("{FIELD_ERROR_MARK}{key}: {}", inner.message),
         };
         Self { message }
     }
