@@ -36,8 +36,10 @@ fn run(docs: &Path, emit: bool) -> (Duration, docgen::ApiModel) {
     (started.elapsed(), model)
 }
 
-/// Builds the case and the baseline trees, times both (the baseline twice,
-/// keeping the faster) and asserts the bound.
+/// Builds the case and the baseline trees, times both (each twice, keeping
+/// the faster: a pause of a loaded machine once failed a single run of a
+/// case that is linear; a case that is not is slow on every run) and asserts
+/// the bound.
 fn assert_linear(
     name: &str,
     emit: bool,
@@ -53,7 +55,9 @@ fn assert_linear(
         .map(|_| run(&base_dir, emit).0)
         .min()
         .unwrap_or_default();
-    let (took, model) = run(&case_dir, emit);
+    let (first, _) = run(&case_dir, emit);
+    let (second, model) = run(&case_dir, emit);
+    let took = first.min(second);
     assert!(
         took <= base * factor + SLACK,
         "{name}: {took:?}, more than {factor} × the linear baseline's {base:?} (+{SLACK:?})"
