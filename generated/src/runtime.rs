@@ -155,7 +155,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 // field enum, a visitor and a buffering deserializer per struct, which is
 // most of what rustc spends on a generated crate. Instead each struct gets a
 // `Serialize` impl of one `ObjectWriter::field` call per property and a
-// `FromJsonObject` impl of one `match` arm per property; the work itself is
+// `ReadProperties` impl of one `match` arm per property; the work itself is
 // done once, here, for every model.
 
 /// A JSON object as read off the wire, in document order.
@@ -269,14 +269,8 @@ impl ObjectReader {
         key: &str,
         value: serde_json::Value,
     ) {
-        match T::deserialize(value) {
-            Ok(value) => *slot = value,
-            Err(error) => {
-                if self.error.is_none() {
-                    self.error = Some(FieldError::at(key, error));
-                }
-            }
-        }
+        let read = T::deserialize(value).map_err(|error| FieldError::at(key, error));
+        self.store(slot, read);
     }
 
     /// Reads property `key`, a model, into `slot`.
@@ -291,10 +285,7 @@ impl ObjectReader {
     ) {
         let read = match value {
             serde_json::Value::Null => Ok(Nullable::Null),
-            serde_json::Value::Object(object) => T::from_json_object(object)
-                .map(|model| Nullable::Value(Box::new(model)))
-                .map_err(|inner| FieldError::within(key, &inner)),
-            other => Err(FieldError::at(key, wrong_json_type::<JsonObject>(other))),
+            value => read_model(key, value).map(|model| Nullable::Value(Box::new(model))),
         };
         self.store(slot, read);
     }
@@ -308,7 +299,9 @@ impl ObjectReader {
     ) {
         let read = match value {
             serde_json::Value::Null => Ok(Nullable::Null),
-            serde_json::Value::Array(items) => read_list(key, items).map(Nullable::Value),
+            serde_json::Value::Array(items) => {
+                read_each(items, |item| read_model(key, item)).map(Nullable::Value)
+            }
             other => Err(FieldError::at(
                 key,
                 wrong_json_type::<Vec<serde_json::Value>>(other),
@@ -345,20 +338,25 @@ impl ObjectReader {
     }
 }
 
-/// The items of a list of models, each a JSON object.
-fn read_list<T: FromJsonObject>(
-    key: &str,
+/// The model held by property `key` (or one item of it), a JSON object.
+fn read_model<T: FromJsonObject>(key: &str, value: serde_json::Value) -> Result<T, FieldError> {
+    match value {
+        serde_json::Value::Object(object) => {
+            T::from_json_object(object).map_err(|inner| FieldError::within(key, &inner))
+        }
+        other => Err(FieldError::at(key, wrong_json_type::<JsonObject>(other))),
+    }
+}
+
+/// The items of a JSON array, each read with `read`; the first error ends it.
+/// (A loop here rather than `collect`, whose std code would hold the items.)
+fn read_each<T, E>(
     items: Vec<serde_json::Value>,
-) -> Result<Vec<T>, FieldError> {
+    mut read: impl FnMut(serde_json::Value) -> Result<T, E>,
+) -> Result<Vec<T>, E> {
     let mut list = Vec::with_capacity(items.len());
     for item in items {
-        match item {
-            serde_json::Value::Object(object) => match T::from_json_object(object) {
-                Ok(model) => list.push(model),
-                Err(inner) => return Err(FieldError::within(key, &inner)),
-            },
-            other => return Err(FieldError::at(key, wrong_json_type::<JsonObject>(other))),
-        }
+        list.push(read(item)?);
     }
     Ok(list)
 }
@@ -701,11 +699,7 @@ fn read_items<T: serde::de::DeserializeOwned>(
     let serde_json::Value::Array(items) = value else {
         return Err(wrong_json_type::<Vec<serde_json::Value>>(value));
     };
-    let mut list = Vec::with_capacity(items.len());
-    for item in items {
-        list.push(T::deserialize(item)?);
-    }
-    Ok(list)
+    read_each(items, T::deserialize)
 }
 
 // Written by hand so that `Page<T>: Default` does not require `T: Default`.

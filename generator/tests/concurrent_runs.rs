@@ -194,19 +194,16 @@ fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
     receive
 }
 
-/// A run started while another holds the folder's lock says it waits, writes
-/// nothing until the lock is released, then finishes. Without the lock the
-/// run writes at once and never says it waits.
-#[test]
-fn a_run_waits_while_another_holds_the_lock() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let (first, second) = trees(tmp.path());
-    let out = tmp.path().join("out");
+/// Two docs trees under `root` and the output folder generated from the
+/// first, with its lock file opened as a run opens it (created if there is
+/// none) but not locked.
+fn generated_once(root: &Path) -> (PathBuf, PathBuf, PathBuf, fs::File) {
+    let (first, second) = trees(root);
+    let out = root.join("out");
     let status = start_generate(&first, &out)
         .wait()
         .expect("wait for docgen");
     assert!(status.success(), "the first run failed: {status}");
-    // Opened as a run opens it (created if there is none).
     let lock = fs::File::options()
         .read(true)
         .write(true)
@@ -214,6 +211,16 @@ fn a_run_waits_while_another_holds_the_lock() {
         .truncate(false)
         .open(out.join(LOCK_FILE))
         .expect("open the lock file");
+    (first, second, out, lock)
+}
+
+/// A run started while another holds the folder's lock says it waits, writes
+/// nothing until the lock is released, then finishes. Without the lock the
+/// run writes at once and never says it waits.
+#[test]
+fn a_run_waits_while_another_holds_the_lock() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (first, second, out, lock) = generated_once(tmp.path());
     FileExt::lock(&lock).expect("nobody holds the lock");
     let before = snapshot(&out);
 
@@ -266,19 +273,7 @@ fn a_run_waits_while_another_holds_the_lock() {
 #[test]
 fn a_lock_held_by_a_killed_run_is_released() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (first, second) = trees(tmp.path());
-    let out = tmp.path().join("out");
-    let status = start_generate(&first, &out)
-        .wait()
-        .expect("wait for docgen");
-    assert!(status.success(), "the first run failed: {status}");
-    let probe = fs::File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(out.join(LOCK_FILE))
-        .expect("open the lock file");
+    let (first, second, out, probe) = generated_once(tmp.path());
 
     // Kill the next run once it holds the lock.
     let mut run = start_generate(&second, &out);

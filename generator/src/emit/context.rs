@@ -176,12 +176,7 @@ impl<'m> Context<'m> {
     /// and unboxed they overflow the stack when read.
     pub fn field_type(&self, ty: &TypeRef) -> TokenStream {
         let rust = self.rust_type(ty);
-        let object = ty.primitive.is_none()
-            && !ty.collection
-            && self
-                .type_def(&ty.name)
-                .is_some_and(|d| d.kind == TypeKind::Object);
-        if object {
+        if self.field_shape(ty) == FieldShape::Model {
             quote! { Box<#rust> }
         } else {
             rust

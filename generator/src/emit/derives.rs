@@ -17,6 +17,7 @@ use super::context::RootPath;
 use super::json_impls::JsonField;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+use syn::ext::IdentExt as _;
 
 /// From this many fields on, `PartialEq` is written out rather than derived.
 /// The largest type the Graph docs have (~300 properties, beta) stays derived.
@@ -57,8 +58,7 @@ pub fn struct_derives(
 fn debug_impl(root: &RootPath, name: &Ident, fields: &[JsonField]) -> TokenStream {
     let type_name = name.to_string();
     let properties = fields.iter().map(|JsonField { field, cfg, .. }| {
-        let field_name = field.to_string();
-        let field_name = field_name.strip_prefix("r#").unwrap_or(&field_name);
+        let field_name = field.unraw().to_string();
         quote! {
             #cfg
             model.property(#field_name, &self.#field);
