@@ -826,7 +826,6 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
 /// ([`super::path_shapes::route_key`]: `…/extensions`, `…/messages`) whose
 /// examples' annotations name one type answers with that type.
 fn shape_by_route_annotations(ops: &mut [Operation]) {
-    let page_shapes: Vec<ResponseShape> = ops.iter().map(|op| op.response.clone()).collect();
     // (method, route) → the shapes its examples' annotations name.
     let mut named: BTreeMap<(String, String), Vec<ResponseShape>> = BTreeMap::new();
     for op in ops.iter() {
@@ -858,10 +857,7 @@ fn shape_by_route_annotations(ops: &mut [Operation]) {
                 .push(shape);
         }
     }
-    for (op, page_shape) in ops.iter_mut().zip(&page_shapes) {
-        if op.response != *page_shape {
-            continue;
-        }
+    for op in ops.iter_mut() {
         let Some(route) = super::path_shapes::route_key(&op.path) else {
             continue;
         };
