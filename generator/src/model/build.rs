@@ -766,10 +766,7 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
         let Some(context) = body.get("@odata.context").and_then(|c| c.as_str()) else {
             // No context, but the example's annotation says `"isCollection":
             // true` and its body holds a `value` array: two statements of many.
-            if many
-                && response.is_collection
-                && !matches!(op.path.parts.last(), Some(PathPart::Param { .. }))
-            {
+            if many && response.is_collection && !op.path.ends_in_key() {
                 evidence.push((true, &response.location));
             }
             continue;
@@ -779,9 +776,8 @@ fn shape_by_examples(op: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
         // a GET of a path that ends in a key, or a write whose context is not
         // an operation's result (`#Collection(…)`) but a collection's path.
         let fragment = context.rsplit_once('#').map_or("", |(_, f)| f);
-        let ends_in_key = matches!(op.path.parts.last(), Some(PathPart::Param { .. }));
         if many
-            && ((op.method == "GET" && ends_in_key)
+            && ((op.method == "GET" && op.path.ends_in_key())
                 || (op.method != "GET" && !fragment.starts_with("Collection(")))
         {
             return;

@@ -183,21 +183,13 @@ fn skipped_annotation_of(page: &Page, path: &PathTemplate) -> Option<ResponseSha
         });
         let many = (annotation.bool_field("isCollection").unwrap_or(false) || ty.collection)
             && value_array
-            && !ends_in_key(path);
+            && !path.ends_in_key();
         Some(if many {
             ResponseShape::Collection { ty: ty.element() }
         } else {
             ResponseShape::Single { ty: ty.element() }
         })
     })
-}
-
-/// Whether a path's last segment is a key (`/users/{id}`), which picks one item.
-fn ends_in_key(path: &PathTemplate) -> bool {
-    matches!(
-        path.parts.last(),
-        Some(crate::parse::path_template::PathPart::Param { .. })
-    )
 }
 
 /// Whether a path line's query string filters (`?$filter=…`), which OData

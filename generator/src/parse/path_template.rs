@@ -32,6 +32,11 @@ pub struct PathTemplate {
 }
 
 impl PathTemplate {
+    /// Whether the last segment is a key (`/users/{id}`), which picks one item.
+    pub fn ends_in_key(&self) -> bool {
+        matches!(self.parts.last(), Some(PathPart::Param { .. }))
+    }
+
     /// Parses a path (with optional `?query`). Unbalanced braces are kept as literal text.
     pub fn parse(path: &str) -> PathTemplate {
         let (raw, query) = match path.split_once('?') {
