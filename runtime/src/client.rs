@@ -776,18 +776,8 @@ impl Client {
     /// Use [`Client::items`] instead to process a large collection without
     /// holding it in memory, or to stop early.
     pub async fn collect_all<T>(&self, request: Request<Page<T>>) -> Result<Vec<T>, Error> {
-        // A loop rather than `page_stream`: the stream's machinery is
-        // compiled once per item type into the caller's crate.
-        let mut items = Vec::new();
-        let mut http_request = request.to_http(&self.base_url)?;
-        loop {
-            let mut page = request.parse_response(self.send_raw(http_request).await?)?;
-            items.append(&mut page.value);
-            match page.next_link {
-                Some(link) => http_request = request.to_http_next_link(&link)?,
-                None => return Ok(items),
-            }
-        }
+        let (items, _) = self.read_all(&request, Cursor::First).await?;
+        Ok(items)
     }
 
     /// Runs one round of a delta query: reads every page, from `request`
@@ -807,20 +797,46 @@ impl Client {
             Some(link) => Cursor::NextLink(link.to_owned()),
             None => Cursor::First,
         };
-        let mut round = DeltaRound {
-            items: Vec::new(),
-            delta_link: None,
-        };
-        let pages = self.page_stream(request, cursor);
-        let mut pages = std::pin::pin!(pages);
-        while let Some(page) = pages.try_next().await? {
-            round.items.extend(page.value);
-            // Only the last page has one; keep it whatever page it is on.
+        let (items, delta_link) = self.read_all(&request, cursor).await?;
+        Ok(DeltaRound { items, delta_link })
+    }
+
+    /// The items of every page from `cursor` on, and the delta link of the
+    /// last page that has one (only the last page of a delta round does).
+    ///
+    /// A loop rather than `page_stream`: the stream's machinery is compiled
+    /// once per item type into the caller's crate.
+    async fn read_all<T>(
+        &self,
+        request: &Request<Page<T>>,
+        mut cursor: Cursor,
+    ) -> Result<(Vec<T>, Option<String>), Error> {
+        let mut items = Vec::new();
+        let mut delta_link = None;
+        loop {
+            let mut page = self.fetch_page(request, &cursor).await?;
+            items.append(&mut page.value);
             if page.delta_link.is_some() {
-                round.delta_link = page.delta_link;
+                delta_link = page.delta_link;
+            }
+            match page.next_link {
+                Some(link) => cursor = Cursor::NextLink(link),
+                None => return Ok((items, delta_link)),
             }
         }
-        Ok(round)
+    }
+
+    /// The page at `cursor`: its request built and sent, its reply read.
+    async fn fetch_page<T>(
+        &self,
+        request: &Request<Page<T>>,
+        cursor: &Cursor,
+    ) -> Result<Page<T>, Error> {
+        let http_request = match cursor {
+            Cursor::First => request.to_http(&self.base_url)?,
+            Cursor::NextLink(link) => request.to_http_next_link(link)?,
+        };
+        request.parse_response(self.send_raw(http_request).await?)
     }
 
     /// The pages from `cursor` on; [`Client::pages`] boxes it.
@@ -832,12 +848,10 @@ impl Client {
         stream::try_unfold(
             (request, Some(cursor)),
             move |(request, cursor)| async move {
-                let http_request = match cursor {
-                    None => return Ok(None),
-                    Some(Cursor::First) => request.to_http(&self.base_url)?,
-                    Some(Cursor::NextLink(link)) => request.to_http_next_link(&link)?,
+                let Some(cursor) = cursor else {
+                    return Ok(None);
                 };
-                let page = request.parse_response(self.send_raw(http_request).await?)?;
+                let page = self.fetch_page(&request, &cursor).await?;
                 let next = page.next_link.clone().map(Cursor::NextLink);
                 Ok(Some((page, (request, next))))
             },
